@@ -1,0 +1,33 @@
+# Two commands for a newcomer: `make dashboard` and `make test`. Everything else is plumbing.
+VENV := .venv
+PY := $(VENV)/bin/python
+DB := data/monitor.db
+
+.PHONY: dashboard test lint demo-db browser
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+# Built from seeds/ only when missing: an analyst's own database is never overwritten.
+$(DB): | $(VENV)/.installed
+	$(PY) -m ingest seeds seeds --db $(DB)
+
+demo-db: $(DB)
+
+dashboard: $(VENV)/.installed $(DB)
+	$(VENV)/bin/streamlit run dashboard.py --server.address 127.0.0.1
+
+# The browser test drives Debian's chromium (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
+
+test: $(VENV)/.installed browser
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .

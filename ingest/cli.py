@@ -1,0 +1,216 @@
+"""``python -m ingest``: a thin click layer over the library modules.
+
+Library errors become one-line ``click.ClickException`` messages and a non-zero exit; nothing
+here knows SQL or parsing.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from ingest import export, lock, pipeline, queries, seeds, store
+
+LOGGER = logging.getLogger(__name__)
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def db_option(command):
+    """``--db PATH``, shared by every command that touches the database."""
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False), envvar="MONITOR_DB",
+        default=str(store.DEFAULT_DB), show_default=True,
+        help="SQLite database file (or set MONITOR_DB).",
+    )(command)
+
+
+def friendly_errors(command):
+    """Turn the library's expected failures into one clear line instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (store.StoreError, seeds.SeedError, queries.QueryError, lock.LockedError,
+                ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.OperationalError as exc:
+            raise click.ClickException(f"database error: {exc}") from None
+        except OSError as exc:
+            raise click.ClickException(f"{exc.filename or 'file'}: {exc.strerror}") from None
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="influence-monitor")
+@click.option("-q", "--quiet", is_flag=True, help="Only print warnings and errors.")
+def cli(quiet: bool) -> None:
+    """Influence Monitor: ingest news about foreign military partnerships in Africa and tag it."""
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
+                        format="%(message)s", stream=sys.stderr)
+
+
+@cli.command()
+@db_option
+@friendly_errors
+def init(db_path: str) -> None:
+    """Create the database, or upgrade an older one in place."""
+    db = store.open_db(db_path)
+    click.echo(f"{db_path}: schema version {store.schema_version(db)}")
+
+
+@cli.command(name="seeds")
+@click.argument("folder", default="seeds", type=click.Path(file_okay=False))
+@db_option
+@friendly_errors
+def seeds_command(folder: str, db_path: str) -> None:
+    """Ingest the seed documents in FOLDER (default: seeds/)."""
+    if not Path(folder).is_dir():
+        raise click.ClickException(f"{folder}: no such seeds folder")
+    db = store.open_db(db_path)
+    with lock.run_lock(db_path, wait=60):
+        store.mark_abandoned_runs(db)
+        files = list(seeds.seed_files(Path(folder)))
+        with _progress(len(files), "seeds") as advance:
+            report = seeds.ingest_folder(db, folder, progress=lambda _path: advance(1))
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in report.counts.items())
+    click.echo(f"run {report.run_id}: {len(files)} files, {counts}, {len(report.errors)} failed")
+
+
+@cli.command()
+@friendly_errors
+def tag() -> None:
+    """Tag JSON lines from stdin without a database; one JSON line out per line in.
+
+    Input: {"id", "text", "title"?, "lang"?, "published"?}. Output: see docs/tag-contract.md.
+    """
+    from ingest.tagger import tag as tag_text
+
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ValueError("expected an object with a string field 'text'")
+        except ValueError as exc:
+            raise click.ClickException(f"stdin line {number}: {exc}") from None
+        result = tag_text(record["text"], title=record.get("title"), lang=record.get("lang"),
+                          published=record.get("published"))
+        click.echo(json.dumps(result.to_contract(record.get("id")), ensure_ascii=False))
+
+
+@cli.command()
+@db_option
+@friendly_errors
+def retag(db_path: str) -> None:
+    """Re-run the current tagger over every stored article; analyst corrections stay in force."""
+    db = store.open_db(db_path)
+    total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    with lock.run_lock(db_path, wait=60):
+        run_id = store.start_run(db, "retag")
+        with _progress(total, "retag") as advance:
+            done = pipeline.retag(db, progress=advance)
+        store.finish_run(db, run_id, {"updated": done}, [])
+    click.echo(f"run {run_id}: retagged {done} articles")
+
+
+@cli.command(name="export")
+@click.argument("what", type=click.Choice(sorted(queries.EXPORTS)))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True)
+@click.option("--since", type=DATE, help="Published on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Published on or before this date (YYYY-MM-DD).")
+@click.option("--actor", multiple=True, help="Actor, e.g. 'Russia' (repeatable).")
+@click.option("--partner", multiple=True, help="Partner country, e.g. 'Mali' (repeatable).")
+@click.option("--theme", multiple=True, help="Theme id, e.g. 'pmc' (repeatable).")
+@click.option("--query", help="Full-text search (SQLite FTS5 syntax).")
+@click.option("--facts-only", is_flag=True, help="Only reported dyads and posture events.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (default: standard output).")
+@db_option
+@friendly_errors
+def export_command(what, fmt, since, until, actor, partner, theme, query, facts_only, output,
+                   db_path) -> None:
+    """Export articles, tags, partnerships or posture as CSV (formula-safe) or JSON lines."""
+    filters = queries.Filters(
+        since=since.date() if since else None, until=until.date() if until else None,
+        actors=actor, partners=partner, themes=theme, query=query,
+    )
+    if facts_only:
+        filters = filters.facts_only()
+    db = store.open_db(db_path, readonly=True)
+    rows = queries.EXPORTS[what](db, filters)
+    if fmt == "csv":
+        count = export.write_csv(rows, output)
+    else:
+        count = 0
+        for row in rows:
+            output.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    LOGGER.info("exported %d %s", count, what)
+
+
+@cli.command()
+@db_option
+@friendly_errors
+def stats(db_path: str) -> None:
+    """Counts of articles, sources, tags, and the latest runs."""
+    db = store.open_db(db_path, readonly=True)
+    for table in ("sources", "articles", "tags", "dyads", "posture", "corrections"):
+        click.echo(f"{table:12} {db.execute(f'SELECT count(*) FROM {table}').fetchone()[0]:>9}")
+    untagged = db.execute(
+        "SELECT count(*) FROM articles WHERE untagged_reason IS NOT NULL").fetchone()[0]
+    click.echo(f"{'untagged':12} {untagged:>9}")
+    click.echo("\nlatest runs:")
+    for row in db.execute(
+        "SELECT id, kind, started_at, coalesce(finished_at, '-'), status, feeds_polled, new,"
+        " updated, unchanged, duplicate, failed FROM runs ORDER BY id DESC LIMIT 10"
+    ):
+        click.echo("  #{} {:6} {} -> {} {:11} feeds={} new={} updated={} unchanged={}"
+                   " duplicate={} failed={}".format(*row))
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--misses/--no-misses", default=True, help="List the false positives and negatives.")
+@friendly_errors
+def evaluate(gold: str, misses: bool) -> None:
+    """Precision, recall and F1 of the tagger on a labelled gold set (JSON lines)."""
+    from ingest.evaluate import evaluate as run_evaluation
+
+    click.echo(run_evaluation(gold).to_text(misses=misses))
+
+
+class _progress:
+    """A progress bar on a terminal; on a pipe or in cron, one log line per tenth of the work."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label, self.done = total, label, 0
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr) \
+            if sys.stderr.isatty() and total else None
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.__enter__()
+        return self.advance
+
+    def advance(self, n: int = 1) -> None:
+        before, self.done = self.done, self.done + n
+        if self.bar:
+            self.bar.update(n)
+        elif self.total >= 1000 and before * 10 // self.total != self.done * 10 // self.total:
+            LOGGER.info("%s: %d/%d", self.label, self.done, self.total)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar:
+            self.bar.__exit__(*exc)

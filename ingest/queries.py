@@ -1,0 +1,212 @@
+"""Read queries shared by the CLI export and the dashboard: one filter, one meaning everywhere.
+
+Every function takes a ``Filters`` and returns plain dict rows (or yields them, for exports of
+any size). Rows an analyst rejected in the Review page never come back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import sqlite_utils
+
+STATUSES = ("reported", "planned", "denied", "hedged")
+
+
+class QueryError(ValueError):
+    """A filter or search the database cannot run; the message is fit to show as is."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the analyst narrowed the view to. Empty tuples mean "any"."""
+
+    since: date | None = None
+    until: date | None = None           # inclusive
+    actors: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    sources: tuple[int, ...] = ()
+    affiliated: bool | None = None      # True: state-affiliated sources only; False: the others
+    statuses: tuple[str, ...] = STATUSES  # for dyads and posture; drop denied/hedged for facts
+    query: str | None = None            # FTS5 full-text query over title and text
+
+    def facts_only(self) -> Filters:
+        return replace(self, statuses=("reported",))
+
+
+def article_where(filters: Filters, alias: str = "a") -> tuple[str, list]:
+    """SQL conditions on an articles row ``alias`` for the article-level filters."""
+    clauses: list[str] = []
+    params: list = []
+    if filters.since:
+        clauses.append(f"{alias}.published >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until:
+        clauses.append(f"{alias}.published < ?")
+        params.append((filters.until + timedelta(days=1)).isoformat())
+    for kind, values in (("actor", filters.actors), ("partner", filters.partners),
+                         ("theme", filters.themes)):
+        if values:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM tags t WHERE t.article_id = {alias}.id AND t.kind = ?"
+                f" AND t.value IN ({_marks(values)}) AND t.verdict IS NOT 'rejected')"
+            )
+            params += [kind, *values]
+    if filters.languages:
+        clauses.append(f"{alias}.language IN ({_marks(filters.languages)})")
+        params += list(filters.languages)
+    if filters.sources:
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM article_sources s WHERE s.article_id = {alias}.id"
+            f" AND s.source_id IN ({_marks(filters.sources)}))"
+        )
+        params += list(filters.sources)
+    if filters.affiliated is not None:
+        clauses.append(
+            ("" if filters.affiliated else "NOT ")
+            + f"EXISTS (SELECT 1 FROM article_sources s JOIN sources so ON so.id = s.source_id"
+            f" WHERE s.article_id = {alias}.id AND so.affiliation IS NOT NULL)"
+        )
+    if filters.query:
+        clauses.append(
+            f"{alias}.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+        )
+        params.append(filters.query)
+    return " AND ".join(clauses) or "1", params
+
+
+def check_query(db: sqlite_utils.Database, query: str | None) -> None:
+    """Raise ``QueryError`` with a readable message if FTS5 cannot parse ``query``."""
+    if not query:
+        return
+    try:
+        db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", [query])
+    except sqlite3.OperationalError as exc:
+        raise QueryError(
+            f"cannot search for {query!r}: {exc}. Put phrases in double quotes, "
+            "e.g. \"Africa Corps\", and use AND, OR, NOT between words."
+        ) from None
+
+
+def _marks(values) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: list) -> Iterator[dict]:
+    cursor = db.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
+def _evidence_where(filters: Filters, alias: str, actor_col: str, partner_col: str,
+                    theme_json: str | None) -> tuple[str, list]:
+    """Filters on a dyad or posture row, on top of the article-level ones."""
+    where, params = article_where(filters)
+    clauses = [where, f"{alias}.verdict IS NOT 'rejected'",
+               f"{alias}.status IN ({_marks(filters.statuses)})"]
+    params += list(filters.statuses)
+    if filters.actors:
+        clauses.append(f"{alias}.{actor_col} IN ({_marks(filters.actors)})")
+        params += list(filters.actors)
+    if filters.partners:
+        clauses.append(f"{alias}.{partner_col} IN ({_marks(filters.partners)})")
+        params += list(filters.partners)
+    if filters.themes and theme_json:
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM json_each({alias}.{theme_json}) j"
+            f" WHERE j.value IN ({_marks(filters.themes)}))"
+        )
+        params += list(filters.themes)
+    return " AND ".join(clauses), params
+
+
+def articles(db: sqlite_utils.Database, filters: Filters, *, limit: int | None = None,
+             offset: int = 0) -> Iterator[dict]:
+    """Articles, newest first, with their tags gathered into readable lists."""
+    check_query(db, filters.query)
+    where, params = article_where(filters)
+    sql = f"""
+        SELECT a.id AS article_id, a.published, a.published_inferred, a.title, a.url,
+               so.name AS source, a.outlet, a.language, a.untagged_reason,
+               {_tag_list('actor')} AS actors, {_tag_list('partner')} AS partners,
+               {_tag_list('theme')} AS themes
+        FROM articles a JOIN sources so ON so.id = a.source_id
+        WHERE {where}
+        ORDER BY a.published DESC, a.id
+    """
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return _rows(db, sql, params)
+
+
+def _tag_list(kind: str) -> str:
+    return (
+        "(SELECT group_concat(value, '; ') FROM (SELECT value FROM tags t WHERE t.article_id = a.id"
+        f" AND t.kind = '{kind}' AND t.verdict IS NOT 'rejected' ORDER BY value))"
+    )
+
+
+def tags(db: sqlite_utils.Database, filters: Filters, *,
+         limit: int | None = None) -> Iterator[dict]:
+    """Every tag of the matching articles, with its evidence sentence and the rule behind it."""
+    check_query(db, filters.query)
+    where, params = article_where(filters)
+    sql = f"""
+        SELECT t.id AS tag_id, a.published, a.title, a.url, t.kind, t.value, t.parent,
+               t.evidence, t.rule, t.confidence, t.verdict, t.article_id
+        FROM tags t JOIN articles a ON a.id = t.article_id
+        WHERE {where} AND t.verdict IS NOT 'rejected'
+        ORDER BY a.published DESC, t.article_id, t.kind, t.value
+    """
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return _rows(db, sql, params)
+
+
+def partnerships(db: sqlite_utils.Database, filters: Filters, *,
+                 limit: int | None = None) -> Iterator[dict]:
+    """Actor–partner dyads with their themes, status, speaker and evidence."""
+    check_query(db, filters.query)
+    where, params = _evidence_where(filters, "d", "actor", "partner", "themes")
+    sql = f"""
+        SELECT d.id AS dyad_id, a.published, d.actor, d.partner,
+               (SELECT group_concat(value, '; ') FROM json_each(d.themes)) AS themes,
+               d.status, d.speaker, d.evidence, d.rule, d.verdict, a.title, a.url,
+               so.name AS source, d.article_id
+        FROM dyads d JOIN articles a ON a.id = d.article_id
+             JOIN sources so ON so.id = a.source_id
+        WHERE {where}
+        ORDER BY a.published DESC, d.article_id, d.actor, d.partner
+    """
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return _rows(db, sql, params)
+
+
+def posture(db: sqlite_utils.Database, filters: Filters, *,
+            limit: int | None = None) -> Iterator[dict]:
+    """Troop-posture events: who deployed, withdrew or is present where, how many, when."""
+    check_query(db, filters.query)
+    where, params = _evidence_where(filters, "p", "actor", "country", None)
+    sql = f"""
+        SELECT p.id AS posture_id, p.date, p.actor, p.country, p.action, p.personnel,
+               p.personnel_text, p.place, p.status, p.evidence, p.rule, p.verdict,
+               a.published, a.title, a.url, so.name AS source, p.article_id
+        FROM posture p JOIN articles a ON a.id = p.article_id
+             JOIN sources so ON so.id = a.source_id
+        WHERE {where}
+        ORDER BY p.date DESC, p.article_id
+    """
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return _rows(db, sql, params)
+
+
+EXPORTS = {"articles": articles, "tags": tags, "partnerships": partnerships, "posture": posture}

@@ -1,0 +1,216 @@
+"""The database schema, in one place, as an ordered list of migrations.
+
+``PRAGMA user_version`` records how many migrations a file has had. Opening a file runs the
+missing ones, each in its own transaction; a file from a newer release is refused rather than
+guessed at. Add a migration by appending a function to ``MIGRATIONS``: never edit one that has
+shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Sources, articles with full-text search, tags, dyads, posture, runs and corrections."""
+    db.execute(
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('feed', 'seeds')),
+            name TEXT NOT NULL,
+            url TEXT NOT NULL UNIQUE,          -- feed URL or seed folder path
+            language TEXT,
+            country TEXT,
+            affiliation TEXT,                  -- actor a state-affiliated outlet speaks for
+            illustrative INTEGER NOT NULL DEFAULT 0,  -- bundled sample data, not reporting
+            added_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,               -- stable: hash of canonical URL or seed path
+            url TEXT,
+            canonical_url TEXT UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            published TEXT,                    -- ISO 8601, UTC
+            published_inferred INTEGER NOT NULL DEFAULT 0,
+            language TEXT,
+            author TEXT,
+            outlet TEXT,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            first_seen TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL,        -- normalised title + text: finds republished copies
+            tagger_version TEXT,
+            untagged_reason TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX articles_published ON articles(published)")
+    db.execute("CREATE INDEX articles_content_hash ON articles(content_hash)")
+    db.execute("CREATE INDEX articles_source ON articles(source_id)")
+    db.execute(
+        """
+        CREATE TABLE article_sources (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            url TEXT NOT NULL DEFAULT '',
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, source_id, url)
+        )
+        """
+    )
+    evidence = """
+            evidence TEXT NOT NULL,
+            field TEXT NOT NULL DEFAULT 'text',
+            start INTEGER,
+            end INTEGER,
+            confidence REAL,
+            rule TEXT,
+            tagger_version TEXT,
+            key TEXT NOT NULL,                 -- natural key: corrections survive a retag
+            verdict TEXT                       -- NULL, 'confirmed' or 'rejected' (from corrections)
+    """
+    db.execute(
+        f"""
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('actor', 'partner', 'theme')),
+            value TEXT NOT NULL,
+            parent TEXT,
+            {evidence}
+        )
+        """
+    )
+    db.execute("CREATE INDEX tags_article ON tags(article_id)")
+    db.execute("CREATE INDEX tags_kind_value ON tags(kind, value, article_id)")
+    db.execute(
+        f"""
+        CREATE TABLE dyads (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            actor TEXT NOT NULL,
+            partner TEXT NOT NULL,
+            themes TEXT NOT NULL DEFAULT '[]',  -- JSON list of theme ids
+            status TEXT NOT NULL CHECK (status IN ('reported', 'planned', 'denied', 'hedged')),
+            speaker TEXT,
+            published TEXT,                     -- the article's date, for monthly aggregates
+            {evidence}
+        )
+        """
+    )
+    db.execute("CREATE INDEX dyads_article ON dyads(article_id)")
+    db.execute("CREATE INDEX dyads_pair ON dyads(actor, partner, published)")
+    db.execute("CREATE INDEX dyads_published ON dyads(published)")
+    db.execute(
+        f"""
+        CREATE TABLE posture (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            actor TEXT NOT NULL,
+            country TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN
+                ('deploy', 'withdraw', 'handover', 'base_open', 'base_close', 'present')),
+            personnel INTEGER,
+            personnel_text TEXT,
+            place TEXT,
+            date TEXT,
+            status TEXT NOT NULL CHECK (status IN ('reported', 'planned', 'denied', 'hedged')),
+            {evidence}
+        )
+        """
+    )
+    db.execute("CREATE INDEX posture_article ON posture(article_id)")
+    db.execute("CREATE INDEX posture_actor_country ON posture(actor, country, date)")
+    db.execute(
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,                -- seeds, feeds, retag, synth
+            started_at TEXT NOT NULL,
+            finished_at TEXT,                  -- NULL: still running, or killed
+            status TEXT NOT NULL DEFAULT 'running',
+            pid INTEGER,
+            feeds_polled INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            duplicate INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            errors TEXT NOT NULL DEFAULT '[]'  -- JSON list of one-line messages
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            target TEXT NOT NULL CHECK (target IN ('tag', 'dyad', 'posture')),
+            key TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'rejected')),
+            note TEXT,
+            analyst TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX corrections_article ON corrections(article_id, target, key)")
+    # External-content FTS5 index, kept in step by triggers (sqlite-utils' enable_fts would
+    # commit mid-migration, so the statements are spelled out).
+    db.execute(
+        "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles',"
+        " content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        """
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END
+        """
+    )
+
+
+def m002_feed_health(db: sqlite_utils.Database) -> None:
+    """Per-feed state for polite polling: validators, backoff, pause, and visible health."""
+    columns = {
+        "etag": "TEXT", "last_modified": "TEXT", "body_hash": "TEXT",
+        "last_polled_at": "TEXT", "last_success_at": "TEXT", "last_error": "TEXT",
+        "last_error_at": "TEXT", "consecutive_failures": "INTEGER NOT NULL DEFAULT 0",
+        "next_due_at": "TEXT", "paused": "INTEGER NOT NULL DEFAULT 0",
+        "malformed": "INTEGER NOT NULL DEFAULT 0", "items_seen": "INTEGER NOT NULL DEFAULT 0",
+        "poll_minutes": "INTEGER NOT NULL DEFAULT 30",
+    }
+    for name, declaration in columns.items():
+        db.execute(f"ALTER TABLE sources ADD COLUMN {name} {declaration}")
+    db.execute("CREATE INDEX sources_due ON sources(kind, paused, next_due_at)")
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_feed_health]
+SCHEMA_VERSION = len(MIGRATIONS)

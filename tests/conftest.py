@@ -1,0 +1,45 @@
+"""Shared fixtures: every test gets its own real SQLite file under tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from ingest import store
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "seeds" / "000_6b386ba74ace1624.txt"
+
+
+def pytest_report_header(config) -> str:
+    return f"SQLite {sqlite3.sqlite_version}, sqlite-utils {version('sqlite-utils')}"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_db(tmp_path, monkeypatch) -> None:
+    """Nothing a test does may touch data/monitor.db."""
+    monkeypatch.setenv("MONITOR_DB", str(tmp_path / "env-monitor.db"))
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "monitor.db"
+
+
+@pytest.fixture
+def db(db_path) -> sqlite_utils.Database:
+    return store.open_db(db_path)
+
+
+@pytest.fixture
+def seed_dir(tmp_path) -> Path:
+    """A seeds folder holding the original seed document, unchanged."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    return folder

@@ -1,0 +1,85 @@
+"""Exports: the filters mean what they say, and no cell reaches a spreadsheet as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+
+from ingest import export, pipeline, queries, store
+
+
+def _doc(key: str, title: str, text: str, day: str, lang: str = "en") -> pipeline.Document:
+    return pipeline.Document(title=title, text=text, key=key, language=lang,
+                             published=datetime.fromisoformat(day).replace(tzinfo=UTC))
+
+
+@pytest.fixture
+def corpus(db):
+    with store.transaction(db):
+        source = store.ensure_source(db, kind="seeds", url="seeds:test", name="test")
+    docs = [
+        _doc("mali", "Wagner in Mali",
+             "Russian paramilitaries from the Wagner Group deployed to Mali in December 2021.",
+             "2021-12-23"),
+        _doc("car", "Wagner in the Central African Republic",
+             "Russia sent 175 instructors to the Central African Republic in 2018.",
+             "2018-03-22"),
+        _doc("chad", "France leaves Chad",
+             "France handed over its last military base in Chad to the Chadian army.",
+             "2025-01-30"),
+    ]
+    for doc in docs:
+        pipeline.store_document(db, doc, source)
+    return db
+
+
+def _titles(rows) -> set[str]:
+    return {row["title"] for row in rows}
+
+
+def test_filters_narrow_every_export(corpus):
+    everything = queries.Filters()
+    assert len(_titles(queries.articles(corpus, everything))) == 3
+    assert _titles(queries.articles(corpus, queries.Filters(since=date(2021, 1, 1)))) == {
+        "Wagner in Mali", "France leaves Chad"}
+    assert _titles(queries.articles(corpus, queries.Filters(until=date(2021, 12, 23)))) == {
+        "Wagner in Mali", "Wagner in the Central African Republic"}
+    assert _titles(queries.articles(corpus, queries.Filters(actors=("France",)))) == {
+        "France leaves Chad"}
+    assert _titles(queries.articles(corpus, queries.Filters(partners=("Mali",)))) == {
+        "Wagner in Mali"}
+    assert _titles(queries.articles(corpus, queries.Filters(query="instructors"))) == {
+        "Wagner in the Central African Republic"}
+    pairs = {(r["actor"], r["partner"])
+             for r in queries.partnerships(corpus, queries.Filters(actors=("Russia",)))}
+    assert pairs == {("Russia", "Mali"), ("Russia", "Central African Republic")}
+
+
+def test_an_invalid_search_is_a_readable_error(corpus):
+    with pytest.raises(queries.QueryError, match="Put phrases in double quotes"):
+        list(queries.articles(corpus, queries.Filters(query='"Africa Corps')))
+
+
+@pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://evil\")", "+cmd|' /C calc'!A0",
+                                       "-2+3", "@SUM(A1:A2)", "\tTAB", "\rCR", "\x00NUL"])
+def test_formula_cells_are_neutralised(dangerous):
+    out = io.StringIO()
+    export.write_csv([{"title": dangerous, "count": 3}], out)
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["title"] == "'" + dangerous
+    assert row["count"] == "3"
+
+
+def test_quotes_commas_newlines_and_scripts_survive_a_round_trip():
+    tricky = 'He said "yes", then left;\nновая строка, خبر عاجل, 中文'
+    out = io.StringIO()
+    export.write_csv([{"evidence": tricky}], out)
+    assert next(csv.DictReader(io.StringIO(out.getvalue())))["evidence"] == tricky
+
+
+def test_csv_bytes_carry_a_bom_for_spreadsheets():
+    data = export.to_csv_bytes([{"title": "Côte d'Ivoire"}])
+    assert data.startswith(b"\xef\xbb\xbf") and "Côte".encode() in data
