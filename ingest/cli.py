@@ -48,7 +48,23 @@ def friendly_errors(command):
     return wrapper
 
 
-@click.group()
+class OneLineErrors(click.Group):
+    """Print every error, usage errors included, as one ``Error: ...`` line (no usage dump)."""
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.ClickException as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=OneLineErrors)
 @click.version_option(package_name="influence-monitor")
 @click.option("-q", "--quiet", is_flag=True, help="Only print warnings and errors.")
 def cli(quiet: bool) -> None:
@@ -214,3 +230,13 @@ class _progress:
     def __exit__(self, *exc) -> None:
         if self.bar:
             self.bar.__exit__(*exc)
+
+
+from ingest.cli_feeds import feeds, run  # noqa: E402
+
+cli.add_command(feeds)
+cli.add_command(run)
+
+from ingest.cli_synth import synth  # noqa: E402
+
+cli.add_command(synth)
