@@ -212,5 +212,10 @@ def m002_feed_health(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX sources_due ON sources(kind, paused, next_due_at)")
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_feed_health]
+def m003_feed_removed(db: sqlite_utils.Database) -> None:
+    """Removed feeds are retired, not deleted: their articles still name them as the source."""
+    db.execute("ALTER TABLE sources ADD COLUMN removed_at TEXT")
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_feed_health, m003_feed_removed]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -70,6 +70,11 @@ def _connect(dsn: str, target: Path, *, uri: bool = False) -> sqlite3.Connection
         conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, safe on crash
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
+        if target.is_file() and not os.access(target.parent, os.W_OK):
+            raise StoreError(
+                f"{target}: its folder is read-only, and SQLite needs to write the WAL index"
+                f" ({target.name}-shm) beside the file ({exc}); copy it to a writable folder"
+            ) from None
         raise StoreError(f"{target}: not a usable SQLite database ({exc})") from None
     return conn
 
@@ -88,6 +93,9 @@ def _check_version(db: sqlite_utils.Database, target: Path, *, upgrade: bool) ->
         )
     for number in range(version, SCHEMA_VERSION):
         with transaction(db):
+            # Another process may have run this migration while we waited for the write lock.
+            if db.execute("PRAGMA user_version").fetchone()[0] > number:
+                continue
             MIGRATIONS[number](db)
             db.execute(f"PRAGMA user_version={number + 1}")
 
@@ -101,11 +109,12 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         raise StoreError(f"database is busy or read-only: {exc}") from None
     try:
         yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    else:
         db.execute("COMMIT")
+    except BaseException:
+        # SQLite may already have rolled back (e.g. SQLITE_FULL): keep the original error.
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

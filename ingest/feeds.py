@@ -1,0 +1,208 @@
+"""The feed registry and each feed's health: what to poll, when, and how it went last time.
+
+Feeds are rows of ``sources`` with ``kind = 'feed'``. Removing a feed retires it
+(``removed_at``) rather than deleting the row, because the articles it brought keep pointing at
+it as their source; adding the same URL again brings it back. A feed that keeps failing is
+polled ever less often (the interval doubles per failure, up to a day) and is paused after
+``PAUSE_AFTER`` failures in a row, until ``feeds resume``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from ingest import opml, store
+from ingest.fetch import MAX_URL_LENGTH
+
+LOGGER = logging.getLogger(__name__)
+
+PAUSE_AFTER = 10
+MAX_BACKOFF = timedelta(days=1)
+HEALTH_COLUMNS = ("id", "name", "url", "language", "country", "affiliation", "paused",
+                  "malformed", "items_seen", "last_success_at", "last_error", "last_error_at",
+                  "consecutive_failures", "next_due_at", "poll_minutes")
+
+
+class FeedError(ValueError):
+    """A registry request that cannot be done: unknown feed, bad URL."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What a worker needs to poll one feed; nothing here touches the database."""
+
+    id: int
+    url: str
+    name: str
+    language: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+def add_feed(db: sqlite_utils.Database, url: str, *, name: str | None = None,
+             language: str | None = None, country: str | None = None,
+             affiliation: str | None = None, poll_minutes: int | None = None) -> tuple[int, bool]:
+    """Register ``url`` (or update and revive it); returns its id and whether it was new."""
+    url = validate_url(url)
+    fields = {"language": language, "country": country, "affiliation": affiliation,
+              "poll_minutes": poll_minutes}
+    fields = {key: value for key, value in fields.items() if value is not None}
+    with store.transaction(db):
+        row = db.execute("SELECT id, kind FROM sources WHERE url = ?", [url]).fetchone()
+        if row and row[1] != "feed":
+            raise FeedError(f"{url} is already a {row[1]} source (#{row[0]})")
+        if row is None:
+            feed_id = store.ensure_source(db, kind="feed", url=url,
+                                          name=name or urlsplit(url).hostname or url, **fields)
+        else:
+            feed_id = row[0]
+            _update(db, feed_id, fields | ({"name": name} if name else {}) | {"removed_at": None})
+    return feed_id, row is None
+
+
+def validate_url(url: str) -> str:
+    """A feed URL we could poll: http(s), a host, not absurdly long. No DNS here."""
+    url = url.strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise FeedError(f"URL longer than {MAX_URL_LENGTH} characters")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise FeedError(f"{url[:80]}: not an http(s) feed URL")
+    return url
+
+
+def find_feed(db: sqlite_utils.Database, id_or_url: str) -> int:
+    """The id of a registered feed given its id or URL."""
+    column = "id" if id_or_url.strip().isdigit() else "url"
+    row = db.execute(
+        f"SELECT id FROM sources WHERE kind = 'feed' AND removed_at IS NULL AND {column} = ?",
+        [id_or_url.strip()],
+    ).fetchone()
+    if row is None:
+        label = f"id {id_or_url}" if column == "id" else f"URL {id_or_url}"
+        raise FeedError(f"no feed with {label} (see `feeds list`)")
+    return row[0]
+
+
+def remove_feed(db: sqlite_utils.Database, id_or_url: str) -> int:
+    """Stop polling a feed and hide it; its articles stay, with their provenance."""
+    feed_id = find_feed(db, id_or_url)
+    with store.transaction(db):
+        db.execute("UPDATE sources SET removed_at = ? WHERE id = ?", [store.now(), feed_id])
+    return feed_id
+
+
+def resume_feed(db: sqlite_utils.Database, id_or_url: str) -> int:
+    """Unpause a feed and make it due now, with a clean failure count."""
+    feed_id = find_feed(db, id_or_url)
+    with store.transaction(db):
+        db.execute("UPDATE sources SET paused = 0, consecutive_failures = 0, next_due_at = NULL"
+                   " WHERE id = ?", [feed_id])
+    return feed_id
+
+
+def list_feeds(db: sqlite_utils.Database) -> list[dict]:
+    """Every registered feed with its health, in id order."""
+    cursor = db.execute(
+        f"SELECT {', '.join(HEALTH_COLUMNS)} FROM sources WHERE kind = 'feed'"
+        " AND removed_at IS NULL ORDER BY id"
+    )
+    return [dict(zip(HEALTH_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def import_feeds(db: sqlite_utils.Database, data: bytes, *, origin: str) -> tuple[int, int]:
+    """Register every feed in an OPML file or URL list; returns (added, updated)."""
+    specs = opml.read_feed_list(data, origin=origin)
+    added = 0
+    for spec in specs:
+        _, new = add_feed(db, spec.url, name=spec.name, language=spec.language,
+                          country=spec.country, affiliation=spec.affiliation)
+        added += new
+    return added, len(specs) - added
+
+
+def export_feeds(db: sqlite_utils.Database) -> str:
+    """The registry as OPML, affiliations included: ``import_feeds`` reads it back."""
+    return opml.write_opml(
+        opml.FeedSpec(url=row["url"], name=row["name"], language=row["language"],
+                      country=row["country"], affiliation=row["affiliation"])
+        for row in list_feeds(db)
+    )
+
+
+def due_feeds(db: sqlite_utils.Database, *, everything: bool = False) -> list[Feed]:
+    """Feeds to poll now: not paused, and due (or all unpaused ones with ``everything``)."""
+    sql = ("SELECT id, url, name, language, etag, last_modified, body_hash FROM sources"
+           " WHERE kind = 'feed' AND removed_at IS NULL AND paused = 0")
+    params: list[str] = []
+    if not everything:
+        sql += " AND (next_due_at IS NULL OR next_due_at <= ?)"
+        params.append(store.now())
+    sql += " ORDER BY coalesce(next_due_at, ''), id"
+    return [Feed(*row) for row in db.execute(sql, params).fetchall()]
+
+
+def record_success(db: sqlite_utils.Database, feed_id: int, *, etag: str | None,
+                   last_modified: str | None, body_hash: str | None,
+                   malformed: bool | None = None, items: int | None = None,
+                   problem: str | None = None) -> None:
+    """A poll that worked (new body, 304, or same body): reset failures, schedule the next.
+
+    ``items`` is the number of entries in the body just read; ``malformed`` and ``items`` are
+    left as they were when the body was not parsed (304 or unchanged hash).
+    """
+    stamp = store.now()
+    sets = {"last_polled_at": stamp, "last_success_at": stamp, "consecutive_failures": 0,
+            "etag": etag, "last_modified": last_modified, "body_hash": body_hash}
+    if malformed is not None:
+        sets["malformed"] = int(malformed)
+    if items is not None:
+        sets["items_seen"] = items
+    if problem:
+        sets.update(last_error=f"malformed: {problem}", last_error_at=stamp)
+    with store.transaction(db):
+        _update(db, feed_id, sets)
+        db.execute("UPDATE sources SET next_due_at = ? WHERE id = ?",
+                   [_after(_poll_interval(db, feed_id)), feed_id])
+
+
+def record_failure(db: sqlite_utils.Database, feed_id: int, message: str, *,
+                   retry_after: float | None = None) -> bool:
+    """A failed poll: back off exponentially, pause after ``PAUSE_AFTER``. True if now paused."""
+    stamp = store.now()
+    with store.transaction(db):
+        failures = db.execute("SELECT consecutive_failures FROM sources WHERE id = ?",
+                              [feed_id]).fetchone()[0] + 1
+        delay = min(_poll_interval(db, feed_id) * 2 ** min(failures - 1, 16), MAX_BACKOFF)
+        if retry_after:
+            delay = max(delay, timedelta(seconds=retry_after))
+        paused = failures >= PAUSE_AFTER
+        _update(db, feed_id, {
+            "last_polled_at": stamp, "last_error": message[:500], "last_error_at": stamp,
+            "consecutive_failures": failures, "next_due_at": _after(delay),
+            "paused": int(paused),
+        })
+    if paused:
+        LOGGER.warning("feed #%d paused after %d failures in a row: %s", feed_id, failures,
+                       message)
+    return paused
+
+
+def _update(db: sqlite_utils.Database, feed_id: int, sets: dict) -> None:
+    db.execute(f"UPDATE sources SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
+               [*sets.values(), feed_id])
+
+
+def _poll_interval(db: sqlite_utils.Database, feed_id: int) -> timedelta:
+    minutes = db.execute("SELECT poll_minutes FROM sources WHERE id = ?", [feed_id]).fetchone()[0]
+    return timedelta(minutes=max(1, minutes or 30))
+
+
+def _after(delay: timedelta) -> str:
+    return (datetime.now(UTC) + delay).strftime("%Y-%m-%dT%H:%M:%SZ")
