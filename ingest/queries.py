@@ -97,14 +97,14 @@ def _marks(values) -> str:
     return ", ".join("?" * len(values))
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: list) -> Iterator[dict]:
+def fetch_rows(db: sqlite_utils.Database, sql: str, params: list) -> Iterator[dict]:
     cursor = db.execute(sql, params)
     names = [column[0] for column in cursor.description]
     for row in cursor:
         yield dict(zip(names, row, strict=True))
 
 
-def _evidence_where(filters: Filters, alias: str, actor_col: str, partner_col: str,
+def evidence_where(filters: Filters, alias: str, actor_col: str, partner_col: str,
                     theme_json: str | None) -> tuple[str, list]:
     """Filters on a dyad or posture row, on top of the article-level ones."""
     where, params = article_where(filters)
@@ -143,7 +143,7 @@ def articles(db: sqlite_utils.Database, filters: Filters, *, limit: int | None =
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [limit, offset]
-    return _rows(db, sql, params)
+    return fetch_rows(db, sql, params)
 
 
 def _tag_list(kind: str) -> str:
@@ -167,14 +167,14 @@ def tags(db: sqlite_utils.Database, filters: Filters, *,
     """
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return _rows(db, sql, params)
+    return fetch_rows(db, sql, params)
 
 
 def partnerships(db: sqlite_utils.Database, filters: Filters, *,
                  limit: int | None = None) -> Iterator[dict]:
     """Actor–partner dyads with their themes, status, speaker and evidence."""
     check_query(db, filters.query)
-    where, params = _evidence_where(filters, "d", "actor", "partner", "themes")
+    where, params = evidence_where(filters, "d", "actor", "partner", "themes")
     sql = f"""
         SELECT d.id AS dyad_id, a.published, d.actor, d.partner,
                (SELECT group_concat(value, '; ') FROM json_each(d.themes)) AS themes,
@@ -187,14 +187,14 @@ def partnerships(db: sqlite_utils.Database, filters: Filters, *,
     """
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return _rows(db, sql, params)
+    return fetch_rows(db, sql, params)
 
 
 def posture(db: sqlite_utils.Database, filters: Filters, *,
             limit: int | None = None) -> Iterator[dict]:
     """Troop-posture events: who deployed, withdrew or is present where, how many, when."""
     check_query(db, filters.query)
-    where, params = _evidence_where(filters, "p", "actor", "country", None)
+    where, params = evidence_where(filters, "p", "actor", "country", None)
     sql = f"""
         SELECT p.id AS posture_id, p.date, p.actor, p.country, p.action, p.personnel,
                p.personnel_text, p.place, p.status, p.evidence, p.rule, p.verdict,
@@ -206,7 +206,7 @@ def posture(db: sqlite_utils.Database, filters: Filters, *,
     """
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return _rows(db, sql, params)
+    return fetch_rows(db, sql, params)
 
 
 EXPORTS = {"articles": articles, "tags": tags, "partnerships": partnerships, "posture": posture}

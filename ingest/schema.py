@@ -217,5 +217,12 @@ def m003_feed_removed(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE sources ADD COLUMN removed_at TEXT")
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_feed_health, m003_feed_removed]
+def m004_change_marker_index(db: sqlite_utils.Database) -> None:
+    """``store.change_marker`` reads max(updated_at) on every dashboard rerun: index it."""
+    db.execute("CREATE INDEX articles_updated ON articles(updated_at)")
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

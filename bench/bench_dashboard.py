@@ -1,0 +1,173 @@
+"""Time the dashboard under AppTest against generated databases of growing size.
+
+    .venv/bin/python bench/bench_dashboard.py 10000 100000 1000000
+
+For each size: build ``dashboard-N.db`` once in ``$BENCH_DATA`` (default: the system's temp
+folder) (a fast SQL-level generator, below),
+then, in a fresh process per size, time a cold full render of Overview and Partnerships, a
+filter change (period -> last 7 days, then language -> fr) on each, and report medians and
+the process's peak memory (``ru_maxrss``). Prints one JSON line per size.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from ingest import corrections, store  # noqa: E402
+
+DATA = Path(os.environ.get("BENCH_DATA") or tempfile.gettempdir()) / "influence-bench"
+REPEATS = 3
+ACTORS = [("Russia", 30), ("Wagner Group", 12), ("Africa Corps", 5), ("France", 18),
+          ("United States", 12), ("Turkey", 8), ("China", 7), ("United Arab Emirates", 4),
+          ("United Kingdom", 2), ("Barkhane", 2)]
+PARENT = {"Wagner Group": "Russia", "Africa Corps": "Russia", "Barkhane": "France"}
+PARTNERS = ["Mali", "Central African Republic", "Burkina Faso", "Niger", "Libya", "Sudan",
+            "Chad", "Mozambique", "Somalia", "Djibouti", "Kenya", "Nigeria", "Senegal",
+            "Côte d'Ivoire", "Cameroon", "Ethiopia", "Egypt", "Algeria", "Madagascar",
+            "Democratic Republic of the Congo", "Gabon", "Guinea", "Togo", "Benin", "Ghana"]
+THEMES = ["military_cooperation", "pmc", "arms_transfer", "training", "troop_deployment",
+          "troop_withdrawal", "base", "diplomacy", "economic", "information",
+          "security_incident"]
+STATUS = [("reported", 85), ("planned", 8), ("hedged", 4), ("denied", 3)]
+ACTIONS = ["deploy", "withdraw", "present", "handover", "base_open", "base_close"]
+PLACES = ["Bamako", "Gao", "Timbuktu", "Bangui", "Niamey", "Ouagadougou", "Djibouti",
+          "Mogadishu", "Port Sudan", "Tripoli", "N'Djamena", "Abidjan", "Dakar", "Libreville"]
+WORDS = ("the of and to in military forces cooperation agreement minister defence security "
+         "troops training base officials said government partners").split()
+END = datetime(2025, 6, 30)
+SPAN_DAYS = 3650
+
+
+def weighted(pairs: list[tuple[str, int]], rng: random.Random) -> str:
+    return rng.choices([name for name, _ in pairs], [w for _, w in pairs])[0]
+
+
+def generate(path: Path, count: int, seed: int = 7) -> None:
+    """Insert ``count`` articles with tags, dyads and posture events: bench data only."""
+    rng = random.Random(seed)
+    db = store.open_db(path)
+    db.execute("PRAGMA synchronous=OFF")
+    partner_weights = [1 / (rank + 1) for rank in range(len(PARTNERS))]
+    with store.transaction(db):
+        sources = [store.ensure_source(db, kind="feed", url=f"https://feed{n}.example/rss",
+                                       name=f"Feed {n}", language=rng.choice(["en", "fr"]),
+                                       affiliation="Russia" if n < 3 else None)
+                   for n in range(40)]
+    for start in range(0, count, 20_000):
+        articles, links, tags, dyads, posture = [], [], [], [], []
+        for n in range(start, min(count, start + 20_000)):
+            ident = f"b{n:08x}"
+            # skewed towards recent years, as a growing feed list would be
+            moment = END - timedelta(days=SPAN_DAYS * rng.random() ** 1.6,
+                                     seconds=rng.randrange(86_400))
+            stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+            source = rng.choice(sources)
+            actor = weighted(ACTORS, rng)
+            partner = rng.choices(PARTNERS, partner_weights)[0]
+            themes = rng.sample(THEMES, rng.randint(1, 3))
+            status = weighted(STATUS, rng)
+            evidence = f"{actor} and {partner} {' '.join(rng.choices(WORDS, k=12))}."
+            text = evidence + " " + " ".join(rng.choices(WORDS, k=40))
+            articles.append((ident, f"https://n.example/{ident}", f"{actor} in {partner}", text,
+                             stamp, rng.choice(["en", "en", "fr"]), source, stamp, stamp,
+                             ident))
+            links.append((ident, source, stamp))
+            names = [actor, *([PARENT[actor]] if actor in PARENT else [])]
+            for value, kind in [*((a, "actor") for a in names), (partner, "partner"),
+                                *((t, "theme") for t in themes)]:
+                tags.append((ident, kind, value, evidence, corrections.tag_key(kind, value)))
+            for name in names:
+                dyads.append((ident, name, partner, json.dumps(sorted(themes)), status, stamp,
+                              evidence, corrections.dyad_key(name, partner)))
+            if rng.random() < 0.1:
+                action = rng.choice(ACTIONS)
+                personnel = rng.choice([None, 50, 100, 200, 300, 500, 1000])
+                posture.append((ident, actor, partner, action, personnel, rng.choice(PLACES),
+                                stamp[:10], status, evidence,
+                                corrections.posture_key(actor, partner, action, stamp)))
+        with store.transaction(db):
+            db.conn.executemany(
+                "INSERT INTO articles (id, url, title, text, published, language, source_id,"
+                " first_seen, updated_at, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?)", articles)
+            db.conn.executemany("INSERT INTO article_sources (article_id, source_id, url,"
+                                " seen_at) VALUES (?, ?, '', ?)", links)
+            db.conn.executemany("INSERT INTO tags (article_id, kind, value, evidence, key)"
+                                " VALUES (?,?,?,?,?)", tags)
+            db.conn.executemany(
+                "INSERT INTO dyads (article_id, actor, partner, themes, status, published,"
+                " evidence, key) VALUES (?,?,?,?,?,?,?,?)", dyads)
+            db.conn.executemany(
+                "INSERT INTO posture (article_id, actor, country, action, personnel, place,"
+                " date, status, evidence, key) VALUES (?,?,?,?,?,?,?,?,?,?)", posture)
+    db.execute("ANALYZE")
+    db.conn.close()
+
+
+def timed(step) -> float:
+    started = time.perf_counter()
+    at = step()
+    elapsed = time.perf_counter() - started
+    if at.exception:
+        raise RuntimeError(at.exception[0].value)
+    return elapsed
+
+
+def measure(path: Path) -> dict:
+    """Cold renders and filter changes on Overview and Partnerships; medians in seconds."""
+    os.environ["MONITOR_DB"] = str(path)
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    samples: dict[str, list[float]] = {}
+    for _ in range(REPEATS):
+        for page in ("views/overview.py", "views/partnerships.py"):
+            st.cache_data.clear()
+            name = Path(page).stem
+            at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=900)
+            if page != "views/overview.py":
+                at.run()
+                at.switch_page(page)
+                st.cache_data.clear()
+            samples.setdefault(f"{name}_full", []).append(timed(at.run))
+            samples.setdefault(f"{name}_period_7d", []).append(timed(
+                lambda at=at: at.selectbox(key="f_period").set_value("Last 7 days").run()))
+            samples.setdefault(f"{name}_language", []).append(timed(
+                lambda at=at: at.multiselect(key="f_languages").set_value(["fr"]).run()))
+            samples.setdefault(f"{name}_rerun_cached", []).append(timed(at.run))
+    result = {key: round(statistics.median(values), 3) for key, values in samples.items()}
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return result
+
+
+def main(sizes: list[int]) -> None:
+    DATA.mkdir(parents=True, exist_ok=True)
+    for size in sizes:
+        path = DATA / f"dashboard-{size}.db"
+        if not path.exists():
+            started = time.perf_counter()
+            generate(path, size)
+            print(f"# generated {path} in {time.perf_counter() - started:.0f} s "
+                  f"({path.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
+        output = subprocess.run([sys.executable, __file__, "--measure", str(path)],
+                                check=True, capture_output=True, text=True).stdout
+        print(json.dumps({"articles": size, **json.loads(output.strip().splitlines()[-1])}))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--measure"]:
+        print(json.dumps(measure(Path(sys.argv[2]))))
+    else:
+        main([int(arg) for arg in sys.argv[1:]] or [10_000, 100_000])

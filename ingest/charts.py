@@ -1,0 +1,106 @@
+"""Altair chart builders: pure functions from small, pre-aggregated DataFrames to charts.
+
+Nothing here touches the database or Streamlit, so each chart is testable with ``to_dict()``.
+Callers pass aggregates (months, cells, countries, places), never per-article rows, which keeps
+every chart far below Altair's 5,000-row limit.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ingest import geo
+
+CELL = "cell"      # point selection on the partnership matrix: actor + partner
+EVENT = "event"    # point selection on the posture timeline: posture_id
+ACTIONS = ["deploy", "withdraw", "handover", "base_open", "base_close", "present"]
+MAP_PROJECTION = "mercator"
+
+
+def actor_timeline(months: pd.DataFrame) -> alt.Chart:
+    """Articles per month, one small multiple per actor (an article can name several)."""
+    return alt.Chart(months).mark_bar().encode(
+        x=alt.X("month:T", title=None, timeUnit="yearmonth"),
+        y=alt.Y("articles:Q", title="articles"),
+        color=alt.Color("actor:N", legend=None),
+        row=alt.Row("actor:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        tooltip=["actor:N", alt.Tooltip("month:T", timeUnit="yearmonth"), "articles:Q"],
+    ).properties(height=60, width=640).resolve_scale(y="independent")
+
+
+def partnership_matrix(cells: pd.DataFrame) -> alt.Chart:
+    """Actor x partner heatmap; hover lists the top themes, a click selects the cell."""
+    select = alt.selection_point(name=CELL, fields=["actor", "partner"], on="click")
+    return alt.Chart(cells).mark_rect().encode(
+        x=alt.X("partner:N", title="partner country", sort="ascending"),
+        y=alt.Y("actor:N", title="actor", sort="ascending"),
+        color=alt.Color("articles:Q", scale=alt.Scale(scheme="oranges"), title="articles"),
+        opacity=alt.condition(select, alt.value(1.0), alt.value(0.35)),
+        tooltip=["actor:N", "partner:N", "articles:Q", "first:N", "last:N",
+                 alt.Tooltip("themes:N", title="top themes")],
+    ).add_params(select)
+
+
+def africa_map(values: dict[str, float], title: str) -> alt.Chart:
+    """Africa shaded by ``values`` per country name; countries without activity stay grey."""
+    features = geo.shaded(values)
+    return alt.Chart(alt.Data(values=features)).mark_geoshape(
+        stroke="white", strokeWidth=0.5
+    ).encode(
+        color=alt.condition(
+            "datum.properties.value > 0",
+            alt.Color("properties.value:Q", scale=alt.Scale(scheme="oranges"), title=title),
+            alt.value("#e6e6e6"),
+        ),
+        tooltip=[alt.Tooltip("properties.name:N", title="country"),
+                 alt.Tooltip("properties.value:Q", title=title)],
+    ).project(MAP_PROJECTION).properties(height=480)
+
+
+def posture_events(events: pd.DataFrame) -> alt.Chart:
+    """Posture events in time, one row per action, sized by personnel; a click selects one."""
+    select = alt.selection_point(name=EVENT, fields=["posture_id"], on="click")
+    return alt.Chart(events).mark_point(filled=True).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("action:N", sort=ACTIONS, title=None),
+        size=alt.Size("personnel:Q", title="personnel", scale=alt.Scale(range=[60, 600])),
+        color=alt.Color("status:N", title="status"),
+        opacity=alt.condition(select, alt.value(1.0), alt.value(0.4)),
+        tooltip=["date:T", "action:N", "personnel:Q", "personnel_text:N", "place:N",
+                 "status:N", "source:N"],
+    ).add_params(select).properties(height=220)
+
+
+def force_level(levels: pd.DataFrame) -> alt.Chart:
+    """The reported force over time as a step line (the rule is in ``aggregates.step_levels``)."""
+    return alt.Chart(levels).mark_line(interpolate="step-after", point=True).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("level:Q", title="reported personnel"),
+        tooltip=["date:T", "level:Q"],
+    ).properties(height=220)
+
+
+def places_map(places: pd.DataFrame) -> alt.LayerChart:
+    """Places where foreign forces are reported, as circles on the outline of Africa."""
+    outline = alt.Chart(alt.Data(values=geo.shaded({}))).mark_geoshape(
+        fill="#f2f2f2", stroke="#9a9a9a", strokeWidth=0.5
+    ).project(MAP_PROJECTION)
+    points = alt.Chart(places).mark_circle(opacity=0.75, stroke="white").encode(
+        longitude="lon:Q", latitude="lat:Q",
+        size=alt.Size("events:Q", scale=alt.Scale(range=[40, 800]), title="events",
+                      legend=alt.Legend(format="d")),
+        color=alt.Color("actor:N", title="actor"),
+        tooltip=["place:N", "actor:N", "country:N", "events:Q", "last:N"],
+    ).project(MAP_PROJECTION)
+    return alt.layer(outline, points).properties(height=480)
+
+
+def source_contributions(sources: pd.DataFrame) -> alt.Chart:
+    """Articles per source, state-affiliated and illustrative sources told apart."""
+    return alt.Chart(sources).mark_bar().encode(
+        x=alt.X("articles:Q", title="articles in the filtered period"),
+        y=alt.Y("name:N", sort="-x", title=None),
+        color=alt.Color("marking:N", title=None),
+        tooltip=["name:N", "articles:Q", "marking:N"],
+    )

@@ -1,0 +1,105 @@
+"""End to end: the real dashboard in a real headless Chromium, over the bundled seeds.
+
+Uses Debian's ``/usr/bin/chromium`` (installed by ``make``), never a downloaded browser. Run
+alone with ``pytest -m browser``; screenshots land in the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ingest import seeds, store
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# url path, title, whether the page draws charts
+PAGES = [("", "Overview", False), ("partnerships", "Partnerships", True),
+         ("posture", "Troop posture", True), ("articles", "Articles", False),
+         ("sources", "Sources", True), ("review", "Review", False)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`apt-get install "
+                    "chromium`, done by `make`); this test never downloads a browser")
+    folder = tmp_path_factory.mktemp("dashboard")
+    db_path = folder / "monitor.db"
+    db = store.open_db(db_path)
+    seeds.ingest_folder(db, REPO / "seeds")
+    db.conn.close()
+    port = free_port()
+    log = folder / "streamlit.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
+             "--server.port", str(port), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=REPO, env={**os.environ, "MONITOR_DB": str(db_path)},
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process, log)
+        yield url, folder
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_every_page_renders_in_chromium(dashboard):
+    from playwright.sync_api import sync_playwright
+
+    url, folder = dashboard
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2600})
+        try:
+            for path, title, has_charts in PAGES:
+                page.goto(f"{url}/{path}")
+                page.get_by_role("heading", name=title, exact=True).first.wait_for(
+                    timeout=30_000)
+                if has_charts:
+                    page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for(
+                        timeout=30_000)
+                page.wait_for_timeout(1_000)  # let the last chart finish drawing
+                page.screenshot(path=str(folder / f"{path or 'overview'}.png"), full_page=True)
+                assert page.locator('[data-testid="stException"]').count() == 0, path
+                assert page.locator('[data-testid="stAlertContentError"]').count() == 0, path
+        finally:
+            browser.close()

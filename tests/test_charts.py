@@ -1,0 +1,70 @@
+"""Chart builders are pure: check their Vega-Lite specs with ``to_dict()``."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from ingest import charts, geo
+
+
+def test_timeline_is_small_multiples_per_actor():
+    months = pd.DataFrame([{"month": "2024-01", "actor": "Russia", "articles": 3},
+                           {"month": "2024-01", "actor": "France", "articles": 1}])
+    spec = charts.actor_timeline(months).to_dict()
+    assert spec["encoding"]["row"]["field"] == "actor"
+    assert spec["encoding"]["y"]["field"] == "articles"
+
+
+def test_matrix_has_a_cell_selection_and_theme_tooltip():
+    cells = pd.DataFrame([{"actor": "Russia", "partner": "Mali", "articles": 3,
+                           "first": "2024-01-10", "last": "2024-03-01",
+                           "themes": "pmc (2), training (1)"}])
+    spec = charts.partnership_matrix(cells).to_dict()
+    assert spec["mark"]["type"] == "rect"
+    assert spec["params"][0]["name"] == charts.CELL
+    assert spec["params"][0]["select"]["fields"] == ["actor", "partner"]
+    assert {"field": "themes", "type": "nominal", "title": "top themes"} in spec[
+        "encoding"]["tooltip"]
+
+
+def test_africa_map_is_offline_and_shaded():
+    spec = charts.africa_map({"Mali": 4}, "articles").to_dict()
+    assert "url" not in json.dumps(spec["data"])
+    values = {f["properties"]["name"]: f["properties"]["value"] for f in spec["data"]["values"]}
+    assert values["Mali"] == 4 and values["Niger"] == 0
+    assert spec["projection"]["type"] == charts.MAP_PROJECTION
+
+
+def test_geometry_is_small_and_covers_africa():
+    names = geo.country_names()
+    assert len(names) == 56
+    assert {"Mali", "Central African Republic", "Côte d'Ivoire", "Cabo Verde",
+            "Democratic Republic of the Congo", "Somalia"} <= set(names)
+    size = (geo.resources.files("ingest") / "data/africa.geojson").stat().st_size
+    assert size < 300_000
+
+
+def test_posture_charts():
+    events = pd.DataFrame([{"posture_id": 1, "date": "2024-01-10", "action": "present",
+                            "personnel": 1000, "personnel_text": None, "place": "Gao",
+                            "status": "reported", "source": "Demo"}])
+    spec = charts.posture_events(events).to_dict()
+    assert spec["params"][0]["select"]["fields"] == ["posture_id"]
+    line = charts.force_level(pd.DataFrame([{"date": "2024-01-10", "level": 1000}])).to_dict()
+    assert line["mark"]["interpolate"] == "step-after"
+
+
+def test_places_map_layers_points_on_the_outline():
+    places = pd.DataFrame([{"place": "Gao", "actor": "Russia", "country": "Mali", "events": 2,
+                            "last": "2024-03-01", "lat": 16.27, "lon": -0.04}])
+    spec = charts.places_map(places).to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["geoshape", "circle"]
+    assert spec["layer"][1]["encoding"]["longitude"]["field"] == "lon"
+
+
+def test_locate_uses_the_gazetteer_when_present(monkeypatch):
+    monkeypatch.setattr(geo, "place_coordinates", lambda: {"Gao": (16.27, -0.04, "Mali")})
+    found, missing = geo.locate([{"place": "gao"}, {"place": "Atlantis"}])
+    assert found == [{"place": "gao", "lat": 16.27, "lon": -0.04}] and missing == ["Atlantis"]

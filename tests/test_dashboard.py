@@ -1,0 +1,226 @@
+"""Every dashboard page under Streamlit's AppTest, against a real SQLite file in tmp_path."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from ingest import queries, store
+from tests.conftest import REPO
+from tests.test_aggregates import HOSTILE, build_demo
+
+APP = str(REPO / "dashboard.py")
+PAGES = ["views/overview.py", "views/partnerships.py", "views/posture.py",
+         "views/articles.py", "views/sources.py", "views/review.py"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def demo_app(db_path, monkeypatch):
+    build_demo(db_path).conn.close()
+    monkeypatch.setenv("MONITOR_DB", str(db_path))
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def on_page(at: AppTest, page: str) -> AppTest:
+    return at.switch_page(page).run()
+
+
+def no_exceptions(at: AppTest) -> None:
+    assert not at.exception, [item.value for item in at.exception]
+
+
+def charts(at: AppTest) -> list[tuple[dict, list[pd.DataFrame]]]:
+    """Each chart's Vega-Lite spec and the data frames it was sent."""
+    found = []
+    for chart in at.get("vega_lite_chart"):
+        frames = [convert_arrow_bytes_to_pandas_df(item.data.data)
+                  for item in chart.proto.datasets]
+        found.append((json.loads(chart.proto.spec), frames))
+    return found
+
+
+def chart_with(at: AppTest, mark: str) -> tuple[dict, list[pd.DataFrame]]:
+    return next((spec, frames) for spec, frames in charts(at)
+                if json.dumps(spec.get("mark", spec.get("layer"))).find(f'"{mark}"') >= 0)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders(demo_app, page):
+    at = on_page(demo_app, page)
+    no_exceptions(at)
+    assert not at.error
+
+
+def test_sidebar_filters_change_the_counts(demo_app):
+    assert metrics(demo_app)["Articles"] == "6"
+    demo_app.multiselect(key="f_languages").set_value(["fr"]).run()
+    assert metrics(demo_app)["Articles"] == "1"
+    demo_app.multiselect(key="f_languages").set_value([]).run()
+    demo_app.radio(key="f_affiliated").set_value("Exclude state-affiliated").run()
+    assert metrics(demo_app)["Articles"] == "5"
+
+
+def test_statuses_filter_lists_but_counts_stay_facts(demo_app):
+    demo_app.multiselect(key="f_statuses").set_value(["denied"]).run()
+    assert metrics(demo_app)["Actors"] == "0"
+    at = on_page(demo_app, "views/review.py")
+    assert "France – Niger (denied)" in at.selectbox(key="r_row").options[0]
+
+
+def test_partnership_charts_receive_aggregates(demo_app):
+    at = on_page(demo_app, "views/partnerships.py")
+    spec, (cells,) = chart_with(at, "rect")
+    assert spec["params"][0]["name"] == "cell"
+    mali = cells[(cells.actor == "Russia") & (cells.partner == "Mali")].iloc[0]
+    assert mali.articles == 3 and mali.themes.startswith("military_cooperation (1)")
+    assert "France" not in set(cells.actor)  # denied statements are not counted
+    _, (months,) = chart_with(at, "bar")
+    assert months[months.actor == "Russia"].articles.sum() == 4
+    assert len(months) <= 5_000
+
+
+def test_choosing_a_cell_lists_evidence_and_maps_the_actor(demo_app):
+    at = on_page(demo_app, "views/partnerships.py")
+    at.selectbox(key="p_actor").set_value("Russia").run()
+    at.selectbox(key="p_partner").set_value("Mali").run()
+    no_exceptions(at)
+    evidence = at.dataframe[-1].value
+    assert set(evidence.partner) == {"Mali"} and len(evidence) == 3
+    assert "Russia sent 200 more troops to Mali." in set(evidence.evidence)
+    spec, _ = chart_with(at, "geoshape")
+    shaded = {f["properties"]["name"]: f["properties"]["value"] for f in spec["data"]["values"]}
+    assert shaded["Mali"] == 3 and shaded["Central African Republic"] == 1
+    assert shaded["Niger"] == 0
+
+
+def test_posture_page_steps_the_force_level(demo_app):
+    at = on_page(demo_app, "views/posture.py")
+    at.selectbox(key="t_actor").set_value("Russia").run()
+    at.selectbox(key="t_country").set_value("Mali").run()
+    spec, (levels,) = chart_with(at, "line")
+    assert spec["mark"]["interpolate"] == "step-after"
+    assert list(levels.level) == [1000, 1200, 0]
+    _, (events,) = chart_with(at, "point")
+    assert sorted(events.action) == ["deploy", "present", "withdraw"]
+    latest = at.dataframe[1].value
+    row = latest[(latest.actor == "Russia") & (latest.country == "Mali")].iloc[0]
+    assert (row.action, row.date, row.source) == ("withdraw", "2024-03-01", "Demo folder")
+
+
+def test_empty_database_shows_how_to_ingest(db_path, monkeypatch):
+    store.open_db(db_path).conn.close()
+    monkeypatch.setenv("MONITOR_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    no_exceptions(at)
+    assert not at.error
+    assert "python -m ingest seeds" in at.info[0].value
+
+
+def test_missing_database_is_a_clear_error(tmp_path, monkeypatch):
+    missing = tmp_path / "nowhere" / "monitor.db"
+    monkeypatch.setenv("MONITOR_DB", str(missing))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    no_exceptions(at)
+    assert str(missing) in at.error[0].value and "python -m ingest seeds" in at.error[0].value
+
+
+def test_corrupt_database_is_a_clear_error(tmp_path, monkeypatch):
+    corrupt = tmp_path / "monitor.db"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("MONITOR_DB", str(corrupt))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    no_exceptions(at)
+    assert str(corrupt) in at.error[0].value and "not a usable SQLite database" in at.error[0].value
+
+
+def test_invalid_search_is_a_message_not_an_exception(demo_app):
+    at = on_page(demo_app, "views/articles.py")
+    at.text_input(key="a_query").input('"unbalanced AND').run()
+    no_exceptions(at)
+    assert "cannot search" in at.error[0].value
+    at.text_input(key="a_query").input("pact").run()
+    assert not at.error and list(at.dataframe[0].value.title) == [
+        "Russia and Mali sign a defence pact"]
+
+
+def test_hostile_titles_render_as_text(demo_app):
+    at = on_page(demo_app, "views/articles.py")
+    assert HOSTILE in set(at.dataframe[0].value.title)
+    assert any("onerror" in option for option in at.selectbox(key="a_open").options)
+    at.selectbox(key="a_open").set_value("a6").run()
+    no_exceptions(at)
+    bodies = [element.proto.body for element in at.get("html")]
+    assert any("&lt;img src=x onerror=alert(1)&gt; **bold**" in body for body in bodies)
+    assert not any("<img" in body or "javascript:" in body.replace("[x](javascript:", "")
+                   for body in bodies)
+    assert all("onerror" not in element.value for element in at.markdown)
+    assert any("<mark" in body and "Turkey delivered drones to Somalia." in body
+               for body in bodies)
+
+
+def test_rejecting_a_dyad_takes_effect_everywhere(demo_app, db_path):
+    at = on_page(demo_app, "views/review.py")
+    db = store.open_db(db_path, readonly=True)
+    turkey = db.execute("SELECT id FROM dyads WHERE actor = 'Turkey'").fetchone()[0]
+    at.selectbox(key="r_row").set_value(turkey).run()
+    assert "Turkey delivered drones" in at.text[0].value
+    at.radio(key="r_verdict").set_value("rejected")
+    at.button[0].click().run()
+    assert "Enter your name" in at.error[0].value
+    at.text_input(key="r_analyst").input("Ana Analyst")
+    at.text_area(key="r_note").input("drones were Turkish-made but sold privately")
+    at.button[0].click().run()
+    no_exceptions(at)
+    assert "Recorded: dyad" in at.success[0].value
+    history = at.dataframe[-1].value
+    assert (history.analyst.iloc[0], history.verdict.iloc[0]) == ("Ana Analyst", "rejected")
+    at = on_page(at, "views/partnerships.py")
+    _, (cells,) = chart_with(at, "rect")
+    assert "Turkey" not in set(cells.actor)
+    assert "Somalia" not in {row["partner"]
+                             for row in queries.partnerships(db, queries.Filters())}
+
+
+def test_sources_page_marks_illustrative_and_affiliated(demo_app):
+    at = on_page(demo_app, "views/sources.py")
+    health = at.dataframe[0].value.set_index("name")
+    assert health.loc["Demo folder", "marking"] == "illustrative sample data, not reporting"
+    assert health.loc["RT Afrique", "marking"] == "state-affiliated (Russia)"
+    assert health.loc["Demo folder", "articles"] == 5
+    _, (bars,) = chart_with(at, "bar")
+    assert set(bars.name) == {"Demo folder", "RT Afrique"}
+
+
+def test_overview_compares_with_the_previous_period(demo_app):
+    demo_app.selectbox(key="f_period").set_value("Last 30 days").run()
+    no_exceptions(demo_app)
+    assert metrics(demo_app)["New partnerships"] == "1"  # Turkey – Somalia, first in March
+    tables = [table.value for table in demo_app.dataframe]
+    changes = next(t for t in tables if "change" in t.columns)
+    assert {"Turkey", "Russia"} <= set(changes.actor)
+
+
+def test_a_new_ingest_shows_without_restart(demo_app, db_path):
+    assert metrics(demo_app)["Articles"] == "6"
+    db = store.open_db(db_path)
+    db.execute("UPDATE articles SET updated_at = '2030-01-01T00:00:00Z', language = 'fr'"
+               " WHERE id = 'a1'")
+    db.conn.close()
+    demo_app.multiselect(key="f_languages").set_value(["fr"]).run()
+    assert metrics(demo_app)["Articles"] == "2"

@@ -1,0 +1,73 @@
+"""Articles: full-text search, the filtered list with its tags, and one article's evidence."""
+
+import html
+from dataclasses import replace
+from urllib.parse import urlparse
+
+import streamlit as st
+
+from views import common
+
+PAGE = 50
+MARK = "background: #ffe08a; padding: 0 2px"
+
+common.require_articles()
+filters = common.filters()
+st.title("Articles")
+
+query = st.text_input("Search titles and text", key="a_query",
+                      placeholder='e.g. "Africa Corps" AND Niger').strip()
+if query and (problem := common.search_error(query)):
+    st.error(problem)
+    st.stop()
+filters = replace(filters, query=query or None)
+
+total = common.fetch("aggregates.article_count", filters=filters)
+pages = max(1, -(-total // PAGE))
+page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1,
+                       key="a_page") if pages > 1 else 1
+rows = common.fetch("queries.articles", filters=filters, limit=PAGE, offset=(page - 1) * PAGE)
+st.caption(f"{total} articles match; showing {len(rows)}, newest first.")
+common.table(rows, ["published", "title", "source", "language", "actors", "partners", "themes",
+                    "url"])
+common.download(rows, "articles")
+
+
+def highlighted(text: str, sentences: list[str]) -> str:
+    """The text as escaped HTML with each evidence sentence marked; nothing else is markup."""
+    spans = []
+    for sentence in sorted({s for s in sentences if s}, key=len, reverse=True):
+        start = text.find(sentence)
+        if start >= 0 and not any(a < start + len(sentence) and start < b for a, b in spans):
+            spans.append((start, start + len(sentence)))
+    out, cursor = [], 0
+    for start, end in sorted(spans):
+        out += [html.escape(text[cursor:start]),
+                f'<mark style="{MARK}">{html.escape(text[start:end])}</mark>']
+        cursor = end
+    out.append(html.escape(text[cursor:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+if rows:
+    titles = {row["article_id"]: f"{(row['published'] or '?')[:10]} · {row['title']}"
+              for row in rows}
+    chosen = st.selectbox("Open an article", list(titles), format_func=titles.get, index=None,
+                          key="a_open", placeholder="choose from this page")
+    article = common.fetch("aggregates.article_detail", chosen) if chosen else None
+    if article:
+        st.html(f"<h3>{html.escape(article['title'])}</h3>")
+        marks = [f"Published {article['published'] or 'unknown'}", f"source: {article['source']}"]
+        if article["illustrative"]:
+            marks.append("illustrative sample data, not reporting")
+        if article["affiliation"]:
+            marks.append(f"state-affiliated ({article['affiliation']})")
+        st.text(" · ".join(marks))
+        if urlparse(article["url"] or "").scheme in ("http", "https"):
+            st.link_button("Open the source", article["url"])
+        evidence = article["evidence"]
+        st.html('<div style="line-height: 1.6">'
+                + highlighted(article["text"], [row["evidence"] for row in evidence]) + "</div>")
+        st.subheader("Tags and their evidence")
+        common.table(evidence, ["target", "what", "status", "evidence", "rule", "verdict"])
+        common.download(evidence, "article-evidence")

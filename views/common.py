@@ -1,0 +1,170 @@
+"""What every page shares: the database handle, the sidebar filters, cached fetches, downloads.
+
+Queries run on a fresh read-only connection per cached call (opening SQLite is cheap, and a
+connection is never shared between Streamlit's script threads). Results are cached with
+``st.cache_data`` keyed on the database path, ``store.change_marker`` (so a new ingest or a
+correction shows without a restart) and the filters as a plain tuple.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import astuple
+from datetime import date, timedelta
+from importlib import import_module
+
+import pandas as pd
+import streamlit as st
+
+from ingest import export, store
+from ingest.queries import STATUSES, Filters, QueryError, check_query
+
+INGEST_HINT = (
+    "The database is empty. Ingest the bundled demo corpus with `python -m ingest seeds`, "
+    "or your own folder with `python -m ingest seeds PATH`, then reload this page."
+)
+PERIODS = {"All dates": None, "Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90,
+           "Last 12 months": 365, "Custom range": 0}
+AFFILIATION = {"All sources": None, "State-affiliated only": True,
+               "Exclude state-affiliated": False}
+PAGE_ROWS = 200
+
+
+def db_path() -> str:
+    return str(store.resolve_path())
+
+
+def stop_with(message: str) -> None:
+    st.error(message)
+    st.stop()
+
+
+def open_readonly():
+    """A read-only connection, or a clear error on the page (never a traceback)."""
+    path = db_path()
+    try:
+        return store.open_db(path, readonly=True)
+    except store.StoreError as exc:
+        stop_with(
+            f"Cannot open the database: {exc}. Set MONITOR_DB to the right file, or create "
+            "this one with `python -m ingest seeds`."
+        )
+
+
+def refresh_marker() -> None:
+    """Read the change marker once per rerun: the cache key that makes new data show up."""
+    db = open_readonly()
+    try:
+        st.session_state["marker"] = tuple(store.change_marker(db))
+    except sqlite3.DatabaseError as exc:
+        stop_with(f"Cannot read the database {db_path()}: {exc}. Restore it from a backup or "
+                  "rebuild it with `python -m ingest seeds`.")
+    finally:
+        db.conn.close()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(path: str, marker: tuple, name: str, fields: tuple | None, args: tuple,
+            options: tuple):
+    module, function = name.split(".")
+    db = store.open_db(path, readonly=True)
+    try:
+        call = getattr(import_module(f"ingest.{module}"), function)
+        head = (db,) if fields is None else (db, Filters(*fields))
+        result = call(*head, *args, **dict(options))
+        return list(result) if isinstance(result, Iterator) else result
+    finally:
+        db.conn.close()
+
+
+def fetch(name: str, *args, filters: Filters | None = None, **options):
+    """Call ``ingest.<module>.<function>`` (e.g. ``aggregates.matrix``) through the cache."""
+    fields = None if filters is None else astuple(filters)
+    try:
+        return _cached(db_path(), st.session_state.get("marker"), name, fields, args,
+                       tuple(sorted(options.items())))
+    except QueryError as exc:
+        stop_with(str(exc))
+    except (store.StoreError, sqlite3.DatabaseError) as exc:
+        stop_with(f"Cannot read the database {db_path()}: {exc}")
+
+
+def search_error(query: str) -> str | None:
+    """The readable reason FTS5 cannot run ``query``, or None if it can."""
+    db = open_readonly()
+    try:
+        check_query(db, query)
+    except QueryError as exc:
+        return str(exc)
+    finally:
+        db.conn.close()
+    return None
+
+
+def sidebar() -> Filters:
+    """Draw the filters every page honours and remember them for this rerun."""
+    options = fetch("aggregates.filter_options")
+    bar = st.sidebar
+    bar.header("Filters")
+    since, until = _period(bar, options)
+    sources = {row["id"]: row["name"] for row in options["sources"]}
+    filters = Filters(
+        since=since, until=until,
+        actors=tuple(bar.multiselect("Actors", options["actors"], key="f_actors")),
+        partners=tuple(bar.multiselect("Partner countries", options["partners"],
+                                       key="f_partners")),
+        themes=tuple(bar.multiselect("Themes", options["themes"], key="f_themes")),
+        languages=tuple(bar.multiselect("Languages", options["languages"], key="f_languages")),
+        sources=tuple(bar.multiselect("Sources", list(sources), format_func=sources.get,
+                                      key="f_sources")),
+        affiliated=AFFILIATION[bar.radio("State-affiliated sources", list(AFFILIATION),
+                                         key="f_affiliated")],
+        statuses=tuple(bar.multiselect("Statuses listed", STATUSES, default=list(STATUSES),
+                                       key="f_statuses")),
+    )
+    bar.caption("Counts and charts use reported statements only; planned, denied and hedged "
+                "ones are listed apart, with their status.")
+    st.session_state["filters"] = filters
+    return filters
+
+
+def _period(bar, options: dict) -> tuple[date | None, date | None]:
+    choice = bar.selectbox("Period", list(PERIODS), key="f_period")
+    last = date.fromisoformat(options["last"][:10]) if options["last"] else date.today()
+    anchor = min(last, date.today())
+    if choice == "Custom range":
+        first = date.fromisoformat(options["first"][:10]) if options["first"] else anchor
+        picked = bar.date_input("From – to", value=(first, anchor), key="f_dates")
+        picked = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
+        return picked[0], picked[-1]
+    days = PERIODS[choice]
+    if days is None:
+        return None, None
+    bar.caption(f"Up to {anchor.isoformat()}, the latest article in the database.")
+    return anchor - timedelta(days=days - 1), anchor
+
+
+def filters() -> Filters:
+    return st.session_state.get("filters", Filters())
+
+
+def require_articles() -> None:
+    """On an empty database, say how to ingest something and stop the page there."""
+    if not fetch("aggregates.article_count", filters=Filters()):
+        st.info(INGEST_HINT)
+        st.stop()
+
+
+def table(rows: list[dict], columns: list[str] | None = None, **kwargs) -> None:
+    """Show rows as a table (text cells stay text: the grid never renders markup)."""
+    frame = pd.DataFrame(rows, columns=columns) if rows or columns else pd.DataFrame()
+    st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+
+
+def download(rows: list[dict], name: str, columns: list[str] | None = None) -> None:
+    """A CSV of exactly these rows, neutralised like the CLI export."""
+    st.download_button(
+        f"Download CSV ({len(rows)} rows)", export.to_csv_bytes(rows, columns),
+        file_name=f"{name}.csv", mime="text/csv", key=f"download_{name}",
+    )

@@ -1,0 +1,48 @@
+"""Overview: the period in numbers, the most active partnerships, and what changed."""
+
+import streamlit as st
+
+from ingest.aggregates import compare, previous_period
+from views import common
+
+common.require_articles()
+filters = common.filters()
+st.title("Overview")
+
+counts = common.fetch("aggregates.overview_counts", filters=filters)
+new = common.fetch("aggregates.new_partnerships", filters=filters)
+columns = st.columns(5)
+for column, (label, value) in zip(columns, [
+    ("Articles", counts["articles"]), ("Sources", counts["sources"]),
+    ("Actors", counts["actors"]), ("Partner countries", counts["partners"]),
+    ("New partnerships", len(new) if filters.since else "–"),
+], strict=True):
+    column.metric(label, value)
+st.caption("Actors, partner countries and partnerships count reported statements only. "
+           "A new partnership is an actor–partner pair first reported inside the period.")
+
+cells = common.fetch("aggregates.matrix", filters=filters)
+st.subheader("Most active partnerships")
+top = cells[:15]
+if top:
+    common.table(top, ["actor", "partner", "articles", "first", "last", "themes"])
+    common.download(top, "overview-top-partnerships")
+else:
+    st.info("No reported partnership matches these filters.")
+
+st.subheader("What changed since the previous period")
+before = previous_period(filters)
+if before is None:
+    st.info("Pick a period in the sidebar (e.g. Last 7 days) to compare it with the one before.")
+else:
+    st.caption(f"{filters.since} – {filters.until} against {before.since} – {before.until}.")
+    changes = compare(cells, common.fetch("aggregates.matrix", filters=before))
+    if changes:
+        common.table(changes[:50], ["actor", "partner", "now", "before", "change"])
+        common.download(changes[:50], "overview-changes")
+    else:
+        st.info("No partnership was reported more or less often than in the previous period.")
+    if new:
+        st.markdown("**New partnerships in the period**")
+        common.table(new, ["actor", "partner", "first_seen"])
+        common.download(new, "overview-new-partnerships")
