@@ -194,13 +194,16 @@ def step_levels(events: Iterable[tuple[str, str, int | None]]) -> list[dict]:
     """Apply the force rule to dated (date, action, personnel) events in date order.
 
     ``present`` with a figure resets the level to it; ``deploy`` adds its figure; ``withdraw``
-    subtracts it, never below zero. Events without a figure, handovers and base openings or
+    subtracts it, never below zero, once a level is known (a withdrawal from an unknown level
+    says nothing about what remains). Events without a figure, handovers and base openings or
     closures leave the level alone. One point per date: the level at the end of that day.
     """
     levels: dict[str, int] = {}
     level: int | None = None
     for day, action, personnel in events:
         if personnel is None or action not in ("present", "deploy", "withdraw"):
+            continue
+        if action == "withdraw" and level is None:
             continue
         if action == "present":
             level = personnel

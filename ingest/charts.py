@@ -61,10 +61,12 @@ def africa_map(values: dict[str, float], title: str) -> alt.Chart:
 def posture_events(events: pd.DataFrame) -> alt.Chart:
     """Posture events in time, one row per action, sized by personnel; a click selects one."""
     select = alt.selection_point(name=EVENT, fields=["posture_id"], on="click")
-    return alt.Chart(events).mark_point(filled=True).encode(
+    # Vega-Lite drops rows whose size is null: events without a figure get the smallest dot.
+    sized = events.assign(size=events["personnel"].fillna(0))
+    return alt.Chart(sized).mark_point(filled=True).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
         y=alt.Y("action:N", sort=ACTIONS, title=None),
-        size=alt.Size("personnel:Q", title="personnel", scale=alt.Scale(range=[60, 600])),
+        size=alt.Size("size:Q", title="personnel", scale=alt.Scale(range=[60, 600])),
         color=alt.Color("status:N", title="status"),
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.4)),
         tooltip=["date:T", "action:N", "personnel:Q", "personnel_text:N", "place:N",

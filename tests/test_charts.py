@@ -47,11 +47,16 @@ def test_geometry_is_small_and_covers_africa():
 
 
 def test_posture_charts():
-    events = pd.DataFrame([{"posture_id": 1, "date": "2024-01-10", "action": "present",
-                            "personnel": 1000, "personnel_text": None, "place": "Gao",
-                            "status": "reported", "source": "Demo"}])
+    events = pd.DataFrame([
+        {"posture_id": 1, "date": "2024-01-10", "action": "present", "personnel": 1000,
+         "personnel_text": None, "place": "Gao", "status": "reported", "source": "Demo"},
+        {"posture_id": 2, "date": "2024-02-10", "action": "handover", "personnel": None,
+         "personnel_text": None, "place": "Gao", "status": "reported", "source": "Demo"}])
     spec = charts.posture_events(events).to_dict()
     assert spec["params"][0]["select"]["fields"] == ["posture_id"]
+    # An event without a figure is still drawn (Vega-Lite would drop a null size).
+    rows = next(iter(spec["datasets"].values()))
+    assert [row["size"] for row in rows] == [1000, 0]
     line = charts.force_level(pd.DataFrame([{"date": "2024-01-10", "level": 1000}])).to_dict()
     assert line["mark"]["interpolate"] == "step-after"
 
