@@ -1,0 +1,1 @@
+"""Fault, load and hostile-input scenarios: ``pytest -m faults`` runs them alone."""
