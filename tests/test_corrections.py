@@ -1,0 +1,55 @@
+"""Analyst corrections: a rejected tag disappears everywhere at once and stays gone after retag."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from ingest import corrections, pipeline, queries, seeds
+from ingest.cli import cli
+
+
+def _russia_mali(db) -> list[dict]:
+    return [row for row in queries.partnerships(db, queries.Filters())
+            if (row["actor"], row["partner"]) == ("Russia", "Mali")]
+
+
+def test_a_rejected_dyad_leaves_every_export_and_survives_retag(db, db_path, seed_dir):
+    seeds.ingest_folder(db, seed_dir)
+    dyad = _russia_mali(db)[0]
+
+    corrections.record(db, target="dyad", row_id=dyad["dyad_id"], verdict="rejected",
+                       analyst="A. Analyst", note="diplomatic visit, not cooperation")
+
+    assert _russia_mali(db) == []
+    assert pipeline.retag(db) == 1
+    assert _russia_mali(db) == [], "a retag rebuilt the rows but must keep the verdict"
+    result = CliRunner().invoke(cli, ["export", "partnerships", "--db", str(db_path)])
+    assert "Russia,Mali" not in result.output
+    history = next(db.query("SELECT analyst, note, verdict, created_at FROM corrections"))
+    assert history["analyst"] == "A. Analyst" and history["verdict"] == "rejected"
+
+
+def test_a_later_confirmation_overrides_a_rejection(db, seed_dir):
+    seeds.ingest_folder(db, seed_dir)
+    tag = next(db.query("SELECT id FROM tags WHERE kind = 'actor' AND value = 'France'"))
+    corrections.record(db, target="tag", row_id=tag["id"], verdict="rejected", analyst="A")
+    assert not list(queries.articles(db, queries.Filters(actors=("France",))))
+
+    corrections.record(db, target="tag", row_id=tag["id"], verdict="confirmed", analyst="B")
+
+    assert len(list(queries.articles(db, queries.Filters(actors=("France",))))) == 1
+    assert next(db.query("SELECT verdict FROM tags WHERE id = ?", [tag["id"]]))["verdict"] == (
+        "confirmed")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"target": "tag", "row_id": 999, "verdict": "rejected", "analyst": "A"}, "no tag with id"),
+    ({"target": "tag", "row_id": 1, "verdict": "maybe", "analyst": "A"}, "verdict must be"),
+    ({"target": "tag", "row_id": 1, "verdict": "rejected", "analyst": " "}, "analyst's name"),
+])
+def test_bad_corrections_are_refused_with_a_reason(db, seed_dir, kwargs, message):
+    seeds.ingest_folder(db, seed_dir)
+    with pytest.raises(ValueError, match=message):
+        corrections.record(db, **kwargs)
+    assert db["corrections"].count == 0
