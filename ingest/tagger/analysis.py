@@ -1,0 +1,297 @@
+"""One field cut into sentences, with its vocabulary hits and resolved entity mentions.
+
+The later stages (themes, posture, dyads) only read these records.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from .gazetteer import DATA, Hit, matcher
+from .sentences import split
+from .status import conditional_hits
+from .text import fold
+
+_PREV_WORD = re.compile(r"([\w'’.-]+)\W*$")
+_NEXT_WORD = re.compile(r"^\W*?([\w'’.-]+)")
+_POSSESSIVE = re.compile(r"\b(?:its|their|son|sa|ses|leur|leurs)\s+$")
+_OLD_YEAR = re.compile(r"\b(?:1[0-8]\d\d|19[0-4]\d)\b")  # before 1950: history, not posture
+
+
+@dataclass(slots=True)
+class Ent:
+    """An actor or partner mention after context checks."""
+
+    role: str  # 'actor' | 'partner'
+    value: str
+    parent: str | None
+    place: str | None
+    start: int
+    end: int
+    hit: Hit
+    promoted: bool = False  # an African state acting abroad (troops of X in Y)
+    landmark: bool = False  # named as a landmark ("on the borders of Niger"): no dyad, no posture
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence of a field (offsets are within the field) and what was found in it."""
+
+    field: str
+    start: int
+    end: int
+    text: str  # the whole field
+    folded: str
+    hits: list[Hit]
+    ents: list[Ent] = field(default_factory=list)
+    themes: dict[str, tuple[str, int, int, float]] = field(default_factory=dict)
+    offtopic: bool = False
+    by_cat: dict[str, list[Hit]] = field(default_factory=dict)
+    hosts: set[str] = field(default_factory=set)  # African states hosting another's forces
+    memo: dict[str, object] = field(default_factory=dict)  # per-sentence results computed once
+
+    @property
+    def sentence(self) -> str:
+        return self.text[self.start:self.end]
+
+    def cues(self, cat: str) -> list[Hit]:
+        return self.by_cat.get(cat, [])
+
+    def has(self, cat: str) -> bool:
+        return cat in self.by_cat
+
+    def actors(self) -> list[Ent]:
+        found = self.memo.get("actors")
+        return found if found is not None else [e for e in self.ents if e.role == "actor"]
+
+    def partners(self) -> list[Ent]:
+        found = self.memo.get("partners")
+        return found if found is not None else [e for e in self.ents if e.role == "partner"]
+
+    def freeze(self) -> None:
+        """Roles are settled: keep the actor and partner lists instead of rebuilding them."""
+        self.memo["actors"] = [e for e in self.ents if e.role == "actor"]
+        self.memo["partners"] = [e for e in self.ents if e.role == "partner"]
+
+
+@cache
+def _context(lang: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    with open(DATA / "cues.json", encoding="utf-8") as fh:
+        cues = json.load(fh)
+    return tuple(cues["locative"][lang]), frozenset(cues["title_words"])
+
+
+def analyse(field_name: str, text: str, lang: str) -> list[Sentence]:
+    """Split a field, scan it once, and attach hits and checked entity mentions to sentences."""
+    folded = fold(text)
+    hits = matcher(lang).scan(text, folded)
+    if lang == "fr":
+        hits = conditional_hits(folded, hits)
+    out: list[Sentence] = []
+    i = 0
+    for start, end in split(text):
+        while i < len(hits) and hits[i].start < start:
+            i += 1
+        j = i
+        while j < len(hits) and hits[j].start < end:
+            j += 1
+        s = Sentence(field_name, start, end, text, folded, hits[i:j])
+        for h in s.hits:
+            s.by_cat.setdefault(h.entry.cat, []).append(h)
+        s.offtopic = s.has("sport")
+        if not s.offtopic and (s.has("actor") or s.has("partner")):
+            s.offtopic = bool(_OLD_YEAR.search(text, start, end))
+            if not s.offtopic:
+                s.ents = _entities(s, lang)
+        out.append(s)
+        i = j
+    return out
+
+
+def _entities(s: Sentence, lang: str) -> list[Ent]:
+    locatives, titles = _context(lang)
+    music = s.has("music")
+    ents: list[Ent] = []
+    for h in s.cues("actor") + s.cues("partner"):
+        e = h.entry
+        if music and e.extra and "music" in e.extra:
+            continue
+        if e.capital and _after_locative(s, h, locatives):
+            continue
+        if e.person_risk and _looks_like_person(s, h, titles):
+            continue
+        if e.cat == "actor" and (_describes_goods_or_people(s, h) or _only_a_source(s, h)):
+            continue
+        ents.append(Ent(e.cat, e.value, e.parent, e.place, h.start, h.end, h))
+    ents.sort(key=lambda x: x.start)
+    _mark_landmarks(s, ents)
+    return [e for e in ents if not (e.role == "actor" and e.landmark)]
+
+
+def _cue_right_after(s: Sentence, end: int, cat: str, max_gap: int = 1) -> bool:
+    return any(0 <= h.start - end <= max_gap + 1 for h in s.cues(cat))
+
+
+def _describes_goods_or_people(s: Sentence, h: Hit) -> bool:
+    """'Chinese-made drones', 'Russian journalists', 'de fabrication chinoise'."""
+    if _cue_right_after(s, h.end, "not_actor_after"):
+        return True
+    return any(0 <= h.start - x.end <= 2 for x in s.cues("not_actor_before"))
+
+
+def _only_a_source(s: Sentence, h: Hit) -> bool:
+    """The power is only the source: '..., the U.S. Africa Command said.', 'according to U.S.
+    officials'. A sentence-initial 'Russia said it had sent...' still makes Russia act."""
+    if any(0 <= h.start - x.end <= 12 for x in s.cues("source_before")):
+        return True
+    if not s.has("speech"):
+        return False
+    last_comma = s.text.rfind(",", s.start, h.start)
+    if last_comma < 0:
+        return False
+    tail = s.text[h.end:s.end]
+    if "," in tail.rstrip(" .\"”»"):
+        return False
+    return any(h.end <= x.start <= h.end + 40 for x in s.cues("speech"))
+
+
+def _after_locative(s: Sentence, h: Hit, locatives: tuple[str, ...]) -> bool:
+    """'in Paris' is a place; 'Paris decided' and 'demandé à Paris de...' are France."""
+    before = s.folded[max(s.start, h.start - 16):h.start].rstrip()
+    for w in locatives:
+        if before == w or before.endswith(" " + w):
+            prep = h.start - (len(s.folded[:h.start]) - len(s.folded[:h.start].rstrip())) - len(w)
+            return not any(0 <= prep - x.end <= 2 for x in s.cues("dative_verbs"))
+    return False
+
+
+def _looks_like_person(s: Sentence, h: Hit, titles: frozenset[str]) -> bool:
+    """'Carl Wagner' or 'Chad Smith': a capitalised non-title word glued to the form."""
+    prev = _PREV_WORD.search(s.text, s.start, h.start)
+    if prev and prev.end(1) == h.start - 1 and prev.start(1) > s.start:
+        word = prev.group(1)
+        if word[0].isupper() and word not in titles and not word.endswith(("'s", "’s")):
+            return True
+    if s.field == "title":
+        return False
+    nxt = _NEXT_WORD.match(s.text[h.end:s.end])
+    if nxt and nxt.start(1) == 1:
+        word = nxt.group(1)
+        if word[0].isupper() and word not in titles and not _is_entity_at(s, h.end + 1):
+            return True
+    return False
+
+
+def _is_entity_at(s: Sentence, pos: int) -> bool:
+    return any(x.start == pos and x.entry.cat in ("actor", "partner") for x in s.hits)
+
+
+def _mark_landmarks(s: Sentence, ents: list[Ent]) -> None:
+    """Countries after 'on the borders of' or 'près de', or before 'border', locate: they do
+    not act."""
+    for e in ents:  # a power named 'via Syria' is a landmark too
+        if _cue_right_after(s, e.end, "geo_after"):
+            e.landmark = True
+    for g in s.cues("geo"):
+        pos = g.end
+        for e in (e for e in ents if e.start >= g.end):  # the next country and its list
+            if not re.fullmatch(r"[\s,]*(?:(?:and|et|or|ou|the|la|le|l'|du|de)\s+)*",
+                                s.folded[pos:e.start]):
+                break
+            e.landmark = True
+            pos = e.end
+
+
+def role_cued(s: Sentence) -> list[Ent]:
+    """Partner mentions of an African state shown with its own forces: 'Rwandan troops',
+    'Rwanda (also) sent', 'soldats tchadiens', 'Rwandan and Mozambican troops'."""
+    if len(s.ents) < 1 or not (s.has("role_nouns") or s.has("supply") or s.has("posture")):
+        return []
+    marks = s.cues("role_nouns") + s.cues("supply") + [
+        h for h in s.cues("posture") if h.entry.value == "deploy"]
+    states = [e for e in s.ents if e.role == "partner" and e.place is None and not e.landmark]
+    cued: list[Ent] = []
+    for e in states:
+        if any(_role_cue(s, e, h) for h in marks):
+            cued.append(e)
+    for e in states:  # "Rwandan and Mozambican troops": the first of a pair shares the cue
+        if e not in cued and any(
+            re.fullmatch(r"\s+(?:and|et)\s+", s.folded[e.end:c.start]) for c in cued
+        ):
+            cued.append(e)
+    return cued
+
+
+def _role_cue(s: Sentence, e: Ent, h: Hit) -> bool:
+    if h.start >= e.end:  # 'Rwandan troops', 'Rwanda has begun deploying', 'a renforcé son'
+        gap = s.folded[e.end:h.start]
+        words = 1 if h.entry.cat == "role_nouns" and not _POSSESSIVE.search(gap) else 3
+        return len(gap) <= 26 and re.fullmatch(rf"\s+(?:\w+\s+){{0,{words}}}", gap) is not None
+    if h.entry.cat != "role_nouns" or not e.hit.entry.form[0].islower():
+        return False
+    return h.end <= e.start and not s.folded[h.end:e.start].strip()
+
+
+def promote(sentences: list[Sentence]) -> None:
+    """An African state whose own forces act in another African state is an actor there.
+
+    The host is the country of a town named in the sentence, or another country named without
+    its forces; failing that, the document's most named partner if named more than the state.
+    """
+    acting: set[str] = set()
+    cued_in: dict[int, list[Ent]] = {}
+    for s in sentences:
+        cued = role_cued(s)
+        if not cued:
+            continue
+        cued_in[id(s)] = cued
+        cued_values = {e.value for e in cued}
+        hosts = {e.value for e in s.ents if e.role == "partner" and not e.landmark
+                 and (_is_town(e) or (e not in cued and (
+                     e.value not in cued_values or _destination(s, e))))}
+        if not hosts and (s.has("posture") or s.has("supply")):
+            hosts = _main_partner(sentences, cued_values)
+        if not hosts:
+            continue
+        s.hosts = hosts
+        for e in cued:
+            if e.value not in hosts:
+                acting.add(e.value)
+    # Such a state is an actor wherever it is named, except as a host, or as the partner of a
+    # foreign power in the same sentence ("the EU funds the Rwandan troops in Mozambique").
+    for s in sentences:
+        foreign = any(e.role == "actor" and not e.promoted for e in s.ents)
+        for e in s.ents:
+            if e.role == "partner" and e.value in acting and e.value not in s.hosts and not (
+                    foreign and e not in cued_in.get(id(s), ())):
+                e.role, e.promoted = "actor", True
+
+
+_TOWARDS = re.compile(
+    r"\b(?:in|to|into|inside|across|within|au|aux|en|dans|vers|à)\s+(?:[\w'’-]+\s+){0,4}$")
+
+
+def _is_town(e: Ent) -> bool:
+    """A town or base names a host; a capital may be its government ('Kigali denies...')."""
+    return e.place is not None and e.hit.entry.extra != "capital"
+
+
+def _destination(s: Sentence, e: Ent) -> bool:
+    """'... in the eastern Democratic Republic of the Congo', 'dans l'est de la RDC'."""
+    return _TOWARDS.search(s.folded, max(s.start, e.start - 40), e.start) is not None
+
+
+def _main_partner(sentences: list[Sentence], cued: set[str]) -> set[str]:
+    counts: dict[str, int] = {}
+    for s in sentences:
+        for e in s.ents:
+            if e.role == "partner" and not e.landmark:
+                counts[e.value] = counts.get(e.value, 0) + 1
+    others = {v: n for v, n in counts.items() if v not in cued}
+    if not others:
+        return set()
+    host, n = max(others.items(), key=lambda kv: kv[1])
+    return {host} if all(counts.get(c, 0) < n for c in cued) else set()

@@ -1,0 +1,152 @@
+"""Actor-partner dyads from one sentence, or two adjacent sentences linked by a reference.
+
+A pair needs a theme in its evidence; an article naming Russia in one paragraph and Mali in an
+unrelated one yields nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .analysis import Ent, Sentence
+from .model import THEMES, Dyad
+from .speaker import find_speaker, is_quote
+from .status import clause_bounds, combine, status_of
+
+
+@dataclass(slots=True)
+class _Evidence:
+    actor: Ent
+    partner: Ent
+    sentences: tuple[Sentence, ...]
+    themes: set[str]
+    status: str
+    rule: str
+    window: bool
+
+
+def extract(sentences: list[Sentence], lang: str) -> list[Dyad]:
+    """All dyads of a document, one per (actor, partner)."""
+    evidence: dict[tuple[str, str], list[_Evidence]] = {}
+    prev: Sentence | None = None
+    for s in sentences:
+        if s.offtopic:
+            prev = None
+            continue
+        for ev in _sentence_pairs(s, lang) + _window_pairs(prev, s):
+            for actor_name in _names(ev.actor):
+                evidence.setdefault((actor_name, ev.partner.value), []).append(ev)
+        prev = s
+    return [_dyad(actor, partner, evs, sentences) for (actor, partner), evs in evidence.items()]
+
+
+def _names(actor: Ent) -> list[str]:
+    """An organisation's dyad is doubled by its parent's."""
+    return [actor.value] + ([actor.parent] if actor.parent else [])
+
+
+def _partners(s: Sentence) -> list[Ent]:
+    acting = {e.value for e in s.actors()}
+    return [e for e in s.partners() if e.value not in acting and not e.landmark]
+
+
+def _family(e: Ent) -> str:
+    return e.parent or e.value
+
+
+def _themes_for(s: Sentence, a: Ent, actors: list[Ent]) -> set[str]:
+    """With several powers in one sentence, a theme cue belongs to the power named nearest it."""
+    if len({_family(x) for x in actors}) <= 1:
+        return set(s.themes)
+    out = set()
+    for theme, (_rule, start, end, _conf) in s.themes.items():
+        nearest = min(actors, key=lambda x: min(abs(start - x.end), abs(x.start - end)))
+        if _family(nearest) == _family(a):
+            out.add(theme)
+    return out
+
+
+def _sentence_pairs(s: Sentence, lang: str) -> list[_Evidence]:
+    actors = s.actors()
+    if not actors or not s.themes:
+        return []
+    partners = _partners(s)
+    if not partners:
+        return []
+    if len({a.value for a in actors}) > 1 and len({p.value for p in partners}) > 1:
+        pairs = [(a, _closest(a, partners)) for a in actors]  # each actor with its own partner
+    else:
+        pairs = [(a, p) for a in actors for p in partners]
+    out, seen = [], set()
+    for a, p in pairs:
+        if (a.value, p.value) in seen or a.value == p.value:
+            continue
+        seen.add((a.value, p.value))
+        themes = _themes_for(s, a, actors)
+        if not themes:
+            continue
+        first, last = min(a.start, p.start), max(a.end, p.end)
+        lo, hi = clause_bounds(s, first, last, lang)
+        status, rule = status_of(s.cues("status"), lo, hi, first, last)
+        out.append(_Evidence(a, p, (s,), themes, status,
+                             "dyad:sentence" + (f"|{rule}" if rule else ""), False))
+    return out
+
+
+def _window_pairs(prev: Sentence | None, s: Sentence) -> list[_Evidence]:
+    """Actor in one sentence, partner in the next (or the reverse), joined by a reference."""
+    if prev is None or not (prev.ents and s.ents) or prev.field != s.field or (
+            "\n" in s.text[prev.end:s.start]):
+        return []
+    themes = set(prev.themes) | set(s.themes)
+    if not themes:
+        return []
+    pairs: list[tuple[Ent, Ent, str]] = []
+    before = _partners(prev)
+    if s.actors() and not s.partners() and (
+            s.has("anaphor_partner") or len({p.value for p in before}) == 1):
+        # "Mali's junta wants new partners. Russia sent instructors to the country." and the
+        # same without a reference when the previous sentence names a single country
+        pairs = [(a, p, "anaphor_partner") for a in s.actors() for p in before]
+    elif _partners(s) and not s.actors() and s.has("anaphor_actor"):
+        pairs = [(a, p, "anaphor_actor") for a in prev.actors() for p in _partners(s)]
+    out, seen = [], set()
+    for a, p, cat in pairs:
+        if (a.value, p.value) in seen or a.value == p.value:
+            continue
+        seen.add((a.value, p.value))
+        status, rule = status_of(prev.cues("status") + s.cues("status"), prev.start, s.end)
+        ref = s.cues(cat)
+        link = ref[0].entry.form if ref else "continuation"
+        out.append(_Evidence(a, p, (prev, s), themes, status,
+                             f"dyad:window:{link}" + (f"|{rule}" if rule else ""), True))
+    return out
+
+
+def _closest(a: Ent, partners: list[Ent]) -> Ent:
+    return min(partners, key=lambda p: min(abs(p.start - a.end), abs(a.start - p.end)))
+
+
+def _dyad(actor: str, partner: str, evs: list[_Evidence], doc: list[Sentence]) -> Dyad:
+    status = combine([e.status for e in evs])
+    best = min((e for e in evs if e.status == status), key=lambda e: e.window)
+    first, last = best.sentences[0], best.sentences[-1]
+    text = first.text[first.start:last.end]
+    themes = set().union(*(e.themes for e in evs if e.status == status))
+    speaker = find_speaker(text, _next_line(last, doc) if is_quote(text) else None)
+    confidence = (0.6 if best.window else 0.8) * min(
+        best.actor.hit.entry.confidence, best.partner.hit.entry.confidence) / 0.9
+    rule = best.rule
+    if actor != best.actor.value:
+        rule += f"|parent-of:{best.actor.value}"
+    return Dyad(actor=actor, partner=partner, themes=tuple(t for t in THEMES if t in themes),
+                status=status, evidence=text, field=first.field, start=first.start,
+                end=last.end, speaker=speaker, confidence=round(min(confidence, 0.95), 2),
+                rule=rule)
+
+
+def _next_line(s: Sentence, doc: list[Sentence]) -> str | None:
+    for other in doc:
+        if other.field == s.field and other.start > s.end:
+            return other.sentence
+    return None

@@ -1,0 +1,233 @@
+"""Troop-posture events: who moves or holds forces where, how many, when, with what status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import themes
+from .analysis import Ent, Sentence
+from .dates import find_dates
+from .gazetteer import DATA, Hit
+from .model import Posture
+from .personnel import figures
+from .status import clause_bounds, status_of
+
+_PLACE_WINDOW = 45  # a place this close after the verb, with no comma between, is where it happens
+_FORCE_WINDOW = 100  # the verb must have troops (or a force, or a base) this close
+_OBJECT_WINDOW = 30  # "sent fighter jets": equipment right after the verb is not a troop move
+_BASE_AFTER, _BASE_BEFORE = 40, 50  # "close its base" / "the bases ... will be closed"
+_STOCK_VERBS = ("deployed", "déployé", "déployés", "déployée", "déployées", "stationed")
+# Between a force noun and 'deployed', these still describe a stock, not a movement.
+_STOCK_AUX = ("", "had been", "are", "is", "remain", "remained", "sont", "étaient", "restent",
+              "avaient été", "still", "would be", "are believed to be", "seraient", "serait",
+              "sont toujours", "are still")
+_POSSESSIVE = re.compile(r"\b(?:son|sa|ses|its|their|leur|leurs)\s+$")
+_FILLERS = frozenset(("du", "de", "des", "d'", "of", "the", "la", "le", "les", "group", "groupe"))
+_CHANGES = ("deploy", "withdraw", "handover", "base_open", "base_close")
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    event: Posture
+    stated_date: bool
+    cue: Hit
+
+
+@lru_cache(maxsize=1)
+def _posture_themes() -> dict[str, str]:
+    with open(DATA / "cues.json", encoding="utf-8") as fh:
+        return json.load(fh)["posture_themes"]
+
+
+def extract(sentences: list[Sentence], lang: str, published: dt.date | None) -> list[Posture]:
+    """Posture events of a document, one per (actor, country, action, date)."""
+    found: list[_Candidate] = []
+    last_partner: Ent | None = None
+    prev: Sentence | None = None
+    for s in sentences:
+        if s.offtopic:
+            prev = None
+            continue
+        if s.has("posture"):
+            context = last_partner if s.has("anaphor_partner") or _same_paragraph(prev, s) else None
+            found += _sentence_events(s, lang, published, context)
+        partners = [p for p in s.partners() if not p.landmark]
+        if partners:
+            last_partner = partners[-1]
+        prev = s
+    return _merge(found)
+
+
+def _same_paragraph(prev: Sentence | None, s: Sentence) -> bool:
+    return (prev is not None and prev.field == s.field and bool(prev.partners())
+            and "\n" not in s.text[prev.end:s.start])
+
+
+def _force_near(s: Sentence, cue: Hit) -> bool:
+    """Troops, a force, a base or an armed organisation within reach of the verb, and no
+    equipment as its object ("sent fighter jets to Libya" moves arms, not troops)."""
+    if _POSSESSIVE.match(s.folded, max(s.start, cue.start - 6), cue.start):
+        return True  # "son retrait", "their withdrawal": the actor's own forces
+    objects = [h for h in s.cues("force") + s.cues("theme")
+               if 0 <= h.start - cue.end <= _OBJECT_WINDOW
+               and (h.entry.cat == "force" or h.entry.value == "arms_transfer")]
+    if objects and min(objects, key=lambda h: h.start).entry.cat != "force":
+        return False
+    for h in s.cues("force") + s.cues("base_nouns"):
+        if _gap(h, cue) <= _FORCE_WINDOW:
+            return True
+    return any(_force_kind(e) in ("pmc", "mission", "operation") and _gap(e.hit, cue)
+               <= _FORCE_WINDOW for e in s.actors())
+
+
+def _gap(a: Hit, b: Hit) -> int:
+    return max(a.start - b.end, b.start - a.end, 0)
+
+
+def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
+                     last_partner: Ent | None) -> list[_Candidate]:
+    actors = [e for e in s.actors() if _force_kind(e) != "company"]
+    if not actors:
+        return []
+    partners = [p for p in s.partners() if not p.landmark]
+    if not partners and last_partner is not None:
+        partners = [last_partner]
+    if not partners:
+        return []
+    out: list[_Candidate] = []
+    seen: set[tuple[str, str, str]] = set()
+    sentence = s.sentence
+    for cue in s.cues("posture"):
+        action = _action(s, cue)
+        if action is None:
+            continue
+        actor = _pick_actor(s, actors, cue, lang)
+        country = _nearest(partners, cue)
+        owner = _owner(actor)
+        key = (owner, country.value, action)
+        if key in seen or owner == country.value or not _force_near(s, cue):
+            continue
+        seen.add(key)
+        first = min(actor.start, cue.start, country.start)
+        last = max(actor.end, cue.end, country.end)
+        lo, hi = clause_bounds(s, first, last, lang)
+        status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
+        dates = _dates(s, published, status == "planned")
+        date = min(dates, key=lambda d: abs(d[0] + s.start - cue.start))[1] if dates else None
+        figs = _figures(s, lang)
+        fig = min(figs, key=lambda f: abs(f.start + s.start - cue.start)) if figs else None
+        place = _place(s, cue, country.value)
+        rule = f"posture:{lang}:{action}:{cue.entry.form}"
+        if status_rule:
+            rule += f"|{status_rule}"
+        confidence = 0.55 + 0.1 * (fig is not None) + 0.1 * (place is not None) + 0.1 * bool(dates)
+        out.append(_Candidate(Posture(
+            actor=owner, country=country.value, action=action,
+            personnel=fig.value if fig else None, personnel_text=fig.text if fig else None,
+            place=place, date=(date or published).isoformat() if (date or published) else None,
+            status=status, evidence=sentence, field=s.field, start=s.start, end=s.end,
+            confidence=round(confidence, 2), rule=rule,
+        ), bool(dates), cue))
+    changed = {(c.event.actor, c.event.country) for c in out if c.event.action in _CHANGES}
+    kept = [c for c in out if c.event.action != "present"
+            or (c.event.actor, c.event.country) not in changed]
+    for c in kept:
+        themes.add(s, _posture_themes()[c.event.action], f"posture:{c.event.action}:"
+                   f"{c.cue.entry.form}", c.cue.start, c.cue.end, 0.7)
+    return kept
+
+
+def _dates(s: Sentence, published: dt.date | None, future: bool) -> list:
+    key = f"dates:{future}"
+    if key not in s.memo:
+        s.memo[key] = find_dates(s.folded[s.start:s.end], published, future)
+    return s.memo[key]
+
+
+def _figures(s: Sentence, lang: str) -> list:
+    if "figures" not in s.memo:
+        s.memo["figures"] = figures(s.sentence, lang)
+    return s.memo["figures"]
+
+
+def _force_kind(e: Ent) -> str | None:
+    extra = e.hit.entry.extra
+    return extra.split(",")[0] if extra else None
+
+
+def _owner(e: Ent) -> str:
+    """A national operation's forces are its state's; a PMC or a mission keeps its own name."""
+    if _force_kind(e) == "operation" and e.parent:
+        return e.parent
+    return e.value
+
+
+def _action(s: Sentence, cue: Hit) -> str | None:
+    action = cue.entry.value
+    if cue.entry.extra == "needs_base" and not any(
+        0 <= h.start - cue.end <= _BASE_AFTER or 0 <= cue.start - h.end <= _BASE_BEFORE
+        for h in s.cues("base_nouns")
+    ):
+        return None
+    if action == "deploy" and s.folded[cue.start:cue.end] in _STOCK_VERBS:
+        before = [h for h in s.cues("force") if h.end <= cue.start]
+        if before and _words_between(s, before[-1].end, cue.start) in _STOCK_AUX:
+            return "present"  # "2,000 mercenaries deployed in the country": a stock, not a move
+    return action
+
+
+def _words_between(s: Sentence, start: int, end: int) -> str:
+    """The words between two points, leaving out named entities ('soldats français sont')."""
+    gap = s.folded[start:end]
+    for e in s.ents:
+        if start <= e.start and e.end <= end:
+            gap = gap.replace(s.folded[e.start:e.end], " ", 1)
+    return " ".join(w for w in gap.split() if w not in _FILLERS)
+
+
+def _pick_actor(s: Sentence, actors: list[Ent], cue: Hit, lang: str) -> Ent:
+    """The actor nearest the verb; if it is a state whose PMC or mission is also named in the
+    verb's clause ("the Russian intervention ... paramilitaries from Wagner"), that force."""
+    nearest = _nearest(actors, cue)
+    lo, hi = clause_bounds(s, cue.start, cue.end, lang)
+    forces = [e for e in actors if _force_kind(e) in ("pmc", "mission")
+              and e.parent == nearest.value and lo <= e.start < hi]
+    return _nearest(forces, cue) if forces else nearest
+
+
+def _nearest(ents: list[Ent], cue: Hit) -> Ent:
+    def distance(e: Ent) -> tuple[int, int]:
+        gap = cue.start - e.end if e.end <= cue.start else e.start - cue.end
+        return (abs(gap), 0 if e.end <= cue.start else 1)
+
+    return min(ents, key=distance)
+
+
+def _place(s: Sentence, cue: Hit, country: str) -> str | None:
+    for e in s.partners():
+        if e.place and e.value == country and 0 <= e.start - cue.end <= _PLACE_WINDOW:
+            between = s.text[cue.end:e.start]
+            if "," not in between and ";" not in between:
+                return e.place
+    return None
+
+
+def _merge(found: list[_Candidate]) -> list[Posture]:
+    """One event per (actor, country, action, date); an undated repeat joins a dated event."""
+    dated = {(c.event.actor, c.event.country, c.event.action) for c in found if c.stated_date}
+    out: dict[tuple, Posture] = {}
+    for c in found:
+        p = c.event
+        base = (p.actor, p.country, p.action)
+        if not c.stated_date and base in dated:
+            continue
+        key = (*base, p.date)
+        if key not in out:
+            out[key] = p
+        elif out[key].personnel is None and p.personnel is not None:
+            out[key] = p
+    return list(out.values())

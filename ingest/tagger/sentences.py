@@ -1,0 +1,84 @@
+"""Sentence splitting with one compiled regex and an abbreviation list.
+
+A rule-based splitter is enough for news prose and is about a hundred times faster than
+pysbd; the throughput target (thousands of articles a second) leaves no room for a model.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words that end with a period without ending the sentence (compared lower-case, no dot).
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof gen col lt capt maj sgt brig adm cmdr gov sen rep pres jr sr st mt ft
+    inc ltd corp vs approx dept univ al cf mme mmes mlle mlles mgr pr gal lieut cdt env
+    """.split()
+)
+# Abbreviations that only stand before a number: "No. 5", "Nov. 11", "p. 3".
+NUMBER_ABBREVIATIONS = frozenset(
+    "no nos vol fig p pp ch art jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_OPENERS = "«“\"'‘(["
+# Sentence-final punctuation, optional closing quotes/brackets (French puts a space before »),
+# then the whitespace that separates sentences; or a line break.
+_BOUNDARY = re.compile(r"(\.{3}|…|[.!?]+)((?:\s?[»”\"’)\]])*)(?=\s)|\n")
+
+
+def _is_abbreviation(text: str, dot: int, nxt: str) -> bool:
+    """True when the period at `dot` closes an abbreviation or an initial, not a sentence."""
+    lo = max(0, dot - 24)
+    word = text[max(text.rfind(" ", lo, dot), text.rfind("\n", lo, dot), lo - 1) + 1:dot]
+    word = word.lstrip("«“\"'‘([")
+    if not word:
+        return False
+    if "." in word:  # U.S., e.g., J.-C.
+        return True
+    if len(word) == 1 and word.isalpha() and word.isupper():  # initials: J. Smith, M. Diop
+        return True
+    word = word.lower()
+    return word in ABBREVIATIONS or (nxt.isdigit() and word in NUMBER_ABBREVIATIONS)
+
+
+_NON_SPACE = re.compile(r"\S")
+
+
+def _next_char(text: str, pos: int) -> str:
+    m = _NON_SPACE.search(text, pos)
+    return m.group(0) if m else ""
+
+
+def split(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) over `text`, trimmed of surrounding whitespace."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0) == "\n":
+            end = m.start()
+        else:
+            punct = m.group(1)
+            nxt = _next_char(text, m.end())
+            if not nxt or nxt.islower():
+                continue
+            if punct in ("...", "…") and not (nxt.isupper() or nxt in _OPENERS):
+                continue
+            if punct == "." and _is_abbreviation(text, m.start(1), nxt):
+                continue
+            end = m.end()
+        _append(text, start, end, spans)
+        start = m.end()
+    _append(text, start, len(text), spans)
+    return spans
+
+
+def _append(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        start += len(piece) - len(piece.lstrip())
+        spans.append((start, start + len(stripped)))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentence strings, for callers that do not need offsets."""
+    return [text[s:e] for s, e in split(text)]

@@ -1,0 +1,46 @@
+"""Input hygiene and case folding that keep character offsets unchanged."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_CHARS = 200_000  # enormous documents are tagged on this prefix only
+_BINARY_PROBE = 4096
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def looks_binary(text: str) -> bool:
+    """Many control characters or replacement marks in the first KBs means it is not prose."""
+    probe = text[:_BINARY_PROBE]
+    if not probe:
+        return False
+    bad = len(_CONTROL.findall(probe)) + probe.count("\ufffd")
+    return bad > max(8, len(probe) // 10)
+
+
+def clean(text: str) -> str:
+    """Replace control characters and lone surrogates one-for-one so spans stay valid."""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def fold(text: str) -> str:
+    """Lower-case with the input's length (str.lower() grows a few letters such as 'İ')."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower()[:1] or c for c in text)
+
+
+def strip_accents(text: str) -> str:
+    """Accent-free spelling of a vocabulary form ('Ménaka' -> 'Menaka'), for key variants."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)

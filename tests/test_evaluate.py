@@ -1,0 +1,80 @@
+"""evaluate() on a tiny gold file whose scores are known by hand."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ingest.evaluate import Report, evaluate, score_document
+
+GOLD = [
+    {   # tagged perfectly
+        "id": "g1", "lang": "en", "published": "2022-08-15",
+        "text": "French troops withdrew from Mali on Monday.",
+        "actors": ["France"], "partners": ["Mali"], "themes": ["troop_withdrawal"],
+        "dyads": [{"actor": "France", "partner": "Mali", "themes": ["troop_withdrawal"],
+                   "status": "reported"}],
+        "posture": [{"actor": "France", "country": "Mali", "action": "withdraw",
+                     "personnel": None, "status": "reported"}],
+    },
+    {   # the gold wants a partner and a dyad the text cannot give: 2 false negatives
+        "id": "g2", "lang": "en",
+        "text": "Turkey delivered drones to Niger.",
+        "actors": ["Turkey"], "partners": ["Niger", "Chad"], "themes": ["arms_transfer"],
+        "dyads": [{"actor": "Turkey", "partner": "Niger", "themes": ["arms_transfer"],
+                   "status": "planned"},
+                  {"actor": "Turkey", "partner": "Chad", "themes": [], "status": "reported"}],
+        "posture": [],
+    },
+    {   # a negative the gold leaves empty
+        "id": "g3", "lang": "en", "text": "Richard Wagner wrote Parsifal.",
+        "actors": [], "partners": [], "themes": [], "dyads": [], "posture": [],
+    },
+]
+
+
+@pytest.fixture
+def gold_file(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(g) for g in GOLD) + "\n", encoding="utf-8")
+    return path
+
+
+def test_known_scores(gold_file) -> None:
+    report = evaluate(gold_file)
+    assert report.documents == 3
+    s = report.scores
+    assert (s["actors"].tp, s["actors"].fp, s["actors"].fn) == (2, 0, 0)
+    assert (s["partners"].tp, s["partners"].fp, s["partners"].fn) == (2, 0, 1)
+    assert s["partners"].precision == 1.0
+    assert s["partners"].recall == pytest.approx(2 / 3)
+    assert s["partners"].f1 == pytest.approx(0.8)
+    assert (s["dyads"].tp, s["dyads"].fn) == (2, 1)
+    # g2's Turkey–Niger matches on the pair but the status differs
+    assert (report.dyad_status.tp, report.dyad_status.fp) == (1, 1)
+    assert (s["posture"].tp, s["posture"].fp, s["posture"].fn) == (1, 0, 0)
+    assert report.posture_personnel.tp == 1
+    missed = {(m.doc_id, m.field) for m in report.misses}
+    assert missed == {("g2", "partners"), ("g2", "dyads")}
+
+
+def test_text_report(gold_file) -> None:
+    text = evaluate(gold_file).to_text()
+    assert "partners" in text and "0.800" in text and "FN Chad" in text
+    assert "misses" not in evaluate(gold_file).to_text(misses=False)
+
+
+def test_score_document_counts_false_positives() -> None:
+    report = Report()
+    score_document({"id": "x", "actors": ["Russia"]}, {"actors": ["Russia", "China"]}, report)
+    s = report.scores["actors"]
+    assert (s.tp, s.fp, s.fn) == (1, 1, 0)
+    assert s.precision == 0.5 and s.recall == 1.0
+    assert report.misses[0].false_positives == ["China"]
+
+
+def test_empty_field_scores_one() -> None:
+    report = Report()
+    score_document({"id": "x"}, {}, report)
+    assert report.scores["posture"].f1 == 1.0
