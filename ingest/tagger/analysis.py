@@ -99,8 +99,13 @@ def analyse(field_name: str, text: str, lang: str) -> list[Sentence]:
         while j < len(hits) and hits[j].start < end:
             j += 1
         s = Sentence(field_name, start, end, text, folded, hits[i:j])
+        by_cat = s.by_cat
         for h in s.hits:
-            s.by_cat.setdefault(h.entry.cat, []).append(h)
+            cat = h.entry.cat
+            if cat in by_cat:
+                by_cat[cat].append(h)
+            else:
+                by_cat[cat] = [h]
         s.offtopic = s.has("sport")
         if not s.offtopic and (s.has("actor") or s.has("partner")):
             s.offtopic = bool(_OLD_YEAR.search(text, start, end))
@@ -132,20 +137,23 @@ def _entities(s: Sentence, lang: str) -> list[Ent]:
 
 
 def _cue_right_after(s: Sentence, end: int, cat: str, max_gap: int = 1) -> bool:
-    return any(0 <= h.start - end <= max_gap + 1 for h in s.cues(cat))
+    cues = s.by_cat.get(cat)  # usually absent: no generator to build then
+    return cues is not None and any(0 <= h.start - end <= max_gap + 1 for h in cues)
 
 
 def _describes_goods_or_people(s: Sentence, h: Hit) -> bool:
     """'Chinese-made drones', 'Russian journalists', 'de fabrication chinoise'."""
     if _cue_right_after(s, h.end, "not_actor_after"):
         return True
-    return any(0 <= h.start - x.end <= 2 for x in s.cues("not_actor_before"))
+    before = s.by_cat.get("not_actor_before")
+    return before is not None and any(0 <= h.start - x.end <= 2 for x in before)
 
 
 def _only_a_source(s: Sentence, h: Hit) -> bool:
     """The power is only the source: '..., the U.S. Africa Command said.', 'according to U.S.
     officials'. A sentence-initial 'Russia said it had sent...' still makes Russia act."""
-    if any(0 <= h.start - x.end <= 12 for x in s.cues("source_before")):
+    sources = s.by_cat.get("source_before")
+    if sources is not None and any(0 <= h.start - x.end <= 12 for x in sources):
         return True
     if not s.has("speech"):
         return False

@@ -57,6 +57,9 @@ def _tag(text: str, title: str | None, lang: str | None,
     promote(sentences)
     for s in sentences:
         s.freeze()
+    notes = (f"truncated to the first {MAX_CHARS} characters",) if truncated else ()
+    if not _may_have_tags(sentences):  # most feed articles: skip posture, themes and dyads
+        return TagResult(lang=lang, untagged=None, truncated=truncated, notes=notes)
     events = posture.extract(sentences, lang, ref)
     for s in sentences:
         themes.assign(s)
@@ -64,7 +67,6 @@ def _tag(text: str, title: str | None, lang: str | None,
     tags = _tags(sentences, events, pairs)
     if not tags:
         events, pairs = [], []
-    notes = (f"truncated to the first {MAX_CHARS} characters",) if truncated else ()
     return TagResult(lang=lang, untagged=None, tags=tuple(tags), dyads=tuple(pairs),
                      posture=tuple(events), truncated=truncated, notes=notes)
 
@@ -77,6 +79,13 @@ def _mark_sport_document(sentences: list[Sentence]) -> None:
         for s in sentences:
             s.offtopic = True
             s.ents = []
+
+
+def _may_have_tags(sentences: list[Sentence]) -> bool:
+    """False when _tags() is sure to find nothing: no actor, or neither a partner nor a word of
+    Africa. Later stages do not change roles, so the document can stop here."""
+    roles = {e.role for s in sentences for e in s.ents}
+    return "actor" in roles and ("partner" in roles or any(s.has("africa") for s in sentences))
 
 
 def _tags(sentences: list[Sentence], events, pairs) -> list[Tag]:

@@ -69,11 +69,23 @@ def _relative(g: tuple, ref: dt.date | None) -> dt.date | None:
     return ref + dt.timedelta(days=7 * step)
 
 
-_ANCHOR = re.compile(rf"\b(?:\d{{1,4}}|{_M}|month|year|week|mois|an|ann[ée]e|semaine|yesterday|"
-                     r"today|hier|aujourd)\b")
+_ANCHOR_WORDS = rf"{_M}|month|year|week|mois|an|ann[ée]e|semaine|yesterday|today|hier|aujourd"
 
 
-_ALL = re.compile("|".join(f"(?P<{kind}>{p.pattern})" for kind, p in _PATTERNS))
+def _initials(*alternations: str) -> str:
+    """A lookahead on the first characters a match can start with (a digit or the first letter
+    of a word of the alternations): the engine skips other positions after one test instead of
+    trying every alternative there."""
+    words = "|".join(alternations).split("|")
+    return "(?=[\\d" + "".join(sorted({re.escape(w[0]) for w in words})) + "])"
+
+
+_ANCHOR = re.compile(rf"\b{_initials(_ANCHOR_WORDS)}(?:\d{{1,4}}|{_ANCHOR_WORDS})\b")
+# Every pattern starts at a word boundary with a digit, a month or one of these words.
+_STARTS = _initials(_M, _BEFORE_MONTH, _BEFORE_YEAR, "on|since|le|depuis",
+                    "last|next|this|le|la|l'|ce|cette", "yesterday|today|hier|aujourd'hui")
+_ALL = re.compile(rf"\b{_STARTS}(?:"
+                  + "|".join(f"(?P<{kind}>{p.pattern})" for kind, p in _PATTERNS) + ")")
 _GROUP_OF = {kind: _ALL.groupindex[kind] for kind, _ in _PATTERNS}
 _WIDTH = {kind: p.groups for kind, p in _PATTERNS}
 

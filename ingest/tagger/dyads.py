@@ -46,8 +46,13 @@ def _names(actor: Ent) -> list[str]:
 
 
 def _partners(s: Sentence) -> list[Ent]:
-    acting = {e.value for e in s.actors()}
-    return [e for e in s.partners() if e.value not in acting and not e.landmark]
+    """Partners of the sentence that are not also acting in it (kept: asked up to 3 times)."""
+    found = s.memo.get("dyad_partners")
+    if found is None:
+        acting = {e.value for e in s.actors()}
+        found = [e for e in s.partners() if e.value not in acting and not e.landmark]
+        s.memo["dyad_partners"] = found
+    return found
 
 
 def _family(e: Ent) -> str:

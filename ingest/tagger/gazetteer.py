@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 import ahocorasick
@@ -233,59 +234,75 @@ class Matcher:
                     bucket.append(entry)
         self.automaton = ahocorasick.Automaton()
         for key, entries in table.items():
-            self.automaton.add_word(key, (len(key), tuple(entries)))
+            with_groups = tuple((e, _GROUPS.get(e.cat)) for e in entries)
+            shared_cat = len({e.cat for e in entries}) < len(entries)
+            self.automaton.add_word(key, (len(key), not key.endswith(" "), shared_cat,
+                                          with_groups))
         self.automaton.make_automaton()
 
     def scan(self, text: str, folded: str) -> list[Hit]:
-        """All hits, overlaps resolved leftmost-longest within each group."""
+        """All hits, overlaps resolved leftmost-longest within each group.
+
+        Hits are sorted into their overlap group as they are found (in the order _resolve
+        expects), which saves a second pass over them.
+        """
         padded = words_only(folded)
-        raw: list[Hit] = []
-        append = raw.append
-        for last, (size, entries) in self.automaton.iter(padded):
+        free: list[Hit] = []  # cues whose overlaps do not matter
+        groups: dict[str, list[Hit]] = {}
+        for last, (size, prefix, shared_cat, entries) in self.automaton.iter(padded):
             # padded[i] is text[i - 1]; a key spans its leading space (and trailing, if whole word)
             start = last - size + 1
-            end = (last if padded[last] == " " else padded.find(" ", last)) - 1
-            if len(entries) == 1:
-                e = entries[0]
-                if not e.case or _case_ok(text, start, end, e):
-                    append(Hit(start, end, e))
-                continue
-            taken: set[str] = set()
-            for e in entries:
-                if e.cat in taken or (e.case and not _case_ok(text, start, end, e)):
+            end = (padded.find(" ", last) if prefix else last) - 1
+            taken: set[str] = set()  # one entry per category at a spot
+            for e, group in entries:
+                if e.case and not _case_ok(text, start, end, e):
                     continue
-                append(Hit(start, end, e))
-                taken.add(e.cat)
-        return _resolve(raw)
+                if shared_cat:
+                    if e.cat in taken:
+                        continue
+                    taken.add(e.cat)
+                if group is None:
+                    free.append(Hit(start, end, e))
+                elif group in groups:
+                    groups[group].append(Hit(start, end, e))
+                else:
+                    groups[group] = [Hit(start, end, e)]
+        return _resolve(free, groups)
 
 
 def _case_ok(text: str, start: int, end: int, e: Entry) -> bool:
     if e.case == CAPITAL:
         return text[start].isupper()
     s = text[start:end]
-    return s == e.form or s == strip_accents(e.form) or s.replace("\u2019", "'") == e.form
+    return s == e.form or s == _bare(e.form) or s.replace("\u2019", "'") == e.form
 
 
-def _resolve(hits: list[Hit]) -> list[Hit]:
+@lru_cache(maxsize=4096)
+def _bare(form: str) -> str:
+    """strip_accents() of a vocabulary form, computed once per form instead of once per hit."""
+    return strip_accents(form)
+
+
+def _span_order(h: Hit) -> tuple[int, int]:
+    return h.start, h.start - h.end  # leftmost, then longest
+
+
+def _resolve(free: list[Hit], groups: dict[str, list[Hit]]) -> list[Hit]:
     """Leftmost-longest within the groups where an overlap changes the meaning (names, theme
     cues and their negations, status cues and their cancellations); other cues pass through."""
-    out: list[Hit] = []
-    groups: dict[str, list[Hit]] = {}
-    for h in hits:
-        group = _GROUPS.get(h.entry.cat)
-        if group is None:
-            out.append(h)
-        else:
-            groups.setdefault(group, []).append(h)
+    out = free
     for group in groups.values():
-        group.sort(key=lambda h: (h.start, h.start - h.end))
+        group.sort(key=_span_order)
         last = -1
         for h in group:
             if h.start >= last:
                 out.append(h)
                 last = h.end
-    out.sort(key=lambda h: h.start)
+    out.sort(key=_START)
     return out
+
+
+_START = attrgetter("start")
 
 
 @cache

@@ -30,6 +30,13 @@ def _alt(words: list[str] | dict) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _initials(words: list[str]) -> str:
+    """A lookahead on the possible first characters of a match (digits and the words' first
+    letters): the engine then tries the long alternation only where it can start, not at every
+    character."""
+    return "(?=[\\d" + "".join(sorted({re.escape(w[0]) for w in words})) + "])"
+
+
 @dataclass(frozen=True, slots=True)
 class _Lang:
     pattern: re.Pattern[str]
@@ -53,9 +60,11 @@ def _lang(lang: str) -> _Lang:
     digits = r"(?:\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+(?!\d)|\d+)"
     num = rf"(?:{digits}|{wordnum})"
     link = r"(?:to|and|or|-|–|à|et|ou)"
-    nouns = _alt(d["force_nouns"][lang] + d["formations"][lang])
+    noun_words = d["force_nouns"][lang] + d["formations"][lang]
+    nouns = _alt(noun_words)
+    starts = _initials([*units, *scales, *d["vague"][lang], "between", "from", "entre", "de"])
     pattern = re.compile(
-        rf"(?<![\w.,])(?:(?P<vague>{_alt(d['vague'][lang])})|(?:(?:between|from|entre|de)\s+)?"
+        rf"(?<![\w.,]){starts}(?:(?P<vague>{_alt(d['vague'][lang])})|(?:(?:between|from|entre|de)\s+)?"
         rf"(?P<a>{num})(?:\s*{link}\s*(?P<b>{num}))?)"
         rf"\s+(?:de\s+|d'|of\s+)?(?P<mid>(?:[^\s\d,.;]+\s+){{0,2}}?)(?P<noun>{nouns})\b",
         re.IGNORECASE,
@@ -65,10 +74,13 @@ def _lang(lang: str) -> _Lang:
         units={k.lower(): v for k, v in units.items()},
         scales={k.lower(): v for k, v in scales.items()},
         formations=frozenset(w.lower() for w in d["formations"][lang]),
-        nouns=re.compile(rf"\b(?:{nouns})\b", re.IGNORECASE),
-        maybe=re.compile(rf"\d|\b(?:{word}|{_alt(d['vague'][lang])})\b", re.IGNORECASE),
-        cap=re.compile(rf"(?:{_alt(d['cap'][lang])})\s*$", re.IGNORECASE),
-        before=re.compile(rf"\b(?:{_alt(d['not_force_before'][lang])})\b[^,;.]{{0,12}}$",
+        nouns=re.compile(rf"\b{_initials(noun_words)}(?:{nouns})\b", re.IGNORECASE),
+        maybe=re.compile(rf"{_initials([*units, *scales, *d['vague'][lang]])}"
+                         rf"(?:\d|\b(?:{word}|{_alt(d['vague'][lang])})\b)", re.IGNORECASE),
+        cap=re.compile(rf"{_initials(d['cap'][lang])}(?:{_alt(d['cap'][lang])})\s*$",
+                       re.IGNORECASE),
+        before=re.compile(rf"\b{_initials(d['not_force_before'][lang])}"
+                          rf"(?:{_alt(d['not_force_before'][lang])})\b[^,;.]{{0,12}}$",
                           re.IGNORECASE),
         after=re.compile(
             r"^\s*(?:(?:were|have been|had been|has been|are|ont été|sont|ont|was)\s+)?"
@@ -78,15 +90,21 @@ def _lang(lang: str) -> _Lang:
     )
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+")
+_NON_DIGIT = re.compile(r"\D")
+_WORD_GAP = re.compile(r"[\s-]+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _number(text: str, spec: _Lang) -> int | None:
     text = text.strip().lower()
     if text[0].isdigit():
-        if re.fullmatch(r"\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+", text):
-            return int(re.sub(r"\D", "", text))
+        if _GROUPED.fullmatch(text):
+            return int(_NON_DIGIT.sub("", text))
         return int(text) if text.isdigit() else None
     total = current = 0
     seen_scale = False
-    for tok in re.split(r"[\s-]+", text):
+    for tok in _WORD_GAP.split(text):
         if tok in ("and", "et"):
             continue
         if tok in spec.units:
@@ -105,11 +123,11 @@ def _number(text: str, spec: _Lang) -> int | None:
     return value or None
 
 
-def _matches(spec: _Lang, sentence: str) -> list[re.Match[str]]:
+def _matches(spec: _Lang, sentence: str, nouns: list[re.Match[str]]) -> list[re.Match[str]]:
     """Pattern matches, searched only in the stretch before each force noun (fast on long text)."""
     found: list[re.Match[str]] = []
     done = 0
-    for noun in spec.nouns.finditer(sentence):
+    for noun in nouns:
         lo = max(done, noun.start() - _REACH)
         m = spec.pattern.search(sentence, lo, noun.end())
         if m and m.end() == noun.end():
@@ -119,16 +137,17 @@ def _matches(spec: _Lang, sentence: str) -> list[re.Match[str]]:
 
 
 def _is_year(raw: str, mid: str) -> bool:
-    return bool(re.fullmatch(r"(?:19|20)\d\d", raw.strip())) and bool(mid.strip())
+    return bool(_YEAR.fullmatch(raw.strip())) and bool(mid.strip())
 
 
 def figures(sentence: str, lang: str) -> list[Figure]:
     """Every force figure in the sentence, in order."""
     spec = _lang(lang)
     out: list[Figure] = []
-    if not spec.maybe.search(sentence):
+    nouns = list(spec.nouns.finditer(sentence))  # no force noun, no figure: the cheaper test first
+    if not nouns or not spec.maybe.search(sentence):
         return out
-    for m in _matches(spec, sentence):
+    for m in _matches(spec, sentence, nouns):
         a, b, mid = m.group("a"), m.group("b"), m.group("mid") or ""
         if a and _is_year(a, mid):
             continue

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from . import themes
 from .analysis import Ent, Sentence
@@ -156,7 +156,13 @@ def _figures(s: Sentence, lang: str) -> list:
 
 def _force_kind(e: Ent) -> str | None:
     extra = e.hit.entry.extra
-    return extra.split(",")[0] if extra else None
+    return _first_of(extra) if extra else None
+
+
+@cache
+def _first_of(extra: str) -> str:
+    """The force type heading an actor's 'extra' field (a handful of distinct values)."""
+    return extra.split(",")[0]
 
 
 def _owner(e: Ent) -> str:
