@@ -9,6 +9,7 @@ statuses count, whatever else the analyst chose to list.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -74,22 +75,23 @@ def matrix(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
         SELECT d.actor, d.partner, count(DISTINCT d.article_id) AS articles,
                substr(min(a.published), 1, 10) AS first, substr(max(a.published), 1, 10) AS last
         FROM dyads d JOIN articles a ON a.id = d.article_id
-        WHERE {where} GROUP BY d.actor, d.partner ORDER BY articles DESC, d.actor, d.partner
+        WHERE {where} GROUP BY +d.actor, +d.partner ORDER BY articles DESC, d.actor, d.partner
     """, params))
     themes: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    # Materialise the matching dyads first: with json_each in the join, SQLite would scan
-    # every dyad instead of following the date index.
-    for actor, partner, theme, count in db.execute(f"""
-        WITH matching AS MATERIALIZED (
-            SELECT d.actor, d.partner, d.themes
-            FROM dyads d JOIN articles a ON a.id = d.article_id WHERE {where}
-        )
-        SELECT m.actor, m.partner, j.value, count(*) FROM matching m, json_each(m.themes) j
-        GROUP BY m.actor, m.partner, j.value
+    # Count dyads per stored theme list (a few hundred distinct lists) and split the lists
+    # here: json_each in SQL runs once per dyad, and in a join it made SQLite scan every dyad.
+    # ``+`` in GROUP BY: without it SQLite walks dyads_pair for its order and reads every
+    # dyad row; sorting what the covering dyads_article_status index gives is 3x faster.
+    for actor, partner, listed, count in db.execute(f"""
+        SELECT d.actor, d.partner, d.themes, count(*)
+        FROM dyads d JOIN articles a ON a.id = d.article_id
+        WHERE {where} GROUP BY +d.actor, +d.partner, d.themes
     """, params):
-        themes[actor, partner][theme] = count
+        for theme in json.loads(listed):
+            themes[actor, partner][theme] += count
     for cell in cells:
-        top = themes[cell["actor"], cell["partner"]].most_common(TOP_THEMES)
+        counted = themes[cell["actor"], cell["partner"]].items()
+        top = sorted(counted, key=lambda item: (-item[1], item[0]))[:TOP_THEMES]  # ties: a-z
         cell["themes"] = ", ".join(f"{theme} ({count})" for theme, count in top)
     return cells
 

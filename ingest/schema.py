@@ -222,7 +222,35 @@ def m004_change_marker_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX articles_updated ON articles(updated_at)")
 
 
+def m005_dashboard_covering_indexes(db: sqlite_utils.Database) -> None:
+    """Dashboard aggregates read indexes only: a date window is one contiguous range.
+
+    The window's articles come from ``articles(published, language, source_id, id)``, articles
+    found by a tag filter from ``articles(id, published, language, source_id)``; their tags
+    and dyads from indexes that start with ``article_id`` and carry every column the
+    aggregates read, and tag filters test ``verdict`` in the index too, so no article, tag or
+    dyad row (with its text) is fetched. Each replaces an index that was its prefix, but for
+    the articles' primary key.
+    """
+    db.execute("CREATE INDEX articles_window ON articles(published, language, source_id, id)")
+    db.execute("DROP INDEX articles_published")
+    db.execute("CREATE INDEX articles_id_window ON articles(id, published, language, source_id)")
+    db.execute("CREATE INDEX tags_kind_value_verdict ON tags(kind, value, article_id, verdict)")
+    db.execute("DROP INDEX tags_kind_value")
+    db.execute("CREATE INDEX tags_article_kind ON tags(article_id, kind, verdict, value)")
+    db.execute("DROP INDEX tags_article")
+    db.execute("CREATE INDEX dyads_article_status ON dyads(article_id, status, verdict, actor,"
+               " partner, themes)")
+    db.execute("DROP INDEX dyads_article")
+    if db["sqlite_stat1"].exists():
+        # Statistics were gathered (ANALYZE): give the new indexes theirs too.
+        for index in ("articles_window", "articles_id_window", "tags_kind_value_verdict",
+                      "tags_article_kind", "dyads_article_status"):
+            db.execute(f"ANALYZE {index}")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
+    m005_dashboard_covering_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
