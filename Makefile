@@ -27,6 +27,7 @@ browser:
 	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
 
 test: $(VENV)/.installed browser
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed

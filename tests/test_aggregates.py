@@ -135,7 +135,8 @@ def test_new_partnerships_and_period_comparison(demo):
 
 
 def test_force_level_rule():
-    events = [("2023-12-01", "withdraw", 300), ("2024-01-01", "deploy", 100), ("2024-01-05", "present", 1000),
+    events = [("2023-12-01", "withdraw", 300), ("2024-01-01", "deploy", 100),
+              ("2024-01-05", "present", 1000),
               ("2024-01-06", "handover", None), ("2024-02-01", "deploy", 200),
               ("2024-02-01", "withdraw", 50), ("2024-03-01", "withdraw", 5000),
               ("2024-03-02", "withdraw", None)]

@@ -16,7 +16,8 @@ from ingest.pipeline import Document, article_id
 from tests.conftest import REPO
 
 CHRONOLOGY = REPO / "seeds" / "chronology"
-EXPECTED = list(csv.DictReader((REPO / "tests" / "data" / "demo_expected.csv").open(encoding="utf-8")))
+EXPECTED_CSV = REPO / "tests" / "data" / "demo_expected.csv"
+EXPECTED = list(csv.DictReader(EXPECTED_CSV.open(encoding="utf-8")))
 
 
 @pytest.fixture(scope="module")
