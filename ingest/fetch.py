@@ -45,6 +45,10 @@ class FetchError(Exception):
         self.retry_after = retry_after
 
 
+class Stopped(FetchError):
+    """The run is shutting down (SIGINT/SIGTERM): not the feed's fault, not a failure."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one response may cost. The defaults suit news feeds; tests pass tiny ones."""
@@ -143,7 +147,7 @@ class HostGate:
             slot = max(now, self._next.get(host, 0.0))
             self._next[host] = slot + self.delay
         if slot > now and self.stop.wait(slot - now):
-            raise FetchError("stopped before fetching")
+            raise Stopped("stopped before fetching")
 
 
 def make_client(limits: Limits) -> httpx.Client:
@@ -176,7 +180,7 @@ def fetch(client: httpx.Client, url: str, limits: Limits, *, etag: str | None = 
             LOGGER.info("%s: %s; retrying in %.1fs", url, exc, delay)
             attempt += 1
             if stop.wait(delay):
-                raise
+                raise Stopped("stopped before retrying") from exc
 
 
 def fetch_once(client: httpx.Client, url: str, limits: Limits, *, etag: str | None = None,

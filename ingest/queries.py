@@ -108,8 +108,13 @@ def fetch_rows(db: sqlite_utils.Database, sql: str, params: list) -> Iterator[di
 
 def evidence_where(filters: Filters, alias: str, actor_col: str, partner_col: str,
                     theme_json: str | None) -> tuple[str, list]:
-    """Filters on a dyad or posture row, on top of the article-level ones."""
-    where, params = article_where(filters)
+    """Filters on a dyad or posture row, on top of the article-level ones.
+
+    Actor, partner and theme filters apply to the row itself, not to the article's tags: a
+    France–Mali dyad stays countable even if an analyst rejected the article's Mali tag.
+    """
+    row_level = {"actors": (), "partners": ()} | ({"themes": ()} if theme_json else {})
+    where, params = article_where(replace(filters, **row_level))
     clauses = [where, f"{alias}.verdict IS NOT 'rejected'",
                f"{alias}.status IN ({_marks(filters.statuses)})"]
     params += list(filters.statuses)

@@ -23,7 +23,7 @@ import sqlite_utils
 import trafilatura
 
 from ingest import entries, feeds, pipeline, store
-from ingest.fetch import FetchError, HostGate, Limits, fetch, make_client
+from ingest.fetch import FetchError, HostGate, Limits, Stopped, fetch, make_client
 from ingest.urls import canonical_url
 
 LOGGER = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class RunOptions:
 
 @dataclass
 class FeedResult:
-    """What a worker learned about one feed. ``status``: 'fresh', 'same' or 'failed'."""
+    """What a worker learned about one feed: ``status`` 'fresh', 'same', 'failed' or 'stopped'."""
 
     feed: feeds.Feed
     status: str
@@ -153,6 +153,8 @@ def poll_feed(client: httpx.Client, feed: feeds.Feed, options: RunOptions, gate:
         if options.full_text:
             result.warnings += _add_full_text(client, result.parsed, options, gate, known)
         return result
+    except Stopped:
+        return FeedResult(feed, "stopped")
     except (FetchError, entries.FeedError) as exc:
         return FeedResult(feed, "failed", error=str(exc),
                           retry_after=getattr(exc, "retry_after", None))
@@ -205,6 +207,8 @@ def _known_urls(db: sqlite_utils.Database, due: list[feeds.Feed]) -> dict[int, f
 def _record(db: sqlite_utils.Database, result: FeedResult, report: RunReport) -> None:
     """Store one feed's articles (one transaction), then its health (the next)."""
     feed = result.feed
+    if result.status == "stopped":
+        return  # shutting down before this feed was fetched: it stays due for the next run
     report.counts["feeds_polled"] += 1
     report.errors += result.warnings
     if result.status == "failed":

@@ -249,8 +249,23 @@ def m005_dashboard_covering_indexes(db: sqlite_utils.Database) -> None:
             db.execute(f"ANALYZE {index}")
 
 
+def m006_dyad_pair_covering_indexes(db: sqlite_utils.Database) -> None:
+    """Actor or partner filters on dyads read one index range and no dyad rows.
+
+    Filters apply to the dyad itself (a rejected tag must not hide a dyad), so the planner
+    starts from the dyads: each index leads with the filtered column and carries the rest.
+    """
+    db.execute("CREATE INDEX dyads_actor_cover ON dyads(actor, partner, status, verdict,"
+               " article_id, themes)")
+    db.execute("CREATE INDEX dyads_partner_cover ON dyads(partner, actor, status, verdict,"
+               " article_id, themes)")
+    if db["sqlite_stat1"].exists():
+        for index in ("dyads_actor_cover", "dyads_partner_cover"):
+            db.execute(f"ANALYZE {index}")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
-    m005_dashboard_covering_indexes,
+    m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

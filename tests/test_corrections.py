@@ -53,3 +53,16 @@ def test_bad_corrections_are_refused_with_a_reason(db, seed_dir, kwargs, message
     with pytest.raises(ValueError, match=message):
         corrections.record(db, **kwargs)
     assert db["corrections"].count == 0
+
+
+def test_rejecting_a_tag_does_not_hide_the_dyads_of_its_article(db, seed_dir):
+    """Tags and dyads are corrected separately: a filtered view counts the dyad itself."""
+    seeds.ingest_folder(db, seed_dir)
+    mali = next(db.query("SELECT id FROM tags WHERE kind = 'partner' AND value = 'Mali'"))
+    corrections.record(db, target="tag", row_id=mali["id"], verdict="rejected", analyst="A")
+
+    filtered = list(queries.partnerships(db, queries.Filters(partners=("Mali",))))
+
+    unfiltered = [row for row in queries.partnerships(db, queries.Filters())
+                  if row["partner"] == "Mali"]
+    assert filtered and filtered == unfiltered

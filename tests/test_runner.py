@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -237,3 +238,20 @@ def test_killed_runs_are_marked_interrupted_at_the_next_start(db):
     runner.run_once(db, options())
     assert [r[0] for r in db.execute("SELECT status FROM runs ORDER BY id")] == [
         "interrupted", "ok"]
+
+
+def test_stopping_a_run_is_not_counted_against_waiting_feeds(feed_server, db):
+    """A feed still waiting its turn on a polite host when the run stops is not a failure."""
+    body = rss([{"title": "Waiting", "link": "https://example.org/waiting", "text": "Patience."}])
+    for name in ("first", "second"):
+        feeds.add_feed(db, serve(feed_server, f"/{name}.xml", body,
+                                 content_type="application/xml"))
+    stop = threading.Event()
+    threading.Timer(0.7, stop.set).start()
+
+    report = runner.run_once(db, options(host_delay=5.0, workers=2), stop)
+
+    assert report.status == "stopped" and report.counts["failed"] == 0
+    health = {row["url"].rsplit("/", 1)[1]: row for row in feeds.list_feeds(db)}
+    assert health["second.xml"]["consecutive_failures"] == 0
+    assert health["second.xml"]["last_error"] is None
