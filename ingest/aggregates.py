@@ -106,7 +106,8 @@ def new_partnerships(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
             SELECT d.actor, d.partner, (
                 SELECT e.published FROM dyads e
                 WHERE e.actor = d.actor AND e.partner = d.partner AND e.status = 'reported'
-                  AND e.verdict IS NOT 'rejected' ORDER BY e.published LIMIT 1
+                  AND e.verdict IS NOT 'rejected' AND e.published IS NOT NULL
+                ORDER BY e.published LIMIT 1
             ) AS first_seen
             FROM dyads d JOIN articles a ON a.id = d.article_id
             WHERE {where} GROUP BY d.actor, d.partner

@@ -40,7 +40,7 @@ def friendly_errors(command):
         except (store.StoreError, seeds.SeedError, queries.QueryError, lock.LockedError,
                 ValueError) as exc:
             raise click.ClickException(str(exc)) from None
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             raise click.ClickException(f"database error: {exc}") from None
         except OSError as exc:
             raise click.ClickException(f"{exc.filename or 'file'}: {exc.strerror}") from None
@@ -134,8 +134,13 @@ def retag(db_path: str) -> None:
     total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     with lock.run_lock(db_path, wait=60):
         run_id = store.start_run(db, "retag")
-        with _progress(total, "retag") as advance:
-            done = pipeline.retag(db, progress=advance)
+        try:
+            with _progress(total, "retag") as advance:
+                done = pipeline.retag(db, progress=advance)
+        except BaseException as exc:
+            store.finish_run(db, run_id, {}, [f"retag stopped: {type(exc).__name__}: {exc}"],
+                             status="failed")
+            raise
         store.finish_run(db, run_id, {"updated": done}, [])
     click.echo(f"run {run_id}: retagged {done} articles")
 

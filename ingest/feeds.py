@@ -119,6 +119,11 @@ def list_feeds(db: sqlite_utils.Database) -> list[dict]:
 def import_feeds(db: sqlite_utils.Database, data: bytes, *, origin: str) -> tuple[int, int]:
     """Register every feed in an OPML file or URL list; returns (added, updated)."""
     specs = opml.read_feed_list(data, origin=origin)
+    for spec in specs:  # all or nothing: a bad line must not leave half a list registered
+        try:
+            validate_url(spec.url)
+        except FeedError as exc:
+            raise FeedError(f"{origin}: {exc}; nothing imported") from None
     added = 0
     for spec in specs:
         _, new = add_feed(db, spec.url, name=spec.name, language=spec.language,

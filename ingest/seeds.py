@@ -34,6 +34,9 @@ META_LINE = re.compile(
 BYLINE_START = re.compile(r"^(?:article written by|article r[ée]dig[ée] par)\s*:?$", re.I)
 
 
+TEXT_FIELDS = ("url", "author", "outlet", "source", "language", "lang")
+
+
 class SeedError(ValueError):
     """A seed document that cannot be read; the message names the field or the problem."""
 
@@ -61,7 +64,12 @@ def ingest_folder(db: sqlite_utils.Database, folder: str | Path,
                 progress(path)
             source_id = sources.get(path.parent)
             if source_id is None:
-                source_id = sources[path.parent] = _register_folder(db, root, path.parent)
+                try:
+                    meta = _folder_meta(path.parent)
+                except SeedError as exc:
+                    report.errors.append(str(exc))
+                    meta = {}
+                source_id = sources[path.parent] = _register_folder(db, root, path.parent, meta)
             try:
                 docs = list(read_file(path, root))
             except SeedError as exc:
@@ -93,13 +101,25 @@ def seed_files(root: Path) -> Iterator[Path]:
             yield path
 
 
-def _register_folder(db: sqlite_utils.Database, root: Path, folder: Path) -> int:
+def _folder_meta(folder: Path) -> dict:
+    """The folder's ``_source.yaml`` (name, illustrative, language), or nothing."""
     meta_path = folder / "_source.yaml"
-    meta = yaml.safe_load(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+    if not meta_path.exists():
+        return {}
+    try:
+        meta = yaml.safe_load(meta_path.read_text("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise SeedError(f"{meta_path}: not valid YAML ({_first_line(exc)})") from None
+    if not isinstance(meta, dict):
+        raise SeedError(f"{meta_path}: must be a mapping of fields (name, illustrative)")
+    return meta
+
+
+def _register_folder(db: sqlite_utils.Database, root: Path, folder: Path, meta: dict) -> int:
     relative = folder.relative_to(root.parent).as_posix()
     with store.transaction(db):
         return store.ensure_source(
-            db, kind="seeds", url=f"seeds:{relative}", name=meta.get("name") or relative,
+            db, kind="seeds", url=f"seeds:{relative}", name=str(meta.get("name") or relative),
             illustrative=int(bool(meta.get("illustrative"))), language=meta.get("language"),
         )
 
@@ -223,6 +243,10 @@ def _json_record(where, record, key: str) -> pipeline.Document | SeedError:
 
 def _document(where, key: str, meta: dict, text: str) -> pipeline.Document:
     """Build the document, reading the date from metadata or inferring it from the text."""
+    for name in TEXT_FIELDS:
+        value = meta.get(name)
+        if value is not None and not isinstance(value, str):
+            raise SeedError(f"{where}: field '{name}' must be text, not {type(value).__name__}")
     title = str(meta.get("title") or "").strip()
     if not title and not text:
         raise SeedError(f"{where}: empty document")

@@ -185,9 +185,15 @@ def _pid_alive(pid: int | None) -> bool:
 
 
 def change_marker(db: sqlite_utils.Database) -> tuple:
-    """Changes whenever articles, runs or corrections change: the dashboard's cache key."""
+    """Changes whenever articles, runs, corrections or the feed registry change.
+
+    The dashboard's cache key. Sources are a few hundred rows at most, so hashing their
+    registry fields (``feeds add/remove/resume`` touch nothing else) costs nothing.
+    """
     return db.execute(
         "SELECT (SELECT max(rowid) FROM articles), (SELECT max(updated_at) FROM articles),"
         " (SELECT max(id) FROM runs), (SELECT max(coalesce(finished_at, started_at)) FROM runs),"
-        " (SELECT max(id) FROM corrections)"
+        " (SELECT max(id) FROM corrections),"
+        " (SELECT group_concat(id || name || paused || coalesce(removed_at, '')"
+        " || coalesce(affiliation, '')) FROM sources)"
     ).fetchone()

@@ -228,3 +228,10 @@ def test_cli_import_bad_opml_is_one_line(db_path, tmp_path):
     result = cli_run("feeds", "import", str(bad), "--db", str(db_path))
     assert result.exit_code == 1 and result.output.count("\n") == 1
     assert "not valid OPML" in result.output
+
+
+def test_an_import_with_one_bad_url_registers_nothing(db, tmp_path):
+    listing = b"https://a.example/a.xml\nhttps://b.example/b.xml\nhttps://:80/c.xml\n"
+    with pytest.raises(feeds.FeedError, match="nothing imported"):
+        feeds.import_feeds(db, listing, origin="list.txt")
+    assert feeds.list_feeds(db) == []

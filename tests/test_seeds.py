@@ -146,3 +146,22 @@ def test_a_bad_date_names_the_field_and_no_document_is_dated_today(db, tmp_path)
 def test_a_missing_folder_is_a_clear_error(db, tmp_path):
     with pytest.raises(seeds.SeedError, match="no such seeds folder"):
         seeds.ingest_folder(db, tmp_path / "nowhere")
+
+
+def test_metadata_of_the_wrong_type_is_named_not_a_crash(db, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "_source.yaml").write_text("name: [unclosed\n", "utf-8")
+    (folder / "odd.jsonl").write_text(
+        json.dumps({"text": "Russia and Mali.", "author": {"n": 1}}) + "\n"
+        + json.dumps({"text": "France and Chad.", "url": 123}) + "\n"
+        + json.dumps({"title": "Fine", "text": "Turkey sold drones to Niger.",
+                      "published": "2022-01-01"}) + "\n", "utf-8")
+
+    report = seeds.ingest_folder(db, folder)
+
+    assert report.counts["new"] == 1
+    assert sorted(e.rsplit(": ", 1)[-1] for e in report.errors) == [
+        "field 'author' must be text, not dict", "field 'url' must be text, not int",
+        "not valid YAML (while parsing a flow sequence)"]
+    assert any("_source.yaml" in e for e in report.errors)

@@ -106,3 +106,12 @@ def test_a_failed_transaction_leaves_nothing_behind(db):
         store.ensure_source(db, kind="feed", url="https://x.example/rss", name="x")
         raise RuntimeError("crash mid-write")
     assert db.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
+
+
+def test_the_change_marker_moves_with_the_feed_registry(db):
+    before = store.change_marker(db)
+    with store.transaction(db):
+        source = store.ensure_source(db, kind="feed", url="https://rfi.example/rss", name="RFI")
+    added = store.change_marker(db)
+    db.execute("UPDATE sources SET paused = 1 WHERE id = ?", [source])
+    assert len({before, added, store.change_marker(db)}) == 3

@@ -67,7 +67,8 @@ if rows:
             st.link_button("Open the source", article["url"])
         evidence = article["evidence"]
         st.html('<div style="line-height: 1.6">'
-                + highlighted(article["text"], [row["evidence"] for row in evidence]) + "</div>")
+                + highlighted(article["text"], [row["evidence"] for row in evidence
+                                                if row["verdict"] != "rejected"]) + "</div>")
         st.subheader("Tags and their evidence")
         common.table(evidence, ["target", "what", "status", "evidence", "rule", "verdict"])
         common.download(evidence, "article-evidence")

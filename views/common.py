@@ -137,6 +137,8 @@ def _period(bar, options: dict) -> tuple[date | None, date | None]:
         first = date.fromisoformat(options["first"][:10]) if options["first"] else anchor
         picked = bar.date_input("From – to", value=(first, anchor), key="f_dates")
         picked = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
+        if not picked:  # the analyst cleared the range: all dates until one is picked
+            return None, None
         return picked[0], picked[-1]
     days = PERIODS[choice]
     if days is None:
