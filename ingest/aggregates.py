@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import sqlite_utils
 
+from ingest.corrections import TARGET_TABLES
 from ingest.queries import Filters, article_where, evidence_where, fetch_rows
 
 TOP_THEMES = 3
@@ -24,8 +25,8 @@ MAX_STEPS = 1_000
 
 
 def facts(filters: Filters) -> Filters:
-    """The filters narrowed to reported statements, or to nothing if the analyst hid those."""
-    return replace(filters, statuses=("reported",) if "reported" in filters.statuses else ())
+    """The filters narrowed to reported statements (see ``Filters.facts_only``)."""
+    return filters.facts_only()
 
 
 def previous_period(filters: Filters) -> Filters | None:
@@ -305,7 +306,7 @@ def correction_history(db: sqlite_utils.Database, limit: int = 200) -> list[dict
 
 def rejected_rows(db: sqlite_utils.Database, target: str, limit: int = 200) -> list[dict]:
     """Rows an analyst rejected (hidden everywhere else), so a rejection can be reversed."""
-    table = {"tag": "tags", "dyad": "dyads", "posture": "posture"}[target]
+    table = TARGET_TABLES[target]
     return list(fetch_rows(db, f"""
         SELECT r.id, r.key, r.evidence, r.article_id, a.title, a.published
         FROM {table} r JOIN articles a ON a.id = r.article_id

@@ -36,7 +36,8 @@ class Filters:
     query: str | None = None            # FTS5 full-text query over title and text
 
     def facts_only(self) -> Filters:
-        return replace(self, statuses=("reported",))
+        """Reported statements only, or nothing if the analyst hid those."""
+        return replace(self, statuses=("reported",) if "reported" in self.statuses else ())
 
 
 def article_where(filters: Filters, alias: str = "a") -> tuple[str, list]:
