@@ -286,6 +286,15 @@ def source_health(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """, params))
 
 
+def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Row counts of the main tables, and how many articles could not be tagged."""
+    counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+              for table in ("sources", "articles", "tags", "dyads", "posture", "corrections")}
+    counts["untagged"] = db.execute(
+        "SELECT count(*) FROM articles WHERE untagged_reason IS NOT NULL").fetchone()[0]
+    return counts
+
+
 def recent_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
     return list(fetch_rows(db, f"""
         SELECT id, kind, started_at, finished_at, status, feeds_polled, new, updated,

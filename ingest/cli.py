@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ingest import export, lock, pipeline, queries, seeds, store
+from ingest import aggregates, export, lock, pipeline, queries, seeds, store
 
 LOGGER = logging.getLogger(__name__)
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -187,18 +187,15 @@ def export_command(what, fmt, since, until, actor, partner, theme, query, facts_
 def stats(db_path: str) -> None:
     """Counts of articles, sources, tags, and the latest runs."""
     db = store.open_db(db_path, readonly=True)
-    for table in ("sources", "articles", "tags", "dyads", "posture", "corrections"):
-        click.echo(f"{table:12} {db.execute(f'SELECT count(*) FROM {table}').fetchone()[0]:>9}")
-    untagged = db.execute(
-        "SELECT count(*) FROM articles WHERE untagged_reason IS NOT NULL").fetchone()[0]
-    click.echo(f"{'untagged':12} {untagged:>9}")
+    for name, count in aggregates.table_counts(db).items():
+        click.echo(f"{name:12} {count:>9}")
     click.echo("\nlatest runs:")
-    for row in db.execute(
-        "SELECT id, kind, started_at, coalesce(finished_at, '-'), status, feeds_polled, new,"
-        " updated, unchanged, duplicate, failed FROM runs ORDER BY id DESC LIMIT 10"
-    ):
-        click.echo("  #{} {:6} {} -> {} {:11} feeds={} new={} updated={} unchanged={}"
-                   " duplicate={} failed={}".format(*row))
+    for row in aggregates.recent_runs(db, limit=10):
+        click.echo(f"  #{row['id']} {row['kind']:6} {row['started_at']} ->"
+                   f" {row['finished_at'] or '-'} {row['status']:11}"
+                   f" feeds={row['feeds_polled']} new={row['new']} updated={row['updated']}"
+                   f" unchanged={row['unchanged']} duplicate={row['duplicate']}"
+                   f" failed={row['failed']}")
 
 
 @cli.command()
