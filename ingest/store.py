@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -56,13 +57,33 @@ def open_db(path: str | os.PathLike | None = None, *,
     conn = _connect(str(target), target)
     db = sqlite_utils.Database(conn)
     try:
-        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        mode = _enable_wal(conn)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{target}: not a usable SQLite database ({exc})") from None
     if mode.lower() != "wal":
         raise StoreError(f"{target}: could not switch to WAL journal mode (got {mode})")
     _check_version(db, target, upgrade=True)
     return db
+
+
+def _enable_wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL once; it persists in the file, so later opens only read the mode.
+
+    Switching needs a moment of exclusive access, and SQLite answers "database is locked" at
+    once (no busy handler) when another process is creating the same file: retry until the
+    busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() == "wal":
+                return mode
+            return conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _connect(dsn: str, target: Path, *, uri: bool = False) -> sqlite3.Connection:
