@@ -113,6 +113,7 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
         outcome = "updated"
     _record_source(db, ident, source_id, doc.url)
     _tag_and_write(db, ident, doc.title, doc.text, doc.language, row["published"])
+    corrections.apply(db, [ident])
     return outcome
 
 
@@ -128,7 +129,6 @@ def _tag_and_write(db: sqlite_utils.Database, ident: str, title: str, text: str,
                    language: str | None, published: str | None) -> None:
     result = tag(text, title=title, lang=language, published=(published or "")[:10] or None)
     write_tags(db, ident, result, published)
-    corrections.apply(db, [ident])
 
 
 def write_tags(db: sqlite_utils.Database, ident: str, result: TagResult,
@@ -194,6 +194,7 @@ def retag(db: sqlite_utils.Database, *, batch_size: int = 500,
         with transaction(db):
             for _, ident, title, text, language, published in rows:
                 _tag_and_write(db, ident, title, text, language, published)
+            corrections.apply(db, [row[1] for row in rows])  # one lookup per batch
         last_rowid = rows[-1][0]
         done += len(rows)
         if progress:
