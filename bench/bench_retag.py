@@ -5,7 +5,8 @@ storing path and reused. Every retag runs in a fresh child process, so its peak 
 to that size alone; the child samples its RSS in the background and at each tenth of the work.
 Flat memory across sizes is the point: retag streams by rowid and never loads the table.
 
-    .venv/bin/python bench/bench_retag.py [--sizes 10000 100000] [--repeat 3] [--tracemalloc]
+    .venv/bin/python bench/bench_retag.py [--sizes 10000 100000] [--repeat 3] [--workers 2]
+        [--tracemalloc]
 
 The million-article corpus takes a while to build (it is tagged once on the way in):
 
@@ -34,33 +35,40 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="tagger processes (pipeline.retag's workers)")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also trace Python allocations (slower; one extra run per size)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return _child(Path(args.child), args.tracemalloc)
+        return _child(Path(args.child), args.tracemalloc, args.workers)
     print_machine()
     for n in args.sizes:
         path = OUT / f"retag-{n}.db"
         if not path.exists():
             _build(path, n, args.seed)
-        runs = [_retag_in_child(path, traced=False) for _ in range(args.repeat)]
+        runs = [_retag_in_child(path, traced=False, workers=args.workers)
+                for _ in range(args.repeat)]
         times = [r["seconds"] for r in runs]
         seconds = statistics.median(times)
         articles = runs[0]["articles"]
         print(
-            f"{n:>9,} documents, {articles:,} articles: retag {seconds:,.1f} s median"
+            f"{n:>9,} documents, {articles:,} articles, {args.workers} worker(s):"
+            f" retag {seconds:,.1f} s median"
             f" ({', '.join(f'{t:.1f}' for t in times)}) ="
             f" {articles / seconds:,.0f} articles/s; RSS start"
             f" {statistics.median(r['rss_start'] for r in runs):.0f} MB, peak"
             f" {statistics.median(r['rss_peak'] for r in runs):.0f} MB"
             f" (ru_maxrss {statistics.median(r['ru_maxrss'] for r in runs):.0f} MB)"
+            + (f"; workers together peak"
+               f" {statistics.median(r['workers_peak'] for r in runs):.0f} MB"
+               if args.workers > 1 else "")
         )
         print("  RSS at each tenth (MB): "
               + " ".join(f"{mb:.0f}" for mb in runs[len(runs) // 2]["rss_by_tenth"]))
         if args.tracemalloc:
-            traced = _retag_in_child(path, traced=True)
+            traced = _retag_in_child(path, traced=True, workers=args.workers)
             print(f"  tracemalloc peak {traced['traced_peak']:.1f} MB"
                   f" (run took {traced['seconds']:.1f} s under tracing)")
 
@@ -81,16 +89,17 @@ def _build(path: Path, n: int, seed: int) -> None:
           f" {counts}, {path.stat().st_size / 1e6:,.0f} MB")
 
 
-def _retag_in_child(path: Path, *, traced: bool) -> dict:
-    command = [sys.executable, __file__, "--child", str(path)]
+def _retag_in_child(path: Path, *, traced: bool, workers: int) -> dict:
+    command = [sys.executable, __file__, "--child", str(path), "--workers", str(workers)]
     if traced:
         command.append("--tracemalloc")
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _child(path: Path, traced: bool) -> None:
-    """Retag ``path`` once and print one JSON line: seconds and memory."""
+def _child(path: Path, traced: bool, workers: int) -> None:
+    """Retag ``path`` once and print one JSON line: seconds and memory (of this process, and
+    of its tagger workers added together)."""
     db = store.open_db(path)
     total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     result = {"articles": total, "rss_start": rss_mb(), "rss_by_tenth": []}
@@ -106,11 +115,12 @@ def _child(path: Path, traced: bool) -> None:
         tracemalloc.start()
     start = time.perf_counter()
     with RssSampler() as sampler:
-        pipeline.retag(db, progress=progress)
+        pipeline.retag(db, workers=workers, progress=progress)
     result["seconds"] = time.perf_counter() - start
     if traced:
         result["traced_peak"] = tracemalloc.get_traced_memory()[1] / 1e6
-    result.update(rss_peak=sampler.peak, ru_maxrss=peak_rss_mb())
+    result.update(rss_peak=sampler.peak, ru_maxrss=peak_rss_mb(),
+                  workers_peak=sampler.children_peak)
     print(json.dumps(result))
 
 

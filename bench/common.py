@@ -74,16 +74,30 @@ def rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
+def children_rss_mb() -> float:
+    """Resident memory of this process's child processes now (e.g. tagger workers), in MB."""
+    total = 0
+    for tasks in Path("/proc/self/task").glob("*/children"):
+        for pid in tasks.read_text().split():
+            try:
+                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+            except OSError:
+                continue  # exited meanwhile
+    return total * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MB (``ru_maxrss`` is KB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
 
 
 class RssSampler:
-    """Sample RSS in a background thread: the peak over a stretch of work, not the process."""
+    """Sample RSS in a background thread: the peak over a stretch of work, not the process;
+    ``children_peak`` is the peak of its child processes' RSS added together."""
 
     def __init__(self, every: float = 0.1) -> None:
         self.every, self.peak, self._stop = every, 0.0, threading.Event()
+        self.children_peak = 0.0
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> RssSampler:
@@ -99,3 +113,4 @@ class RssSampler:
     def _run(self) -> None:
         while not self._stop.wait(self.every):
             self.peak = max(self.peak, rss_mb())
+            self.children_peak = max(self.children_peak, children_rss_mb())

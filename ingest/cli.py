@@ -126,9 +126,11 @@ def tag() -> None:
 
 
 @cli.command()
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Tagger processes; on a large database, up to the number of cores.")
 @db_option
 @friendly_errors
-def retag(db_path: str) -> None:
+def retag(workers: int, db_path: str) -> None:
     """Re-run the current tagger over every stored article; analyst corrections stay in force."""
     db = store.open_db(db_path)
     total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -136,7 +138,7 @@ def retag(db_path: str) -> None:
         run_id = store.start_run(db, "retag")
         try:
             with _progress(total, "retag") as advance:
-                done = pipeline.retag(db, progress=advance)
+                done = pipeline.retag(db, workers=workers, progress=advance)
         except BaseException as exc:
             store.finish_run(db, run_id, {}, [f"retag stopped: {type(exc).__name__}: {exc}"],
                              status="failed")

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -39,6 +43,10 @@ class Document:
     language: str | None = None
     author: str | None = None
     outlet: str | None = None
+
+
+Row = tuple[str, str, str, str | None, str | None]  # a stored article: id, title, text,
+# language, published
 
 
 def content_hash(title: str, text: str) -> str:
@@ -112,8 +120,8 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
         db.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*row.values(), ident])
         outcome = "updated"
     _record_source(db, ident, source_id, doc.url)
-    _tag_and_write(db, ident, doc.title, doc.text, doc.language, row["published"],
-                   replace=outcome == "updated")
+    tagged = tag_row((ident, doc.title, doc.text, doc.language, row["published"]))
+    write_tags(db, ident, tagged, replace=outcome == "updated")
     corrections.apply(db, [ident])
     return outcome
 
@@ -126,81 +134,135 @@ def _record_source(db: sqlite_utils.Database, ident: str, source_id: int, url: s
     )
 
 
-def _tag_and_write(db: sqlite_utils.Database, ident: str, title: str, text: str,
-                   language: str | None, published: str | None, *, replace: bool) -> None:
-    result = tag(text, title=title, lang=language, published=(published or "")[:10] or None)
-    write_tags(db, ident, result, published, replace=replace)
+class TagRows(NamedTuple):
+    """What ``write_tags`` stores for one article, as plain values in column order: cheap to
+    send from a tagger process (unpickling the tagger's dataclasses costs ten times more)."""
+
+    lang: str | None
+    untagged: str | None
+    tags: list[tuple]
+    dyads: list[tuple]
+    posture: list[tuple]
 
 
-def write_tags(db: sqlite_utils.Database, ident: str, result: TagResult,
-               published: str | None, *, replace: bool = True) -> None:
-    """Replace an article's tags, dyads and posture events with ``result``'s.
+_EVIDENCE = ("evidence", "field", "start", "end", "confidence", "rule", "tagger_version")
+_COLUMNS = {
+    "tags": ("kind", "value", "parent", "key", *_EVIDENCE),
+    "dyads": ("actor", "partner", "themes", "status", "speaker", "published", "key", *_EVIDENCE),
+    "posture": ("actor", "country", "action", "personnel", "personnel_text", "place", "date",
+                "status", "key", *_EVIDENCE),
+}
+_INSERTS = {
+    table: f"INSERT INTO {table} (article_id, {', '.join(columns)})"
+           f" VALUES ({', '.join('?' * (len(columns) + 1))})"
+    for table, columns in _COLUMNS.items()
+}
+
+
+def rows_of(result: TagResult, published: str | None) -> TagRows:
+    """The rows of a tag result; one tag row per (kind, value), its earliest evidence."""
+    def evidence(item) -> tuple:
+        return (item.evidence, item.field, item.start, item.end, item.confidence, item.rule,
+                TAGGER_VERSION)
+
+    first = {}
+    for item in result.tags:
+        first.setdefault((item.kind, item.value), item)
+    return TagRows(
+        result.lang, result.untagged,
+        [(t.kind, t.value, t.parent, corrections.tag_key(t.kind, t.value), *evidence(t))
+         for t in first.values()],
+        [(d.actor, d.partner, json.dumps(sorted(d.themes)), d.status, d.speaker, published,
+          corrections.dyad_key(d.actor, d.partner), *evidence(d)) for d in result.dyads],
+        [(p.actor, p.country, p.action, p.personnel, p.personnel_text, p.place, p.date, p.status,
+          corrections.posture_key(p.actor, p.country, p.action, p.date), *evidence(p))
+         for p in result.posture],
+    )
+
+
+def write_tags(db: sqlite_utils.Database, ident: str, rows: TagRows, *,
+               replace: bool = True) -> None:
+    """Replace an article's tags, dyads and posture events with ``rows``.
 
     ``replace=False`` is for an article inserted in this transaction: it has no rows to delete,
     and skipping the three lookups saves about 5 % of storing a new article.
     """
-    for table in ("tags", "dyads", "posture") if replace else ():
+    for table in _COLUMNS if replace else ():
         db.execute(f"DELETE FROM {table} WHERE article_id = ?", [ident])
     db.execute(
         "UPDATE articles SET language = coalesce(language, ?), tagger_version = ?,"
         " untagged_reason = ? WHERE id = ?",
-        [result.lang, TAGGER_VERSION, result.untagged, ident],
+        [rows.lang, TAGGER_VERSION, rows.untagged, ident],
     )
-    seen: set[tuple[str, str]] = set()
-    for item in result.tags:
-        if (item.kind, item.value) in seen:
-            continue  # one row per tag: the first (earliest) evidence stands for it
-        seen.add((item.kind, item.value))
-        _insert(db, "tags", ident, {
-            "kind": item.kind, "value": item.value, "parent": item.parent,
-            "key": corrections.tag_key(item.kind, item.value),
-        }, item)
-    for dyad in result.dyads:
-        _insert(db, "dyads", ident, {
-            "actor": dyad.actor, "partner": dyad.partner,
-            "themes": json.dumps(sorted(dyad.themes)), "status": dyad.status,
-            "speaker": dyad.speaker, "published": published,
-            "key": corrections.dyad_key(dyad.actor, dyad.partner),
-        }, dyad)
-    for event in result.posture:
-        _insert(db, "posture", ident, {
-            "actor": event.actor, "country": event.country, "action": event.action,
-            "personnel": event.personnel, "personnel_text": event.personnel_text,
-            "place": event.place, "date": event.date, "status": event.status,
-            "key": corrections.posture_key(event.actor, event.country, event.action, event.date),
-        }, event)
+    for table, values in (("tags", rows.tags), ("dyads", rows.dyads),
+                          ("posture", rows.posture)):
+        if values:
+            db.conn.executemany(_INSERTS[table], [(ident, *row) for row in values])
 
 
-def _insert(db: sqlite_utils.Database, table: str, ident: str, row: dict, source) -> None:
-    row = {
-        "article_id": ident, **row, "evidence": source.evidence, "field": source.field,
-        "start": source.start, "end": source.end, "confidence": source.confidence,
-        "rule": source.rule, "tagger_version": TAGGER_VERSION,
-    }
-    db.execute(
-        f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-        list(row.values()),
-    )
-
-
-def retag(db: sqlite_utils.Database, *, batch_size: int = 500,
+def retag(db: sqlite_utils.Database, *, batch_size: int = 500, workers: int = 1,
           progress: Callable[[int], None] | None = None) -> int:
-    """Re-run the current tagger over every stored article, batch by batch; corrections stay."""
+    """Re-run the current tagger over every stored article, batch by batch; corrections stay.
+
+    With ``workers`` > 1, tagging runs in that many processes while this one writes: a batch
+    is written in its own transaction, in rowid order, as soon as its turn comes. At most
+    two batches per worker are in flight, so memory stays flat however large the table is.
+    """
     done = 0
-    last_rowid = 0
-    while True:
-        rows = db.execute(
-            "SELECT rowid, id, title, text, language, published FROM articles"
-            " WHERE rowid > ? ORDER BY rowid LIMIT ?",
-            [last_rowid, batch_size],
-        ).fetchall()
-        if not rows:
-            return done
+    for rows, results in _tagged(_stored_batches(db, batch_size), workers):
         with transaction(db):
-            for _, ident, title, text, language, published in rows:
-                _tag_and_write(db, ident, title, text, language, published, replace=True)
-            corrections.apply(db, [row[1] for row in rows])  # one lookup per batch
-        last_rowid = rows[-1][0]
+            for (ident, *_), tagged in zip(rows, results, strict=True):
+                write_tags(db, ident, tagged, replace=True)
+            corrections.apply(db, [row[0] for row in rows])  # one lookup per batch
         done += len(rows)
         if progress:
             progress(len(rows))
+    return done
+
+
+def _stored_batches(db: sqlite_utils.Database, batch_size: int) -> Iterator[list[Row]]:
+    """Stored articles in rowid order, ``batch_size`` at a time; no cursor stays open between
+    batches, so the caller can commit in between."""
+    last_rowid = 0
+    while rows := db.execute(
+        "SELECT rowid, id, title, text, language, published FROM articles"
+        " WHERE rowid > ? ORDER BY rowid LIMIT ?",
+        [last_rowid, batch_size],
+    ).fetchall():
+        last_rowid = rows[-1][0]
+        yield [tuple(row[1:]) for row in rows]
+
+
+def tag_row(row: Row) -> TagRows:
+    """Tag a stored article and give the rows to store for it."""
+    _, title, text, language, published = row
+    result = tag(text, title=title, lang=language, published=(published or "")[:10] or None)
+    return rows_of(result, published)
+
+
+def tag_rows(rows: list[Row]) -> list[TagRows]:
+    """Tag a batch of stored articles (module level, so a worker process can run it)."""
+    return [tag_row(row) for row in rows]
+
+
+def _tagged(batches: Iterator[list[Row]],
+            workers: int) -> Iterator[tuple[list[Row], list[TagRows]]]:
+    """(batch, its tag results) in the batches' order, tagged here or in worker processes."""
+    if workers <= 1:
+        for rows in batches:
+            yield rows, tag_rows(rows)
+        return
+    # spawn, not fork: a forked child would inherit this process's SQLite connection
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pending: deque[tuple[list[Row], Future[list[TagRows]]]] = deque()
+    try:
+        for rows in batches:
+            pending.append((rows, pool.submit(tag_rows, rows)))
+            if len(pending) >= 2 * workers:
+                rows, future = pending.popleft()
+                yield rows, future.result()
+        while pending:
+            rows, future = pending.popleft()
+            yield rows, future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import sys
 from importlib.metadata import version
 from pathlib import Path
 
@@ -24,6 +25,13 @@ def pytest_report_header(config) -> str:
 def _isolated_db(tmp_path, monkeypatch) -> None:
     """Nothing a test does may touch data/monitor.db."""
     monkeypatch.setenv("MONITOR_DB", str(tmp_path / "env-monitor.db"))
+
+
+@pytest.fixture(autouse=True)
+def _real_main_module(monkeypatch) -> None:
+    """Streamlit's AppTest leaves the dashboard script in sys.modules as ``__main__``; a worker
+    process started later (``retag --workers``) would re-run it. Each test gets it back."""
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -66,3 +68,41 @@ def test_rejecting_a_tag_does_not_hide_the_dyads_of_its_article(db, seed_dir):
     unfiltered = [row for row in queries.partnerships(db, queries.Filters())
                   if row["partner"] == "Mali"]
     assert filtered and filtered == unfiltered
+
+
+def _rows(db) -> list[str]:
+    """Every tag, dyad and posture row of the file, without row ids (new on every retag)."""
+    return sorted(
+        repr((table, *row[1:]))
+        for table in ("tags", "dyads", "posture")
+        for row in db.execute(f"SELECT * FROM {table}").fetchall()
+    )
+
+
+def test_retag_with_worker_processes_writes_what_one_process_writes(db, db_path, seed_dir,
+                                                                     tmp_path):
+    chronology = Path(__file__).parent.parent / "seeds" / "chronology"
+    seeds.ingest_folder(db, chronology)
+    dyad = _russia_mali(db)[0]
+    corrections.record(db, target="dyad", row_id=dyad["dyad_id"], verdict="rejected",
+                       analyst="A. Analyst")
+    total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    assert pipeline.retag(db, batch_size=7) == total
+    one_process = _rows(db)
+    assert pipeline.retag(db, batch_size=7, workers=2) == total
+
+    assert _rows(db) == one_process
+    verdict = db.execute("SELECT verdict FROM dyads WHERE article_id = ? AND actor = 'Russia'"
+                         " AND partner = 'Mali'", [dyad["article_id"]]).fetchone()
+    assert verdict == ("rejected",), "the rejection holds after a parallel retag"
+
+
+def test_the_retag_command_takes_a_number_of_workers(db_path, seed_dir):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["seeds", str(seed_dir), "--db", str(db_path)]).exit_code == 0
+    result = runner.invoke(cli, ["retag", "--workers", "2", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "retagged 1 articles" in result.output
+    bad = runner.invoke(cli, ["retag", "--workers", "0", "--db", str(db_path)])
+    assert bad.exit_code != 0 and bad.output.count("\n") == 1 and "--workers" in bad.output
