@@ -38,7 +38,7 @@ def friendly_errors(command):
         try:
             return command(*args, **kwargs)
         except (store.StoreError, seeds.SeedError, queries.QueryError, lock.LockedError,
-                ValueError) as exc:
+                pipeline.WorkerError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
         except sqlite3.DatabaseError as exc:
             raise click.ClickException(f"database error: {exc}") from None

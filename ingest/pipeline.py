@@ -16,18 +16,24 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import NamedTuple
 
 import sqlite_utils
 
-from ingest import corrections
+from ingest import corrections, store
 from ingest.store import now, transaction
 from ingest.tagger import TAGGER_VERSION, TagResult, tag
 from ingest.urls import canonical_url
 
 OUTCOMES = ("new", "updated", "unchanged", "duplicate")
+
+
+class WorkerError(RuntimeError):
+    """A tagger process of ``retag --workers`` ended without finishing its batch."""
 
 
 @dataclass(slots=True)
@@ -209,28 +215,21 @@ def retag(db: sqlite_utils.Database, *, batch_size: int = 500, workers: int = 1,
     two batches per worker are in flight, so memory stays flat however large the table is.
     """
     done = 0
-    for rows, results in _tagged(_stored_batches(db, batch_size), workers):
+    batches = _tagged_here(db, batch_size) if workers <= 1 else _tagged_in_workers(
+        db, batch_size, workers)
+    for results in batches:
         with transaction(db):
-            for (ident, *_), tagged in zip(rows, results, strict=True):
+            for ident, tagged in results:
                 write_tags(db, ident, tagged, replace=True)
-            corrections.apply(db, [row[0] for row in rows])  # one lookup per batch
-        done += len(rows)
+            corrections.apply(db, [ident for ident, _ in results])  # one lookup per batch
+        done += len(results)
         if progress:
-            progress(len(rows))
+            progress(len(results))
     return done
 
 
-def _stored_batches(db: sqlite_utils.Database, batch_size: int) -> Iterator[list[Row]]:
-    """Stored articles in rowid order, ``batch_size`` at a time; no cursor stays open between
-    batches, so the caller can commit in between."""
-    last_rowid = 0
-    while rows := db.execute(
-        "SELECT rowid, id, title, text, language, published FROM articles"
-        " WHERE rowid > ? ORDER BY rowid LIMIT ?",
-        [last_rowid, batch_size],
-    ).fetchall():
-        last_rowid = rows[-1][0]
-        yield [tuple(row[1:]) for row in rows]
+_BATCH = ("SELECT rowid, id, title, text, language, published FROM articles"
+          " WHERE rowid > ? ORDER BY rowid LIMIT ?")
 
 
 def tag_row(row: Row) -> TagRows:
@@ -240,29 +239,67 @@ def tag_row(row: Row) -> TagRows:
     return rows_of(result, published)
 
 
-def tag_rows(rows: list[Row]) -> list[TagRows]:
-    """Tag a batch of stored articles (module level, so a worker process can run it)."""
-    return [tag_row(row) for row in rows]
+def _tagged_here(db: sqlite_utils.Database,
+                 batch_size: int) -> Iterator[list[tuple[str, TagRows]]]:
+    """Stored articles tagged in this process, ``batch_size`` at a time, in rowid order; no
+    cursor stays open between batches, so the caller can commit in between."""
+    last_rowid = 0
+    while rows := db.execute(_BATCH, [last_rowid, batch_size]).fetchall():
+        last_rowid = rows[-1][0]
+        yield [(row[1], tag_row(row[1:])) for row in rows]
 
 
-def _tagged(batches: Iterator[list[Row]],
-            workers: int) -> Iterator[tuple[list[Row], list[TagRows]]]:
-    """(batch, its tag results) in the batches' order, tagged here or in worker processes."""
-    if workers <= 1:
-        for rows in batches:
-            yield rows, tag_rows(rows)
-        return
+def tag_stored(path: str, after_rowid: int, batch_size: int) -> list[tuple[str, TagRows]]:
+    """Tag one batch in a worker process, which reads the articles itself: only three numbers
+    and a path go to it (a worker dying while a large batch was being sent to it could hang
+    the pool on Python 3.11)."""
+    rows = _reader(path).execute(_BATCH, [after_rowid, batch_size]).fetchall()
+    return [(row[1], tag_row(row[1:])) for row in rows]
+
+
+@cache
+def _reader(path: str) -> sqlite_utils.Database:
+    """A worker's read-only connection, opened once per process."""
+    return store.open_db(path, readonly=True)
+
+
+def _batch_starts(db: sqlite_utils.Database, batch_size: int) -> Iterator[int]:
+    """The rowid each batch starts after, found as the batches are handed out."""
+    after = 0
+    while (last := db.execute(
+        "SELECT max(rowid) FROM (SELECT rowid FROM articles WHERE rowid > ? ORDER BY rowid"
+        " LIMIT ?)", [after, batch_size]).fetchone()[0]) is not None:
+        yield after
+        after = last
+
+
+def _tagged_in_workers(db: sqlite_utils.Database, batch_size: int,
+                       workers: int) -> Iterator[list[tuple[str, TagRows]]]:
+    """The batches of _tagged_here, tagged in ``workers`` processes, in the same order."""
+    path = db.execute("PRAGMA main.database_list").fetchone()[2]  # seq, name, file
+    if not path:
+        raise ValueError("retag with workers needs a database file, not an in-memory one")
     # spawn, not fork: a forked child would inherit this process's SQLite connection
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    pending: deque[tuple[list[Row], Future[list[TagRows]]]] = deque()
+    pending: deque[Future[list[tuple[str, TagRows]]]] = deque()
     try:
-        for rows in batches:
-            pending.append((rows, pool.submit(tag_rows, rows)))
+        for after in _batch_starts(db, batch_size):
+            pending.append(pool.submit(tag_stored, path, after, batch_size))
             if len(pending) >= 2 * workers:
-                rows, future = pending.popleft()
-                yield rows, future.result()
+                yield pending.popleft().result()
         while pending:
-            rows, future = pending.popleft()
-            yield rows, future.result()
+            yield pending.popleft().result()
+    except Exception as exc:
+        processes = list(pool._processes.values())  # noqa: SLF001 - no public handle on them
+        if not isinstance(exc, BrokenProcessPool) and all(p.is_alive() for p in processes):
+            raise  # an error of the work itself, not of the pool
+        # A dead worker shows as BrokenProcessPool, or as an OSError or ValueError from a
+        # submit racing the pool's breakdown. Once the pool is broken nobody reads the result
+        # pipe, and Python 3.11 then waits forever for a worker blocked on sending a batch
+        # back (seen in the fault test): end the workers first.
+        for process in processes:
+            process.kill()
+        raise WorkerError("a tagger worker process died (killed, or out of memory); the"
+                          " batches written so far are kept: run retag again") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

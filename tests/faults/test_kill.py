@@ -8,6 +8,7 @@ marked as such in the runs table.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -160,3 +161,43 @@ def test_feed_run_killed_twice_then_rerun_equals_one_clean_run(feed_site, tmp_pa
     assert_killed_runs_marked(db, "feeds", 2)
     assert count(db, "SELECT count(*) FROM sources WHERE kind = 'feed'"
                      " AND last_success_at IS NOT NULL") == FEEDS
+
+
+# --- Retag in worker processes: a worker killed -------------------------------------------
+
+def _workers(pid: int) -> list[int]:
+    """The pool's worker processes among ``pid``'s children (not its resource tracker)."""
+    found = []
+    for tasks in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in tasks.read_text().split():
+            try:
+                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(int(child))
+            except OSError:
+                continue  # exited meanwhile
+    return found
+
+
+def test_a_killed_tagger_worker_fails_the_retag_in_one_line_and_the_next_retag_finishes(
+        seed_corpus, tmp_path):
+    _, reference, _ = seed_corpus
+    db = tmp_path / "monitor.db"
+    db.write_bytes(reference.read_bytes())
+    before = snapshot(db)
+
+    process = start_cli("retag", "--workers", "2", "--db", str(db))
+    deadline = time.monotonic() + 60
+    while not (workers := _workers(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert workers, "retag --workers 2 started no worker process"
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = process.communicate(timeout=120)
+
+    assert process.returncode == 1
+    assert err.count("\n") == 1 and err.startswith("Error: a tagger worker process died"), err
+    assert integrity(db) == "ok"
+    assert count(db, "SELECT count(*) FROM runs WHERE kind = 'retag' AND status = 'failed'") == 1
+    again = run_cli("retag", "--workers", "2", "--db", str(db), timeout=300)
+    assert again.returncode == 0, again.stderr
+    after = snapshot(db)
+    assert (after.tags, after.dyads, after.posture) == (before.tags, before.dyads, before.posture)
