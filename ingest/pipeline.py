@@ -3,7 +3,8 @@
 ``store_document`` decides whether a document is new, changed, unchanged or a copy of a story
 already stored, and writes the article with its tags, dyads and posture events in a single
 transaction. ``retag`` streams stored articles through the current tagger in batches, so memory
-stays flat however large the table grows, and re-applies analyst corrections.
+stays flat however large the table grows, and re-applies analyst corrections; with workers, the
+tagging runs in other processes and this one only writes.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ class Document:
     outlet: str | None = None
 
 
-Row = tuple[str, str, str, str | None, str | None]  # a stored article: id, title, text,
-# language, published
+# A stored article as retag reads it: id, title, text, language, published.
+Row = tuple[str, str, str, str | None, str | None]
 
 
 def content_hash(title: str, text: str) -> str:
