@@ -52,10 +52,6 @@ class Document:
     outlet: str | None = None
 
 
-# A stored article as retag reads it: id, title, text, language, published.
-Row = tuple[str, str, str, str | None, str | None]
-
-
 def content_hash(title: str, text: str) -> str:
     """A hash that ignores case, accents of spacing and whitespace: finds republished copies."""
     normal = unicodedata.normalize("NFKC", f"{title}\n{text}").casefold()
@@ -127,7 +123,7 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
         db.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*row.values(), ident])
         outcome = "updated"
     _record_source(db, ident, source_id, doc.url)
-    tagged = tag_row((ident, doc.title, doc.text, doc.language, row["published"]))
+    tagged = tag_row(doc.title, doc.text, doc.language, row["published"])
     write_tags(db, ident, tagged, replace=outcome == "updated")
     corrections.apply(db, [ident])
     return outcome
@@ -233,29 +229,37 @@ _BATCH = ("SELECT rowid, id, title, text, language, published FROM articles"
           " WHERE rowid > ? ORDER BY rowid LIMIT ?")
 
 
-def tag_row(row: Row) -> TagRows:
-    """Tag a stored article and give the rows to store for it."""
-    _, title, text, language, published = row
+def tag_row(title: str, text: str, language: str | None, published: str | None) -> TagRows:
+    """Tag an article as stored and give the rows to store for it."""
     result = tag(text, title=title, lang=language, published=(published or "")[:10] or None)
     return rows_of(result, published)
 
 
+def _tag_batch(db: sqlite_utils.Database, after_rowid: int,
+               batch_size: int) -> tuple[int, list[tuple[str, TagRows]]]:
+    """(last rowid read, [(article id, its rows)]) for the batch after ``after_rowid``; the
+    cursor is spent before tagging, so the caller can commit in between."""
+    rows = db.execute(_BATCH, [after_rowid, batch_size]).fetchall()
+    last = rows[-1][0] if rows else after_rowid
+    return last, [(row[1], tag_row(*row[2:])) for row in rows]
+
+
 def _tagged_here(db: sqlite_utils.Database,
                  batch_size: int) -> Iterator[list[tuple[str, TagRows]]]:
-    """Stored articles tagged in this process, ``batch_size`` at a time, in rowid order; no
-    cursor stays open between batches, so the caller can commit in between."""
-    last_rowid = 0
-    while rows := db.execute(_BATCH, [last_rowid, batch_size]).fetchall():
-        last_rowid = rows[-1][0]
-        yield [(row[1], tag_row(row[1:])) for row in rows]
+    """Stored articles tagged in this process, ``batch_size`` at a time, in rowid order."""
+    after = 0
+    while True:
+        after, results = _tag_batch(db, after, batch_size)
+        if not results:
+            return
+        yield results
 
 
 def tag_stored(path: str, after_rowid: int, batch_size: int) -> list[tuple[str, TagRows]]:
     """Tag one batch in a worker process, which reads the articles itself: only three numbers
     and a path go to it (a worker dying while a large batch was being sent to it could hang
     the pool on Python 3.11)."""
-    rows = _reader(path).execute(_BATCH, [after_rowid, batch_size]).fetchall()
-    return [(row[1], tag_row(row[1:])) for row in rows]
+    return _tag_batch(_reader(path), after_rowid, batch_size)[1]
 
 
 @cache
