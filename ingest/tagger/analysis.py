@@ -5,10 +5,12 @@ The later stages (themes, posture, dyads) only read these records.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from .gazetteer import DATA, Hit, matcher
 from .sentences import split
@@ -46,12 +48,14 @@ class Sentence:
     text: str  # the whole field
     folded: str
     hits: list[Hit]
-    ents: list[Ent] = field(default_factory=list)
-    themes: dict[str, tuple[str, int, int, float]] = field(default_factory=dict)
+    ents: list[Ent] = dataclasses.field(default_factory=list)
+    themes: dict[str, tuple[str, int, int, float]] = dataclasses.field(default_factory=dict)
     offtopic: bool = False
-    by_cat: dict[str, list[Hit]] = field(default_factory=dict)
-    hosts: set[str] = field(default_factory=set)  # African states hosting another's forces
-    memo: dict[str, object] = field(default_factory=dict)  # per-sentence results computed once
+    by_cat: dict[str, list[Hit]] = dataclasses.field(default_factory=dict)
+    # African states hosting another's forces
+    hosts: set[str] = dataclasses.field(default_factory=set)
+    # per-sentence results computed once
+    memo: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def sentence(self) -> str:
