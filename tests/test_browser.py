@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,18 +52,13 @@ def wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def dashboard(tmp_path_factory):
+@contextmanager
+def serve(db_path: Path, log: Path) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on ``db_path`` on a free port; yields the base URL."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`apt-get install "
                     "chromium`, done by `make`); this test never downloads a browser")
-    folder = tmp_path_factory.mktemp("dashboard")
-    db_path = folder / "monitor.db"
-    db = store.open_db(db_path)
-    seeds.ingest_folder(db, REPO / "seeds")
-    db.conn.close()
     port = free_port()
-    log = folder / "streamlit.log"
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
@@ -73,13 +70,24 @@ def dashboard(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process, log)
-        yield url, folder
+        yield url
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dashboard")
+    db_path = folder / "monitor.db"
+    db = store.open_db(db_path)
+    seeds.ingest_folder(db, REPO / "seeds")
+    db.conn.close()
+    with serve(db_path, folder / "streamlit.log") as url:
+        yield url, folder
 
 
 def test_every_page_renders_in_chromium(dashboard):
@@ -101,5 +109,47 @@ def test_every_page_renders_in_chromium(dashboard):
                 page.screenshot(path=str(folder / f"{path or 'overview'}.png"), full_page=True)
                 assert page.locator('[data-testid="stException"]').count() == 0, path
                 assert page.locator('[data-testid="stAlertContentError"]').count() == 0, path
+        finally:
+            browser.close()
+
+
+# A feed title that would run script if a chart tooltip rendered it as HTML.
+LIVE_NAME = '<img src=x onerror="window.__pwned = 1"> Outlet **feed**'
+
+
+def test_chart_tooltips_show_hostile_names_as_text(tmp_path):
+    """Vega's tooltips are HTML: a source name that reaches one must arrive escaped, inert."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.faults.conftest import build_hostile_db
+
+    db_path = tmp_path / "hostile.db"
+    build_hostile_db(db_path, source_name=LIVE_NAME).conn.close()
+    dialogs: list[str] = []
+    with serve(db_path, tmp_path / "streamlit.log") as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2600})
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        try:
+            # The source chart's bars and the posture timeline's points show the source.
+            for path, marks in [("sources", "g.role-mark.mark-rect path"),
+                                ("posture", "g.role-mark.mark-symbol path")]:
+                page.goto(f"{url}/{path}")
+                shapes = page.locator(f".vega-embed {marks}")
+                shapes.first.wait_for(timeout=30_000)
+                tooltip = page.locator("#vg-tooltip-element")
+                shown = []
+                for n in range(shapes.count()):
+                    box = shapes.nth(n).bounding_box()
+                    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+                    page.mouse.move(x - 20, y - 20)
+                    page.mouse.move(x, y, steps=5)  # Vega reacts to moves, not to a jump
+                    tooltip.wait_for(state="visible", timeout=5_000)
+                    shown.append(tooltip.inner_text())
+                    assert tooltip.locator("img, script").count() == 0, tooltip.inner_html()
+                assert any(LIVE_NAME in text for text in shown), (path, shown)
+                assert page.locator(".vega-embed img, .vega-embed foreignObject").count() == 0
+            assert page.evaluate("window.__pwned") is None
+            assert dialogs == []
         finally:
             browser.close()

@@ -296,14 +296,14 @@ def hostile_documents() -> list:
     return docs
 
 
-def build_hostile_db(path: Path):
+def build_hostile_db(path: Path, source_name: str = HOSTILE_SOURCE):
     """A database of hostile articles stored through the library, with the real tagger."""
     from ingest import pipeline, store
 
     db = store.open_db(path)
     with store.transaction(db):
         feed = store.ensure_source(db, kind="feed", url="https://evil.example/feed.xml",
-                                   name=HOSTILE_SOURCE, affiliation="Russia")
+                                   name=source_name, affiliation="Russia")
     for doc in hostile_documents():
         assert pipeline.store_document(db, doc, feed) == "new"
     return db
