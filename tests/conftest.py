@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from ingest import store
 
@@ -37,6 +38,31 @@ def _real_main_module(monkeypatch) -> None:
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "monitor.db"
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, tuple[str | None, bytes]]:
+    """Every file a download button hands to Streamlit's media store, by file id."""
+    captured: dict[str, tuple[str | None, bytes]] = {}
+    real = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        file_id = real(self, path_or_data, mimetype, kind, filename)
+        captured[file_id] = (filename, path_or_data)
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return captured
+
+
+def offered_files(at, downloads: dict[str, tuple[str | None, bytes]]) -> dict[str, bytes]:
+    """The files the page's download buttons offer now, by file name."""
+    offered = {}
+    for button in at.get("download_button"):
+        file_id = button.proto.url.rsplit("/", 1)[-1].split(".", 1)[0]
+        name, data = downloads[file_id]
+        offered[name] = data
+    return offered
 
 
 @pytest.fixture

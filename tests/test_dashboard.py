@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pandas as pd
@@ -11,7 +12,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from ingest import queries, store
-from tests.conftest import REPO
+from tests.conftest import REPO, offered_files
 from tests.test_aggregates import HOSTILE, build_demo
 
 APP = str(REPO / "dashboard.py")
@@ -121,6 +122,29 @@ def test_posture_page_steps_the_force_level(demo_app):
     latest = at.dataframe[1].value
     row = latest[(latest.actor == "Russia") & (latest.country == "Mali")].iloc[0]
     assert (row.action, row.date, row.source) == ("withdraw", "2024-03-01", "Demo folder")
+
+
+def csv_rows(data: bytes) -> list[dict]:
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig").to_dict("records")
+
+
+def test_charts_offer_their_figures_as_csv(demo_app, downloads):
+    """What a chart draws, an analyst can take into a report."""
+    at = on_page(demo_app, "views/posture.py")
+    at.selectbox(key="t_actor").set_value("Russia").run()
+    at.selectbox(key="t_country").set_value("Mali").run()
+    levels = csv_rows(offered_files(at, downloads)["posture-force-level.csv"])
+    assert [(row["actor"], row["country"], row["level"]) for row in levels] == [
+        ("Russia", "Mali", 1000), ("Russia", "Mali", 1200), ("Russia", "Mali", 0)]
+    at = on_page(at, "views/partnerships.py")
+    at.selectbox(key="p_actor").set_value("Russia").run()
+    shaded = csv_rows(offered_files(at, downloads)["partnerships-actor-map.csv"])
+    assert {row["partner"]: row["articles"] for row in shaded} == {
+        "Mali": 3, "Central African Republic": 1}
+    at = on_page(at, "views/sources.py")
+    per_source = csv_rows(offered_files(at, downloads)["sources-articles.csv"])
+    assert sum(row["articles"] for row in per_source) == 6
+    assert list(per_source[0]) == ["name", "marking", "articles"]
 
 
 def test_empty_database_shows_how_to_ingest(db_path, monkeypatch):

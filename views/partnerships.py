@@ -58,6 +58,8 @@ if actor:
     st.subheader(f"Where {actor} is active")
     activity = {row["partner"]: row["articles"] for row in cells if row["actor"] == actor}
     st.altair_chart(charts.africa_map(activity, "articles"))
+    common.download([{"partner": name, "articles": count} for name, count in activity.items()],
+                    "partnerships-actor-map")
     st.caption("Countries shaded by the number of articles reporting a partnership with "
                f"{actor} in the period (offline Natural Earth shapes).")
 

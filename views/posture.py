@@ -38,8 +38,10 @@ if levels:
     st.subheader("Reported force over time")
     st.altair_chart(charts.force_level(pd.DataFrame(levels)))
     st.caption("A `present` figure resets the level; a `deploy` figure adds to it; a "
-               "`withdraw` figure subtracts (never below zero). Events without a figure leave "
-               "it unchanged. Reported statements only.")
+               "`withdraw` figure subtracts (never below zero) once a level is known. Events "
+               "without a figure leave it unchanged. Reported statements only.")
+    common.download([{"actor": actor, "country": country, **row} for row in levels],
+                    "posture-force-level")
 else:
     st.caption("No reported figure for this force yet, so no force level can be drawn.")
 

@@ -26,6 +26,7 @@ st.subheader("Articles per source")
 contributing = [row for row in sources if row["articles"]][:30]
 if contributing:
     st.altair_chart(charts.source_contributions(pd.DataFrame(contributing)))
+    common.download(contributing, "sources-articles", ["name", "marking", "articles"])
 st.subheader("Health")
 common.table(sources, ["name", "kind", "marking", "health", "articles", "last_success_at",
                        "last_error", "last_error_at", "consecutive_failures", "paused",
@@ -42,3 +43,4 @@ errors = [{"run": run["id"], "error": error} for run in runs[:5]
 if errors:
     st.subheader("Errors in the last runs")
     common.table(errors, ["run", "error"])
+    common.download(errors, "run-errors")

@@ -14,9 +14,9 @@ import tomllib
 
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import offered_files
 from tests.faults.conftest import FORMULAS, REPO, SCRIPTS, build_hostile_db, ro, run_cli
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
@@ -75,21 +75,6 @@ def test_cli_jsonl_export_keeps_values_exactly(hostile_db):
     assert titles == stored  # JSON is data, not a spreadsheet: nothing to neutralise
 
 
-@pytest.fixture
-def downloads(monkeypatch):
-    """Every file a download button hands to Streamlit's media store, by file id."""
-    captured: dict[str, tuple[str | None, bytes]] = {}
-    real = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        file_id = real(self, path_or_data, mimetype, kind, filename)
-        captured[file_id] = (filename, path_or_data)
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return captured
-
-
 def test_every_dashboard_download_is_formula_safe(hostile_db, downloads, monkeypatch):
     monkeypatch.setenv("MONITOR_DB", str(hostile_db))
     st.cache_data.clear()
@@ -98,10 +83,7 @@ def test_every_dashboard_download_is_formula_safe(hostile_db, downloads, monkeyp
 
     def collect(at: AppTest) -> None:
         assert not at.exception, [item.value for item in at.exception]
-        for button in at.get("download_button"):
-            file_id = button.proto.url.rsplit("/", 1)[-1].split(".", 1)[0]
-            name, data = downloads[file_id]
-            offered[name] = data
+        offered.update(offered_files(at, downloads))
 
     for page in PAGES:
         at = at.switch_page(page).run()
