@@ -156,7 +156,8 @@ def retag(workers: int, db_path: str) -> None:
 @click.option("--actor", multiple=True, help="Actor, e.g. 'Russia' (repeatable).")
 @click.option("--partner", multiple=True, help="Partner country, e.g. 'Mali' (repeatable).")
 @click.option("--theme", multiple=True, help="Theme id, e.g. 'pmc' (repeatable).")
-@click.option("--query", help="Full-text search (SQLite FTS5 syntax).")
+@click.option("--query", help="Full-text search (SQLite FTS5 syntax; if it does not parse, "
+              "each word is searched as typed).")
 @click.option("--facts-only", is_flag=True, help="Only reported dyads and posture events.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write (default: standard output).")
@@ -165,13 +166,17 @@ def retag(workers: int, db_path: str) -> None:
 def export_command(what, fmt, since, until, actor, partner, theme, query, facts_only, output,
                    db_path) -> None:
     """Export articles, tags, partnerships or posture as CSV (formula-safe) or JSON lines."""
+    db = store.open_db(db_path, readonly=True)
+    if query:
+        query, quoted = queries.search_query(db, query)
+        if quoted:
+            click.echo(f"note: not a valid search expression; searched for {query}", err=True)
     filters = queries.Filters(
         since=since.date() if since else None, until=until.date() if until else None,
-        actors=actor, partners=partner, themes=theme, query=query,
+        actors=actor, partners=partner, themes=theme, query=query or None,
     )
     if facts_only:
         filters = filters.facts_only()
-    db = store.open_db(db_path, readonly=True)
     rows = queries.EXPORTS[what](db, filters)
     if fmt == "csv":
         count = export.write_csv(rows, output)

@@ -96,6 +96,22 @@ def check_query(db: sqlite_utils.Database, query: str | None) -> None:
         ) from None
 
 
+def search_query(db: sqlite_utils.Database, typed: str) -> tuple[str, bool]:
+    """What to search for when an analyst types ``typed``, and whether its words were quoted.
+
+    FTS5 syntax is kept when FTS5 can run it (phrases, AND/OR/NOT, prefixes, ``title:``).
+    Otherwise every word is searched as a plain term: "C-130", "Africa-Corps" and
+    "Côte d'Ivoire" are names to find, not broken syntax to refuse.
+    """
+    try:
+        check_query(db, typed)
+        return typed, False
+    except QueryError:
+        quoted = " ".join('"' + word.replace('"', '""') + '"' for word in typed.split())
+        check_query(db, quoted)
+        return quoted, True
+
+
 def _marks(values) -> str:
     return ", ".join("?" * len(values))
 

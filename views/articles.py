@@ -17,9 +17,10 @@ st.title("Articles")
 
 query = st.text_input("Search titles and text", key="a_query",
                       placeholder='e.g. "Africa Corps" AND Niger').strip()
-if query and (problem := common.search_error(query)):
-    st.error(problem)
-    st.stop()
+if query:
+    query, quoted = common.search(query)
+    if quoted:
+        st.caption(f"Not a valid search expression, so each word was searched as typed: {query}")
 filters = replace(filters, query=query or None)
 
 total = common.fetch("aggregates.article_count", filters=filters)

@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from dataclasses import astuple
 from datetime import date, timedelta
 from importlib import import_module
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
 
 from ingest import export, store
-from ingest.queries import STATUSES, Filters, QueryError, check_query
+from ingest.queries import STATUSES, Filters, QueryError, search_query
 
 INGEST_HINT = (
     "The database is empty. Ingest the bundled demo corpus with `python -m ingest seeds`, "
@@ -35,7 +36,7 @@ def db_path() -> str:
     return str(store.resolve_path())
 
 
-def stop_with(message: str) -> None:
+def stop_with(message: str) -> NoReturn:
     st.error(message)
     st.stop()
 
@@ -90,13 +91,14 @@ def fetch(name: str, *args, filters: Filters | None = None, **options):
         stop_with(f"Cannot read the database {db_path()}: {exc}")
 
 
-def search_error(query: str) -> str | None:
-    """The readable reason FTS5 cannot run ``query``, or None if it can."""
+def search(typed: str) -> tuple[str, bool]:
+    """``queries.search_query`` on a read-only connection; stops the page with its reason if
+    even the quoted words cannot be searched."""
     db = open_readonly()
     try:
-        check_query(db, query)
+        return search_query(db, typed)
     except QueryError as exc:
-        return str(exc)
+        stop_with(str(exc))
     finally:
         db.conn.close()
     return None
