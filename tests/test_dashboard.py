@@ -206,14 +206,22 @@ def test_rejecting_a_dyad_takes_effect_everywhere(demo_app, db_path):
     turkey = db.execute("SELECT id FROM dyads WHERE actor = 'Turkey'").fetchone()[0]
     at.selectbox(key="r_row").set_value(turkey).run()
     assert "Turkey delivered drones" in at.text[0].value
-    at.radio(key="r_verdict").set_value("rejected")
+    at.button[0].click().run()
+    assert "Choose a verdict" in at.error[0].value  # nothing is pre-selected
+    at.radio(key=f"r_verdict_dyad-{turkey}").set_value("rejected")
     at.button[0].click().run()
     assert "Enter your name" in at.error[0].value
     at.text_input(key="r_analyst").input("Ana Analyst")
-    at.text_area(key="r_note").input("drones were Turkish-made but sold privately")
+    at.text_area(key=f"r_note_dyad-{turkey}").input("drones were Turkish-made but sold privately")
     at.button[0].click().run()
     no_exceptions(at)
     assert "Recorded: dyad" in at.success[0].value
+    # The rejected row left the list; the row shown now starts blank but keeps the name.
+    shown = at.selectbox(key="r_row").value
+    assert shown != turkey
+    assert at.radio(key=f"r_verdict_dyad-{shown}").value is None
+    assert at.text_area(key=f"r_note_dyad-{shown}").value == ""
+    assert at.text_input(key="r_analyst").value == "Ana Analyst"
     history = at.dataframe[-1].value
     assert (history.analyst.iloc[0], history.verdict.iloc[0]) == ("Ana Analyst", "rejected")
     at = on_page(at, "views/partnerships.py")

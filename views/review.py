@@ -63,13 +63,19 @@ else:
     st.markdown("**Evidence**")
     st.text(row["evidence"] or "")
     st.text(f"Article: {row['title']}")
+    # Verdict and note belong to this row: when the list moves on (a rejected row leaves it),
+    # the next row starts blank instead of inheriting a verdict and a note meant for another.
+    # The name is the analyst's and stays.
+    row_key = f"{target}-{chosen}"
     with st.form("r_form", clear_on_submit=False):
-        verdict = st.radio("Verdict", corrections.VERDICTS, horizontal=True,
-                           index=0 if rejected else 1, key="r_verdict")
+        verdict = st.radio("Verdict", corrections.VERDICTS, horizontal=True, index=None,
+                           key=f"r_verdict_{row_key}")
         analyst = st.text_input("Your name (required)", key="r_analyst")
-        note = st.text_area("Note (why)", key="r_note")
+        note = st.text_area("Note (why)", key=f"r_note_{row_key}")
         if st.form_submit_button("Record correction"):
-            if not analyst.strip():
+            if verdict is None:
+                st.error("Choose a verdict: confirmed or rejected.")
+            elif not analyst.strip():
                 st.error("Enter your name: every correction records who made it.")
             else:
                 save(target, chosen, verdict, analyst, note)
