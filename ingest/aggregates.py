@@ -154,6 +154,21 @@ def status_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, int]
         f" WHERE {where} GROUP BY d.status", params).fetchall())
 
 
+def aside_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
+    """Actor x partner pairs with statements the matrix leaves out (planned, denied, hedged),
+    so that a pair known only from those can still be chosen and its evidence read."""
+    aside = tuple(status for status in filters.statuses if status != "reported")
+    if not aside:
+        return []
+    where, params = evidence_where(replace(filters, statuses=aside), "d", "actor", "partner",
+                                   "themes")
+    return list(fetch_rows(db, f"""
+        SELECT d.actor, d.partner, count(*) AS statements
+        FROM dyads d JOIN articles a ON a.id = d.article_id
+        WHERE {where} GROUP BY d.actor, d.partner
+    """, params))
+
+
 def posture_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Actor x country pairs with posture events, most documented first."""
     where, params = evidence_where(filters, "p", "actor", "country", None)

@@ -110,6 +110,18 @@ def test_choosing_a_cell_lists_evidence_and_maps_the_actor(demo_app):
     assert shaded["Niger"] == 0
 
 
+def test_a_pair_known_only_from_a_denial_can_be_read(demo_app):
+    """The matrix counts facts; a denied or planned pair is still listed with its evidence."""
+    at = on_page(demo_app, "views/partnerships.py")
+    assert "France" in at.selectbox(key="p_actor").options
+    at.selectbox(key="p_actor").set_value("France").run()
+    evidence = at.dataframe[-1].value
+    assert list(zip(evidence.partner, evidence.status, strict=True)) == [("Niger", "denied")]
+    demo_app.multiselect(key="f_statuses").set_value(["denied"]).run()
+    at = on_page(at, "views/partnerships.py")
+    assert at.selectbox(key="p_actor").options == ["France"]
+
+
 def test_posture_page_steps_the_force_level(demo_app):
     at = on_page(demo_app, "views/posture.py")
     at.selectbox(key="t_actor").set_value("Russia").run()

@@ -43,8 +43,9 @@ if cells:
 else:
     st.info("No reported partnership matches these filters.")
 
-actors = sorted({row["actor"] for row in cells})
-partners = sorted({row["partner"] for row in cells})
+listed = cells + (common.fetch("aggregates.aside_pairs", filters=filters) if aside else [])
+actors = sorted({row["actor"] for row in listed})
+partners = sorted({row["partner"] for row in listed})
 for key, options in (("p_actor", actors), ("p_partner", partners)):
     if st.session_state.get(key) not in options:
         st.session_state.pop(key, None)
