@@ -16,13 +16,17 @@ CELL = "cell"      # point selection on the partnership matrix: actor + partner
 EVENT = "event"    # point selection on the posture timeline: posture_id
 ACTIONS = ["deploy", "withdraw", "handover", "base_open", "base_close", "present"]
 MAP_PROJECTION = "mercator"
+# Counts are whole numbers: no tick or legend entry at 0.5 article.
+COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
+COUNT_LEGEND = alt.Legend(format="d", tickMinStep=1)
+NAMES = alt.Axis(labelLimit=320)  # "Central African Republic", "United Arab Emirates" in full
 
 
 def actor_timeline(months: pd.DataFrame) -> alt.Chart:
     """Articles per month, one small multiple per actor (an article can name several)."""
     return alt.Chart(months).mark_bar().encode(
         x=alt.X("month:T", title=None, timeUnit="yearmonth"),
-        y=alt.Y("articles:Q", title="articles"),
+        y=alt.Y("articles:Q", title="articles", axis=COUNT_AXIS),
         color=alt.Color("actor:N", legend=None),
         row=alt.Row("actor:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
         tooltip=["actor:N", alt.Tooltip("month:T", timeUnit="yearmonth"), "articles:Q"],
@@ -33,9 +37,10 @@ def partnership_matrix(cells: pd.DataFrame) -> alt.Chart:
     """Actor x partner heatmap; hover lists the top themes, a click selects the cell."""
     select = alt.selection_point(name=CELL, fields=["actor", "partner"], on="click")
     return alt.Chart(cells).mark_rect().encode(
-        x=alt.X("partner:N", title="partner country", sort="ascending"),
-        y=alt.Y("actor:N", title="actor", sort="ascending"),
-        color=alt.Color("articles:Q", scale=alt.Scale(scheme="oranges"), title="articles"),
+        x=alt.X("partner:N", title="partner country", sort="ascending", axis=NAMES),
+        y=alt.Y("actor:N", title="actor", sort="ascending", axis=NAMES),
+        color=alt.Color("articles:Q", scale=alt.Scale(scheme="oranges"), title="articles",
+                        legend=COUNT_LEGEND),
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.35)),
         tooltip=["actor:N", "partner:N", "articles:Q", "first:N", "last:N",
                  alt.Tooltip("themes:N", title="top themes")],
@@ -64,9 +69,12 @@ def posture_events(events: pd.DataFrame) -> alt.Chart:
     # Vega-Lite drops rows whose size is null: events without a figure get the smallest dot.
     sized = events.assign(size=events["personnel"].fillna(0))
     return alt.Chart(sized).mark_point(filled=True).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+        # Vega's own time labels adapt to the span (days, months, years); a fixed "%b %Y"
+        # printed the same month under every weekly tick.
+        x=alt.X("date:T", title=None),
         y=alt.Y("action:N", sort=ACTIONS, title=None),
-        size=alt.Size("size:Q", title="personnel", scale=alt.Scale(range=[60, 600])),
+        size=alt.Size("size:Q", title="personnel", scale=alt.Scale(range=[60, 600]),
+                      legend=alt.Legend(format=",d", tickMinStep=1, tickCount=3)),
         color=alt.Color("status:N", title="status"),
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.4)),
         tooltip=["date:T", "action:N", "personnel:Q", "personnel_text:N", "place:N",
@@ -77,8 +85,8 @@ def posture_events(events: pd.DataFrame) -> alt.Chart:
 def force_level(levels: pd.DataFrame) -> alt.Chart:
     """The reported force over time as a step line (the rule is in ``aggregates.step_levels``)."""
     return alt.Chart(levels).mark_line(interpolate="step-after", point=True).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
-        y=alt.Y("level:Q", title="reported personnel"),
+        x=alt.X("date:T", title=None),
+        y=alt.Y("level:Q", title="reported personnel", axis=alt.Axis(format=",d", tickMinStep=1)),
         tooltip=["date:T", "level:Q"],
     ).properties(height=220)
 
@@ -91,7 +99,7 @@ def places_map(places: pd.DataFrame) -> alt.LayerChart:
     points = alt.Chart(places).mark_circle(opacity=0.75, stroke="white").encode(
         longitude="lon:Q", latitude="lat:Q",
         size=alt.Size("events:Q", scale=alt.Scale(range=[40, 800]), title="events",
-                      legend=alt.Legend(format="d")),
+                      legend=COUNT_LEGEND),
         color=alt.Color("actor:N", title="actor"),
         tooltip=["place:N", "actor:N", "country:N", "events:Q", "last:N"],
     ).project(MAP_PROJECTION)
@@ -101,8 +109,8 @@ def places_map(places: pd.DataFrame) -> alt.LayerChart:
 def source_contributions(sources: pd.DataFrame) -> alt.Chart:
     """Articles per source, state-affiliated and illustrative sources told apart."""
     return alt.Chart(sources).mark_bar().encode(
-        x=alt.X("articles:Q", title="articles in the filtered period"),
-        y=alt.Y("name:N", sort="-x", title=None),
-        color=alt.Color("marking:N", title=None),
+        x=alt.X("articles:Q", title="articles in the filtered period", axis=COUNT_AXIS),
+        y=alt.Y("name:N", sort="-x", title=None, axis=NAMES),
+        color=alt.Color("marking:N", title=None, legend=alt.Legend(labelLimit=400)),
         tooltip=["name:N", "articles:Q", "marking:N"],
     )

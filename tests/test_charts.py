@@ -73,3 +73,14 @@ def test_locate_uses_the_gazetteer_when_present(monkeypatch):
     monkeypatch.setattr(geo, "place_coordinates", lambda: {"Gao": (16.27, -0.04, "Mali")})
     found, missing = geo.locate([{"place": "gao"}, {"place": "Atlantis"}])
     assert found == [{"place": "gao", "lat": 16.27, "lon": -0.04}] and missing == ["Atlantis"]
+
+
+def test_counts_have_whole_ticks_and_names_are_not_cut():
+    cells = pd.DataFrame([{"actor": "United Arab Emirates", "partner": "Central African Republic",
+                           "articles": 2, "first": "2024-01-01", "last": "2024-02-01",
+                           "themes": ""}])
+    encoding = charts.partnership_matrix(cells).to_dict()["encoding"]
+    assert encoding["color"]["legend"]["tickMinStep"] == 1  # no "1.5 articles" in the legend
+    assert encoding["x"]["axis"]["labelLimit"] >= len("Central African Republic") * 8
+    months = pd.DataFrame([{"actor": "Russia", "month": "2024-01-01", "articles": 1}])
+    assert charts.actor_timeline(months).to_dict()["encoding"]["y"]["axis"]["tickMinStep"] == 1
