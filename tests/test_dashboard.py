@@ -122,6 +122,14 @@ def test_a_pair_known_only_from_a_denial_can_be_read(demo_app):
     assert at.selectbox(key="p_actor").options == ["France"]
 
 
+def test_a_source_chart_without_data_says_so(demo_app):
+    demo_app.multiselect(key="f_languages").set_value(["fr"]).run()
+    demo_app.radio(key="f_affiliated").set_value("Exclude state-affiliated").run()
+    assert metrics(demo_app)["Articles"] == "0"
+    at = on_page(demo_app, "views/sources.py")
+    assert "No source carried an article" in " ".join(caption.value for caption in at.caption)
+
+
 def test_posture_page_steps_the_force_level(demo_app):
     at = on_page(demo_app, "views/posture.py")
     at.selectbox(key="t_actor").set_value("Russia").run()

@@ -62,6 +62,8 @@ places, missing = geo.locate(common.fetch("aggregates.posture_places", filters=f
 if places:
     st.altair_chart(charts.places_map(pd.DataFrame(places)))
     common.download(places, "posture-places")
+elif not missing:
+    st.caption("No reported posture event under these filters names a place.")
 if missing:
     st.caption(f"{len(missing)} places have no coordinates in the gazetteer yet: "
                + ", ".join(missing[:20]))

@@ -27,6 +27,8 @@ contributing = [row for row in sources if row["articles"]][:30]
 if contributing:
     st.altair_chart(charts.source_contributions(pd.DataFrame(contributing)))
     common.download(contributing, "sources-articles", ["name", "marking", "articles"])
+else:
+    st.caption("No source carried an article under these filters.")
 st.subheader("Health")
 common.table(sources, ["name", "kind", "marking", "health", "articles", "last_success_at",
                        "last_error", "last_error_at", "consecutive_failures", "paused",
