@@ -122,6 +122,22 @@ def test_a_pair_known_only_from_a_denial_can_be_read(demo_app):
     assert at.selectbox(key="p_actor").options == ["France"]
 
 
+def test_tables_show_dates_to_read_and_downloads_keep_them_whole(db_path, monkeypatch,
+                                                                 downloads):
+    db = build_demo(db_path)
+    with db.conn:  # what a feed entry without a date leaves: dated when first seen
+        db.execute("UPDATE articles SET published_inferred = 1 WHERE id = 'a1'")
+    db.conn.close()
+    monkeypatch.setenv("MONITOR_DB", str(db_path))
+    at = on_page(AppTest.from_file(APP, default_timeout=60).run(), "views/articles.py")
+    shown = dict(zip(at.dataframe[0].value.title, at.dataframe[0].value.published, strict=True))
+    assert shown["Russia and Mali sign a defence pact"] == "2024-01-10 08:00 (first seen)"
+    assert all("T" not in value and "(first seen)" not in value
+               for title, value in shown.items() if "pact" not in title)
+    saved = csv_rows(offered_files(at, downloads)["articles.csv"])
+    assert "2024-01-10T08:00:00Z" in {row["published"] for row in saved}
+
+
 def test_a_source_chart_without_data_says_so(demo_app):
     demo_app.multiselect(key="f_languages").set_value(["fr"]).run()
     demo_app.radio(key="f_affiliated").set_value("Exclude state-affiliated").run()

@@ -29,8 +29,11 @@ page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value
                        key="a_page") if pages > 1 else 1
 rows = common.fetch("queries.articles", filters=filters, limit=PAGE, offset=(page - 1) * PAGE)
 st.caption(f"{total} articles match; showing {len(rows)}, newest first.")
-common.table(rows, ["published", "title", "source", "language", "actors", "partners", "themes",
-                    "url"])
+# An article its feed gave no date is dated when first seen: say so where the date is read.
+shown = [{**row, "published": f"{common.readable_time(row['published'])} (first seen)"}
+         if row["published_inferred"] else row for row in rows]
+common.table(shown, ["published", "title", "source", "language", "actors", "partners", "themes",
+                     "url"])
 common.download(rows, "articles")
 
 

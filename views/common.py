@@ -160,9 +160,26 @@ def require_articles() -> None:
         st.stop()
 
 
+TIMES = ("published", "created_at", "started_at", "finished_at", "last_success_at",
+         "last_error_at")
+
+
+def readable_time(value: object) -> object:
+    """Stored UTC times as a reader wants them: a date alone when there is no time of day
+    ("2025-10-08T00:00:00Z" reads "2025-10-08"), else to the minute. Other values as they are."""
+    if not isinstance(value, str) or len(value) < 16 or value[10] != "T":
+        return value
+    return value[:10] if value[11:19] == "00:00:00" else f"{value[:10]} {value[11:16]}"
+
+
 def table(rows: list[dict], columns: list[str] | None = None, **kwargs) -> None:
-    """Show rows as a table (text cells stay text: the grid never renders markup)."""
+    """Show rows as a table (text cells stay text: the grid never renders markup).
+
+    Times are shortened for reading; the CSV download keeps them whole."""
     frame = pd.DataFrame(rows, columns=columns) if rows or columns else pd.DataFrame()
+    for column in TIMES:
+        if column in frame:
+            frame[column] = frame[column].map(readable_time)
     st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
 
 
