@@ -270,11 +270,31 @@ def test_casualties_are_not_personnel_in_posture() -> None:
          "2021-11-11"),
         ("France withdrew its troops from Mali on November 11, 2021.", None, "2021-11-11"),
         ("France withdrew its troops from Mali.", "2022-08-15", "2022-08-15"),
+        ("Ten years ago France withdrew its troops from Mali.", "2032-08-15", "2022-01-01"),
+        ("France withdrew its troops from Mali 3 months ago.", "2022-11-15", "2022-08-01"),
+        ("Il y a deux ans, la France a retiré ses troupes du Mali.", "2024-08-15", "2022-01-01"),
+        ("La France a retiré ses troupes du Mali il y a six mois.", "2023-02-20", "2022-08-01"),
     ],
 )
 def test_posture_dates(text: str, published: str | None, date: str) -> None:
     event = _events(tag(text, published=published), "France", "Mali", "withdraw")[0]
     assert event.date == date
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "actor", "country"),
+    [
+        ("Officiellement, Wagner n'est plus présent au Mali.", "fr", "Wagner Group", "Mali"),
+        ("French soldiers are no longer present in Mali.", "en", "France", "Mali"),
+    ],
+)
+def test_a_presence_that_has_ended_is_a_force_of_none(text, lang, actor, country) -> None:
+    r = tag(text, lang=lang, published="2025-06-08")
+    (event,) = _events(r, actor, country, "present")
+    assert (event.personnel, event.status) == (0, "reported")
+    assert event.rule.endswith(":no-longer")
+    themes = {t.value for t in r.tags if t.kind == "theme"}
+    assert "troop_withdrawal" in themes and "troop_deployment" not in themes
 
 
 # --- languages and bad input ----------------------------------------------------------------

@@ -25,6 +25,14 @@ _BEFORE_MONTH = (r"in|en|since|depuis|until|jusqu'en|early|late|mid|by|d[eè]s|f
 _BEFORE_YEAR = (r"in|en|since|depuis|until|jusqu'en|early|late|by|d[eè]s|fin|d[ée]but|end of|"
                 r"beginning of|of|from|de|between|entre|and|et|mid-?")
 _UNIT = r"month|year|week|mois|ann[ée]e|an|semaine"
+# "ten years ago", "il y a deux ans": counted back from the article's date.
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+           "fifteen": 15, "twenty": 20, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4,
+           "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
+           "quinze": 15, "vingt": 20}
+_COUNT = r"\d{1,2}|" + "|".join(sorted(_COUNTS, key=len, reverse=True))
+_AGO_UNIT = r"years?|months?|weeks?|ans?|ann[ée]es?|mois|semaines?"
 _TAIL = r"dernier|derni[eè]re|pass[ée]e?|prochaine?|-ci"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(rf"\b({_M})\.?\s+{_DAY},?\s+{_YEAR}\b")),
@@ -37,6 +45,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("y", re.compile(rf"\b(?:{_BEFORE_YEAR})\s+{_YEAR}\b")),
     ("rel", re.compile(rf"\b(last|next|this|le|la|l'|ce|cette)\s*({_UNIT})(\s+(?:{_TAIL}))?\b")),
     ("day", re.compile(r"\b(yesterday|today|hier|aujourd'hui)\b")),
+    ("ago", re.compile(rf"\b({_COUNT})\s+({_AGO_UNIT})\s+ago\b")),
+    ("ilya", re.compile(rf"\bil\s+y\s+a\s+({_COUNT})\s+({_AGO_UNIT})\b")),
 ]
 
 
@@ -69,7 +79,20 @@ def _relative(g: tuple, ref: dt.date | None) -> dt.date | None:
     return ref + dt.timedelta(days=7 * step)
 
 
-_ANCHOR_WORDS = rf"{_M}|month|year|week|mois|an|ann[ée]e|semaine|yesterday|today|hier|aujourd"
+def _back(count: int, unit: str, ref: dt.date | None) -> dt.date | None:
+    """``count`` units before ``ref``, to the precision the phrase gives (a year: its first day)."""
+    if ref is None:
+        return None
+    if unit.startswith(("year", "an")):
+        return dt.date(ref.year - count, 1, 1)
+    if unit.startswith(("month", "mois")):
+        total = ref.year * 12 + ref.month - 1 - count
+        return dt.date(total // 12, total % 12 + 1, 1)
+    return ref - dt.timedelta(days=7 * count)
+
+
+_ANCHOR_WORDS = (rf"{_M}|month|year|week|mois|an|ann[ée]e|semaine|yesterday|today|hier|aujourd|"
+                 r"ago|ans")
 
 
 def _initials(*alternations: str) -> str:
@@ -83,7 +106,8 @@ def _initials(*alternations: str) -> str:
 _ANCHOR = re.compile(rf"\b{_initials(_ANCHOR_WORDS)}(?:\d{{1,4}}|{_ANCHOR_WORDS})\b")
 # Every pattern starts at a word boundary with a digit, a month or one of these words.
 _STARTS = _initials(_M, _BEFORE_MONTH, _BEFORE_YEAR, "on|since|le|depuis",
-                    "last|next|this|le|la|l'|ce|cette", "yesterday|today|hier|aujourd'hui")
+                    "last|next|this|le|la|l'|ce|cette", "yesterday|today|hier|aujourd'hui",
+                    "|".join(_COUNTS), "il")
 _ALL = re.compile(rf"\b{_STARTS}(?:"
                   + "|".join(f"(?P<{kind}>{p.pattern})" for kind, p in _PATTERNS) + ")")
 _GROUP_OF = {kind: _ALL.groupindex[kind] for kind, _ in _PATTERNS}
@@ -137,6 +161,8 @@ def _resolve(kind: str, g: tuple, m: re.Match[str], ref: dt.date | None,
             return dt.date(int(g[0]), 1, 1)
         if kind == "rel":
             return _relative(g, ref)
+        if kind in ("ago", "ilya"):
+            return _back(int(g[0]) if g[0].isdigit() else _COUNTS[g[0]], g[1], ref)
         if kind == "day" and ref is not None:
             return ref - dt.timedelta(days=1) if g[0] in ("yesterday", "hier") else ref
     except ValueError:

@@ -28,6 +28,10 @@ _STOCK_AUX = ("", "had been", "are", "is", "remain", "remained", "sont", "étaie
 _POSSESSIVE = re.compile(r"\b(?:son|sa|ses|its|their|leur|leurs)\s+$")
 _FILLERS = frozenset(("du", "de", "des", "d'", "of", "the", "la", "le", "les", "group", "groupe"))
 _CHANGES = ("deploy", "withdraw", "handover", "base_open", "base_close")
+# "Wagner n'est plus présent au Mali", "troops are no longer stationed": the force there is none.
+_NO_LONGER = re.compile(r"\b(?:no longer|not any longer|n'(?:est|sont|y est|y sont)\s+plus|"
+                        r"ne\s+(?:sont|est)\s+plus)\b(?:\s+\w+){0,2}\s*$")
+_NO_LONGER_REACH = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +124,21 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         date = min(dates, key=lambda d: abs(d[0] + s.start - cue.start))[1] if dates else None
         figs = _figures(s, lang)
         fig = min(figs, key=lambda f: abs(f.start + s.start - cue.start)) if figs else None
+        personnel, personnel_text = (fig.value, fig.text) if fig else (None, None)
         place = _place(s, cue, country.value)
         rule = f"posture:{lang}:{action}:{cue.entry.form}"
+        ended = _NO_LONGER.search(s.folded, max(s.start, cue.start - _NO_LONGER_REACH),
+                                  cue.start) if action == "present" else None
+        if ended:  # a presence that has ended is a force of none, which the force level plots
+            personnel, personnel_text = 0, s.text[ended.start():ended.end()].strip()
+            rule += ":no-longer"
         if status_rule:
             rule += f"|{status_rule}"
-        confidence = 0.55 + 0.1 * (fig is not None) + 0.1 * (place is not None) + 0.1 * bool(dates)
+        confidence = (0.55 + 0.1 * (personnel is not None) + 0.1 * (place is not None)
+                      + 0.1 * bool(dates))
         out.append(_Candidate(Posture(
             actor=owner, country=country.value, action=action,
-            personnel=fig.value if fig else None, personnel_text=fig.text if fig else None,
+            personnel=personnel, personnel_text=personnel_text,
             place=place, date=(date or published).isoformat() if (date or published) else None,
             status=status, evidence=sentence, field=s.field, start=s.start, end=s.end,
             confidence=round(confidence, 2), rule=rule,
@@ -136,8 +147,11 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     kept = [c for c in out if c.event.action != "present"
             or (c.event.actor, c.event.country) not in changed]
     for c in kept:
-        themes.add(s, _posture_themes()[c.event.action], f"posture:{c.event.action}:"
-                   f"{c.cue.entry.form}", c.cue.start, c.cue.end, 0.7)
+        # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
+        theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
+                 else _posture_themes()[c.event.action])
+        themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
+                   c.cue.end, 0.7)
     return kept
 
 
