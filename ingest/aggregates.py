@@ -201,25 +201,32 @@ def force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
     """The reported force of ``actor`` in ``country`` over time, one point per dated change."""
     narrowed = replace(facts(filters), actors=(actor,), partners=(country,))
     where, params = evidence_where(narrowed, "p", "actor", "country", None)
+    from ingest.tagger.posture import ALL_LEFT  # here: the dashboard needs no tagger elsewhere
+
     cursor = db.execute(f"""
-        SELECT substr(p.date, 1, 10), p.action, p.personnel
+        SELECT substr(p.date, 1, 10), p.action, p.personnel, p.rule LIKE ?
         FROM posture p JOIN articles a ON a.id = p.article_id
         WHERE {where} AND p.date IS NOT NULL ORDER BY p.date, p.id
-    """, params)
+    """, [f"%{ALL_LEFT}%", *params])
     return thin(step_levels(cursor))
 
 
-def step_levels(events: Iterable[tuple[str, str, int | None]]) -> list[dict]:
-    """Apply the force rule to dated (date, action, personnel) events in date order.
+def step_levels(events: Iterable[tuple[str, str, int | None, bool]]) -> list[dict]:
+    """Apply the force rule to dated (date, action, personnel, all left) events in date order.
 
     ``present`` with a figure resets the level to it; ``deploy`` adds its figure; ``withdraw``
     subtracts it, never below zero, once a level is known (a withdrawal from an unknown level
-    says nothing about what remains). Events without a figure, handovers and base openings or
-    closures leave the level alone. One point per date: the level at the end of that day.
+    says nothing about what remains). A withdrawal of the last troops ("les derniers soldats
+    ont quitté le Mali"; the tagger's rule ends in ``:all-left``) brings the level to zero.
+    Other events without a figure, handovers and base openings or closures leave the level
+    alone. One point per date: the level at the end of that day.
     """
     levels: dict[str, int] = {}
     level: int | None = None
-    for day, action, personnel in events:
+    for day, action, personnel, all_left in events:
+        if action == "withdraw" and all_left:
+            level = levels[day] = 0
+            continue
         if personnel is None or action not in ("present", "deploy", "withdraw"):
             continue
         if action == "withdraw" and level is None:

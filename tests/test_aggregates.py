@@ -135,14 +135,16 @@ def test_new_partnerships_and_period_comparison(demo):
 
 
 def test_force_level_rule():
-    events = [("2023-12-01", "withdraw", 300), ("2024-01-01", "deploy", 100),
-              ("2024-01-05", "present", 1000),
-              ("2024-01-06", "handover", None), ("2024-02-01", "deploy", 200),
-              ("2024-02-01", "withdraw", 50), ("2024-03-01", "withdraw", 5000),
-              ("2024-03-02", "withdraw", None)]
+    events = [("2023-12-01", "withdraw", 300, False), ("2024-01-01", "deploy", 100, False),
+              ("2024-01-05", "present", 1000, False),
+              ("2024-01-06", "handover", None, False), ("2024-02-01", "deploy", 200, False),
+              ("2024-02-01", "withdraw", 50, False), ("2024-03-01", "withdraw", 5000, False),
+              ("2024-03-02", "withdraw", None, False), ("2024-04-01", "present", 800, False),
+              ("2024-05-01", "withdraw", None, True)]  # "the last soldiers left"
     assert aggregates.step_levels(events) == [
         {"date": "2024-01-01", "level": 100}, {"date": "2024-01-05", "level": 1000},
-        {"date": "2024-02-01", "level": 1150}, {"date": "2024-03-01", "level": 0}]
+        {"date": "2024-02-01", "level": 1150}, {"date": "2024-03-01", "level": 0},
+        {"date": "2024-04-01", "level": 800}, {"date": "2024-05-01", "level": 0}]
 
 
 def test_thin_keeps_charts_small():
@@ -188,3 +190,24 @@ def test_filter_options_list_what_exists(demo):
     assert options["actors"] == ["France", "Russia", "Turkey", "Wagner Group"]
     assert options["languages"] == ["en", "fr"]
     assert options["first"].startswith("2024-01-10") and options["last"].startswith("2024-03-02")
+
+
+def test_the_last_troops_leaving_brings_the_force_level_to_zero(tmp_path):
+    """Through the real tagger: a share named for the country sets the level, and a sentence
+    about the last soldiers leaving (no figure) brings it to zero."""
+    from ingest import pipeline
+    from ingest.dates import parse_date
+
+    db = store.open_db(tmp_path / "levels.db")
+    with store.transaction(db):
+        source = store.ensure_source(db, kind="seeds", url="seeds:levels", name="Levels")
+    reports = [("2022-02-17", "en", "France has about 4,300 troops in the Sahel, including 2,400"
+                " in Mali, the armed forces ministry said."),
+               ("2022-08-16", "fr", "Les derniers soldats français ont quitté le Mali lundi.")]
+    for day, lang, text in reports:
+        doc = pipeline.Document(title=text[:40], text=text, key=f"levels:{day}",
+                                url=f"https://news.example/{day}", published=parse_date(day),
+                                language=lang)
+        assert pipeline.store_document(db, doc, source) == "new"
+    levels = aggregates.force_levels(db, Filters(), "France", "Mali")
+    assert [(p["date"], p["level"]) for p in levels] == [("2022-02-17", 2400), ("2022-08-16", 0)]

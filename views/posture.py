@@ -37,9 +37,10 @@ levels = common.fetch("aggregates.force_levels", actor, country, filters=filters
 if levels:
     st.subheader("Reported force over time")
     st.altair_chart(charts.force_level(pd.DataFrame(levels)))
-    st.caption("A `present` figure resets the level; a `deploy` figure adds to it; a "
-               "`withdraw` figure subtracts (never below zero) once a level is known. Events "
-               "without a figure leave it unchanged. Reported statements only.")
+    st.caption("A `present` figure resets the level (a presence that has ended counts as 0); "
+               "a `deploy` figure adds to it; a `withdraw` figure subtracts (never below zero) "
+               "once a level is known, and the last troops leaving bring it to zero. Other "
+               "events without a figure leave it unchanged. Reported statements only.")
     common.download([{"actor": actor, "country": country, **row} for row in levels],
                     "posture-force-level")
 else:

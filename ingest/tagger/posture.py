@@ -32,6 +32,20 @@ _CHANGES = ("deploy", "withdraw", "handover", "base_open", "base_close")
 _NO_LONGER = re.compile(r"\b(?:no longer|not any longer|n'(?:est|sont|y est|y sont)\s+plus|"
                         r"ne\s+(?:sont|est)\s+plus)\b(?:\s+\w+){0,2}\s*$")
 _NO_LONGER_REACH = 30
+# "the last French soldiers left", "les derniers soldats ont quitté": nobody remains.
+_LAST = re.compile(
+    r"\b(?:(?:the\s+)?(?:last|final)(?:\s+[\w-]+){0,3}?\s+(?:troops|soldiers|forces|contingent|"
+    r"detachment|unit|elements|personnel|servicemen|service members)|"
+    r"(?:les\s+|le\s+)?derni(?:ers|er|ères|ère)(?:\s+[\w'-]+){0,3}?\s+(?:soldats|militaires|"
+    r"éléments|détachement|contingent|troupes|forces|hommes))\b")
+ALL_LEFT = ":all-left"  # rule suffix of a withdrawal after which no force remains
+_LAST_REACH = 60
+# "4,300 troops in the Sahel, including 2,400 in Mali": the share named for a country is its
+# force there.
+_SHARE = re.compile(
+    r"\b(?:including|of which|of whom|with|dont|parmi lesquels|y compris)\s+"
+    r"(?:about\s+|some\s+|around\s+|nearly\s+|environ\s+|près de\s+|quelque\s+)?"
+    r"(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)\s+(?:in|au|en|à)\s+(?:l'|la\s+|le\s+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,16 +136,9 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
         dates = _dates(s, published, status == "planned")
         date = min(dates, key=lambda d: abs(d[0] + s.start - cue.start))[1] if dates else None
-        figs = _figures(s, lang)
-        fig = min(figs, key=lambda f: abs(f.start + s.start - cue.start)) if figs else None
-        personnel, personnel_text = (fig.value, fig.text) if fig else (None, None)
+        personnel, personnel_text, how = _personnel(s, cue, action, country, lang)
         place = _place(s, cue, country.value)
-        rule = f"posture:{lang}:{action}:{cue.entry.form}"
-        ended = _NO_LONGER.search(s.folded, max(s.start, cue.start - _NO_LONGER_REACH),
-                                  cue.start) if action == "present" else None
-        if ended:  # a presence that has ended is a force of none, which the force level plots
-            personnel, personnel_text = 0, s.text[ended.start():ended.end()].strip()
-            rule += ":no-longer"
+        rule = f"posture:{lang}:{action}:{cue.entry.form}{how}"
         if status_rule:
             rule += f"|{status_rule}"
         confidence = (0.55 + 0.1 * (personnel is not None) + 0.1 * (place is not None)
@@ -153,6 +160,46 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
                    c.cue.end, 0.7)
     return kept
+
+
+def _personnel(s: Sentence, cue: Hit, action: str, country: Ent,
+               lang: str) -> tuple[int | None, str | None, str]:
+    """(personnel, its words, a rule suffix saying how it was read) for one event."""
+    if action == "present":
+        ended = _NO_LONGER.search(s.folded, max(s.start, cue.start - _NO_LONGER_REACH),
+                                  cue.start)
+        if ended:  # a presence that has ended is a force of none, which the force level plots
+            return 0, s.text[ended.start():ended.end()].strip(), ":no-longer"
+    share = _share(s, country)
+    if share:
+        return *share, ""
+    figs = _figures(s, lang)
+    if figs:
+        fig = min(figs, key=lambda f: abs(f.start + s.start - cue.start))
+        return fig.value, fig.text, ""
+    remnant = _last_troops(s, cue) if action == "withdraw" else None
+    if remnant:
+        return None, remnant, ALL_LEFT
+    return None, None, ""
+
+
+def _last_troops(s: Sentence, cue: Hit) -> str | None:
+    """The words naming the last of a force ("les derniers soldats") near a withdrawal verb,
+    when the sentence is about the country: the last troops out of a base or a town
+    ("les derniers ont quitté Tessalit") leave others elsewhere in the country."""
+    if s.has("base_nouns") or any(e.place for e in s.partners()):
+        return None
+    lo, hi = max(s.start, cue.start - _LAST_REACH), min(s.end, cue.end + _LAST_REACH)
+    m = _LAST.search(s.folded, lo, hi)
+    return s.text[m.start():m.end()] if m else None
+
+
+def _share(s: Sentence, country: Ent) -> tuple[int, str] | None:
+    """The figure a sentence gives for this country as part of a larger force, if any."""
+    for m in _SHARE.finditer(s.folded, s.start, country.start):
+        if m.end() == country.start:
+            return int(re.sub(r"\D", "", m.group(1))), s.text[m.start(1):country.end]
+    return None
 
 
 def _dates(s: Sentence, published: dt.date | None, future: bool) -> list:
