@@ -110,6 +110,20 @@ def test_choosing_a_cell_lists_evidence_and_maps_the_actor(demo_app):
     assert shaded["Niger"] == 0
 
 
+def test_an_overview_row_opens_its_evidence(demo_app):
+    """Every number on the Overview leads to its sentences: choosing a row of the most active
+    partnerships opens the Partnerships page on that pair."""
+    top = demo_app.dataframe[0].value
+    assert (top.actor[0], top.partner[0], top.articles[0]) == ("Russia", "Mali", 3)
+    demo_app.session_state["o_top"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at = demo_app.run()
+    no_exceptions(at)
+    assert at.title[0].value == "Partnerships"
+    evidence = at.dataframe[-1].value
+    assert set(zip(evidence.actor, evidence.partner, strict=True)) == {("Russia", "Mali")}
+    assert len(evidence) == 3
+
+
 def test_a_pair_known_only_from_a_denial_can_be_read(demo_app):
     """The matrix counts facts; a denied or planned pair is still listed with its evidence."""
     at = on_page(demo_app, "views/partnerships.py")

@@ -172,15 +172,27 @@ def readable_time(value: object) -> object:
     return value[:10] if value[11:19] == "00:00:00" else f"{value[:10]} {value[11:16]}"
 
 
-def table(rows: list[dict], columns: list[str] | None = None, **kwargs) -> None:
+def table(rows: list[dict], columns: list[str] | None = None, **kwargs):
     """Show rows as a table (text cells stay text: the grid never renders markup).
 
-    Times are shortened for reading; the CSV download keeps them whole."""
+    Times are shortened for reading; the CSV download keeps them whole. Returns what
+    ``st.dataframe`` returns (the selection, when ``on_select`` is given)."""
     frame = pd.DataFrame(rows, columns=columns) if rows or columns else pd.DataFrame()
     for column in TIMES:
         if column in frame:
             frame[column] = frame[column].map(readable_time)
-    st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+    return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+
+
+def pair_table(rows: list[dict], columns: list[str], key: str) -> None:
+    """A table of actor–partner rows; choosing a row opens that pair's evidence on the
+    Partnerships page, so every number on the Overview leads to its sentences."""
+    event = table(rows, columns, on_select="rerun", selection_mode="single-row", key=key)
+    chosen = event.selection.rows if event else []
+    if chosen:
+        row = rows[chosen[0]]
+        st.session_state["p_actor"], st.session_state["p_partner"] = row["actor"], row["partner"]
+        st.switch_page("views/partnerships.py")
 
 
 def download(rows: list[dict], name: str, columns: list[str] | None = None) -> None:

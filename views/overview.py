@@ -25,7 +25,8 @@ cells = common.fetch("aggregates.matrix", filters=filters)
 st.subheader("Most active partnerships")
 top = cells[:15]
 if top:
-    common.table(top, ["actor", "partner", "articles", "first", "last", "themes"])
+    st.caption("Choose a row to read its evidence on the Partnerships page.")
+    common.pair_table(top, ["actor", "partner", "articles", "first", "last", "themes"], "o_top")
     common.download(top, "overview-top-partnerships")
 else:
     st.info("No reported partnership matches these filters.")
@@ -38,11 +39,12 @@ else:
     st.caption(f"{filters.since} – {filters.until} against {before.since} – {before.until}.")
     changes = compare(cells, common.fetch("aggregates.matrix", filters=before))
     if changes:
-        common.table(changes[:50], ["actor", "partner", "now", "before", "change"])
+        common.pair_table(changes[:50], ["actor", "partner", "now", "before", "change"],
+                          "o_changes")
         common.download(changes[:50], "overview-changes")
     else:
         st.info("No partnership was reported more or less often than in the previous period.")
     if new:
         st.markdown("**New partnerships in the period**")
-        common.table(new, ["actor", "partner", "first_seen"])
+        common.pair_table(new, ["actor", "partner", "first_seen"], "o_new")
         common.download(new, "overview-new-partnerships")
