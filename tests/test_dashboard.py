@@ -250,6 +250,28 @@ def test_hostile_titles_render_as_text(demo_app):
                for body in bodies)
 
 
+def test_evidence_in_the_headline_is_marked_too(db_path, monkeypatch):
+    from ingest import pipeline
+    from ingest.dates import parse_date
+
+    db = store.open_db(db_path)
+    with store.transaction(db):
+        source = store.ensure_source(db, kind="seeds", url="seeds:t", name="Headlines")
+    doc = pipeline.Document(title="Russia deploys 500 troops to Mali",
+                            text="Residents of the capital described a quiet week.",
+                            key="h:1", url="https://news.example/h1",
+                            published=parse_date("2024-05-02"), language="en")
+    assert pipeline.store_document(db, doc, source) == "new"
+    ident = db.execute("SELECT id FROM articles").fetchone()[0]
+    db.conn.close()
+    monkeypatch.setenv("MONITOR_DB", str(db_path))
+    at = on_page(AppTest.from_file(APP, default_timeout=60).run(), "views/articles.py")
+    at.selectbox(key="a_open").set_value(ident).run()
+    no_exceptions(at)
+    headline = next(e.proto.body for e in at.get("html") if e.proto.body.startswith("<h3>"))
+    assert "<mark" in headline and "Russia deploys 500 troops to Mali</mark>" in headline
+
+
 def test_rejecting_a_dyad_takes_effect_everywhere(demo_app, db_path):
     at = on_page(demo_app, "views/review.py")
     db = store.open_db(db_path, readonly=True)

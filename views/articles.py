@@ -60,8 +60,11 @@ if rows:
                           key="a_open", placeholder="choose from this page")
     article = common.fetch("aggregates.article_detail", chosen) if chosen else None
     if article:
-        st.html(f"<h3>{html.escape(article['title'])}</h3>")
-        marks = [f"Published {article['published'] or 'unknown'}", f"source: {article['source']}"]
+        evidence = article["evidence"]
+        kept = [row["evidence"] for row in evidence if row["verdict"] != "rejected"]
+        st.html(f"<h3>{highlighted(article['title'] or '', kept)}</h3>")  # headline evidence too
+        marks = [f"Published {common.readable_time(article['published']) or 'unknown'}",
+                 f"source: {article['source']}"]
         if article["illustrative"]:
             marks.append("illustrative sample data, not reporting")
         if article["affiliation"]:
@@ -69,10 +72,7 @@ if rows:
         st.text(" · ".join(marks))
         if urlparse(article["url"] or "").scheme in ("http", "https"):
             st.link_button("Open the source", article["url"])
-        evidence = article["evidence"]
-        st.html('<div style="line-height: 1.6">'
-                + highlighted(article["text"], [row["evidence"] for row in evidence
-                                                if row["verdict"] != "rejected"]) + "</div>")
+        st.html('<div style="line-height: 1.6">' + highlighted(article["text"], kept) + "</div>")
         st.subheader("Tags and their evidence")
         common.table(evidence, ["target", "what", "status", "evidence", "rule", "verdict"])
         common.download(evidence, "article-evidence")
