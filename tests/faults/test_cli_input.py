@@ -64,7 +64,6 @@ CASES = [
     (["export", "articles", "--since", "2024-13-45", "--db", "{good}"],
      "'2024-13-45' does not match the format"),
     (["export", "articles", "--until", "2024-02-30", "--db", "{good}"], "2024-02-30"),
-    (["export", "articles", "--query", 'NEAR("wagner"', "--db", "{good}"], "cannot search for"),
     (["export", "nonsense", "--db", "{good}"], "nonsense"),
     (["run", "--every", "soon", "--db", "{good}"], "expected a duration like 30m"),
     (["seeds", "{root}/no-such-folder", "--db", "{good}"], "no such seeds folder"),
