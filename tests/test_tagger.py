@@ -377,3 +377,11 @@ def test_every_african_state_is_a_partner() -> None:
 )
 def test_ambiguous_names(text: str, partner: str) -> None:
     assert tag(text).partners == [partner]
+
+
+def test_another_states_force_is_not_the_actors_move() -> None:
+    text = ("Under the agreement signed in 2016, Britain trains soldiers in Kenya at its Nanyuki"
+            " facility and supports Kenyan forces deploying to Somalia.")
+    assert not _events(tag(text, lang="en"), "United Kingdom", "Somalia", "deploy")
+    together = tag("Wagner mercenaries and Malian troops arrived in Kidal.", lang="en")
+    assert [p.actor for p in together.posture] == ["Wagner Group"]

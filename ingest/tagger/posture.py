@@ -32,6 +32,7 @@ _CHANGES = ("deploy", "withdraw", "handover", "base_open", "base_close")
 _NO_LONGER = re.compile(r"\b(?:no longer|not any longer|n'(?:est|sont|y est|y sont)\s+plus|"
                         r"ne\s+(?:sont|est)\s+plus)\b(?:\s+\w+){0,2}\s*$")
 _NO_LONGER_REACH = 30
+_WITH = re.compile(r"\b(?:and|et|with|avec|alongside|aux côtés)\b|,")
 # "the last French soldiers left", "les derniers soldats ont quitté": nobody remains.
 _LAST = re.compile(
     r"\b(?:(?:the\s+)?(?:last|final)(?:\s+[\w-]+){0,3}?\s+(?:troops|soldiers|forces|contingent|"
@@ -102,6 +103,25 @@ def _force_near(s: Sentence, cue: Hit) -> bool:
                <= _FORCE_WINDOW for e in s.actors())
 
 
+def _someone_elses_force(s: Sentence, cue: Hit, actor: Ent, owner: str) -> bool:
+    """The force right before the verb is another state's ("Britain trains soldiers in Kenya
+    and supports Kenyan forces deploying to Somalia"): the move is theirs, not the actor's,
+    unless the actor's force is named with it ("Wagner mercenaries and Malian troops
+    deployed")."""
+    before = [h for h in s.cues("force") if h.end <= cue.start
+              and len(s.folded[h.end:cue.start].split()) <= 2]
+    if not before:
+        return False
+    force = max(before, key=lambda h: h.end)
+    for e in s.ents:
+        if (e.role == "partner" and e.value != owner and e.end <= force.start
+                and not s.folded[e.end:force.start].strip()):
+            between = s.folded[actor.end:e.start] if actor.end <= e.start else None
+            return not (between is not None and len(between.split()) <= 4
+                        and _WITH.search(between))
+    return False
+
+
 def _gap(a: Hit, b: Hit) -> int:
     return max(a.start - b.end, b.start - a.end, 0)
 
@@ -126,6 +146,8 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         actor = _pick_actor(s, actors, cue, lang)
         country = _nearest(partners, cue)
         owner = _owner(actor)
+        if _someone_elses_force(s, cue, actor, owner):
+            continue
         key = (owner, country.value, action)
         if key in seen or owner == country.value or not _force_near(s, cue):
             continue
