@@ -385,3 +385,9 @@ def test_another_states_force_is_not_the_actors_move() -> None:
     assert not _events(tag(text, lang="en"), "United Kingdom", "Somalia", "deploy")
     together = tag("Wagner mercenaries and Malian troops arrived in Kidal.", lang="en")
     assert [p.actor for p in together.posture] == ["Wagner Group"]
+
+
+def test_where_an_insurgency_came_from_is_not_a_partner() -> None:
+    r = tag("France has some 400 special forces in Burkina Faso to help local troops fight a"
+            " jihadist insurgency that spread from Mali.", lang="en")
+    assert [(d.actor, d.partner) for d in r.dyads] == [("France", "Burkina Faso")]
