@@ -199,10 +199,10 @@ def latest_posture(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
 def force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
                  country: str) -> list[dict]:
     """The reported force of ``actor`` in ``country`` over time, one point per dated change."""
+    from ingest.tagger.posture import ALL_LEFT  # imported here: no other page needs the tagger
+
     narrowed = replace(facts(filters), actors=(actor,), partners=(country,))
     where, params = evidence_where(narrowed, "p", "actor", "country", None)
-    from ingest.tagger.posture import ALL_LEFT  # here: the dashboard needs no tagger elsewhere
-
     cursor = db.execute(f"""
         SELECT substr(p.date, 1, 10), p.action, p.personnel, p.rule LIKE ?
         FROM posture p JOIN articles a ON a.id = p.article_id
