@@ -17,7 +17,9 @@ $(DB): | $(VENV)/.installed
 
 demo-db: $(DB)
 
+# `init` upgrades a database made by an older release (after a `git pull`); else it does nothing.
 dashboard: $(VENV)/.installed $(DB)
+	$(PY) -m ingest init --db $(DB)
 	$(VENV)/bin/streamlit run dashboard.py --server.address 127.0.0.1
 
 # The browser test drives Debian's chromium (never a downloaded browser).

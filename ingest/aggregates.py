@@ -317,6 +317,23 @@ def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
     return counts
 
 
+def older_taggers(db: sqlite_utils.Database, installed: str) -> list[str]:
+    """Tagger versions other than ``installed`` whose tags may still be stored: those of runs
+    after the last complete retag by ``installed`` ('unknown' for runs from before migration
+    7). A finished ingest that stored nothing left no tags. Empty: every tag is current.
+
+    Read from the runs table, so it costs nothing on a million articles."""
+    last_retag = db.execute(
+        "SELECT max(id) FROM runs WHERE kind = 'retag' AND status = 'ok' AND tagger_version = ?",
+        [installed]).fetchone()[0] or 0
+    return [row[0] for row in db.execute("""
+        SELECT DISTINCT coalesce(tagger_version, 'unknown') FROM runs
+        WHERE id > ? AND tagger_version IS NOT ?
+          AND (kind = 'retag' OR finished_at IS NULL OR new + updated > 0)
+        ORDER BY 1
+    """, [last_retag, installed])]
+
+
 def recent_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
     return list(fetch_rows(db, f"""
         SELECT id, kind, started_at, finished_at, status, feeds_polled, new, updated,

@@ -135,7 +135,7 @@ def retag(workers: int, db_path: str) -> None:
     db = store.open_db(db_path)
     total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     with lock.run_lock(db_path, wait=60):
-        run_id = store.start_run(db, "retag")
+        run_id = store.start_run(db, "retag", pipeline.TAGGER_VERSION)
         try:
             with _progress(total, "retag") as advance:
                 done = pipeline.retag(db, workers=workers, progress=advance)
@@ -196,6 +196,10 @@ def stats(db_path: str) -> None:
     db = store.open_db(db_path, readonly=True)
     for name, count in aggregates.table_counts(db).items():
         click.echo(f"{name:12} {count:>9}")
+    older = aggregates.older_taggers(db, pipeline.TAGGER_VERSION)
+    click.echo(f"\ntagger {pipeline.TAGGER_VERSION}: " + (
+        f"tags from older taggers ({', '.join(older)}) may remain; run `python -m ingest retag`"
+        if older else "every stored tag is from this version"))
     click.echo("\nlatest runs:")
     for row in aggregates.recent_runs(db, limit=10):
         click.echo(f"  #{row['id']} {row['kind']:6} {row['started_at']} ->"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from ingest import lock, store
+from ingest import lock, pipeline, store
 from ingest import synth as corpus
 from ingest.cli import _progress, friendly_errors
 
@@ -36,7 +36,7 @@ def synth(articles: int, db_path: str, seed: int, rss_dir: str | None, per_file:
     db = store.open_db(db_path)
     with lock.run_lock(db_path, wait=60):
         store.mark_abandoned_runs(db)
-        run_id = store.start_run(db, "synth")
+        run_id = store.start_run(db, "synth", pipeline.TAGGER_VERSION)
         source_id = corpus.register_source(db, seed)
         rss = corpus.RssWriter(rss_dir, per_file) if rss_dir else None
         rows = corpus.records(articles, seed, duplicates=duplicates)

@@ -78,7 +78,7 @@ def run_once(db: sqlite_utils.Database, options: RunOptions,
     """Poll every due feed once and record the run."""
     stop = stop or threading.Event()
     store.mark_abandoned_runs(db)
-    report = RunReport(run_id=store.start_run(db, "feeds"))
+    report = RunReport(run_id=store.start_run(db, "feeds", pipeline.TAGGER_VERSION))
     try:
         _poll(db, feeds.due_feeds(db, everything=options.everything), options, stop, report)
     except BaseException:

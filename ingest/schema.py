@@ -264,8 +264,15 @@ def m006_dyad_pair_covering_indexes(db: sqlite_utils.Database) -> None:
             db.execute(f"ANALYZE {index}")
 
 
+def m007_run_tagger_version(db: sqlite_utils.Database) -> None:
+    """Each run records the tagger version that wrote its tags, so that tags left by an older
+    tagger are found from the runs table, without reading a million articles. Runs from before
+    this migration have none: their version is unknown."""
+    db.execute("ALTER TABLE runs ADD COLUMN tagger_version TEXT")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
-    m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes,
+    m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -56,7 +56,7 @@ def ingest_folder(db: sqlite_utils.Database, folder: str | Path,
     root = Path(folder)
     if not root.is_dir():
         raise SeedError(f"{root}: no such seeds folder")
-    report = FolderReport(run_id=store.start_run(db, "seeds"))
+    report = FolderReport(run_id=store.start_run(db, "seeds", pipeline.TAGGER_VERSION))
     sources: dict[Path, int] = {}
     try:
         for path in seed_files(root):

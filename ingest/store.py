@@ -162,10 +162,12 @@ def ensure_source(db: sqlite_utils.Database, *, kind: str, url: str, name: str, 
     return cursor.lastrowid
 
 
-def start_run(db: sqlite_utils.Database, kind: str) -> int:
-    """Record a run as started; a run that never reaches ``finish_run`` stays visibly unfinished."""
+def start_run(db: sqlite_utils.Database, kind: str, tagger_version: str) -> int:
+    """Record a run as started, with the tagger version it tags with; a run that never reaches
+    ``finish_run`` stays visibly unfinished."""
     cursor = db.execute(
-        "INSERT INTO runs (kind, started_at, pid) VALUES (?, ?, ?)", [kind, now(), os.getpid()]
+        "INSERT INTO runs (kind, started_at, pid, tagger_version) VALUES (?, ?, ?, ?)",
+        [kind, now(), os.getpid(), tagger_version],
     )
     return cursor.lastrowid
 

@@ -211,3 +211,20 @@ def test_the_last_troops_leaving_brings_the_force_level_to_zero(tmp_path):
         assert pipeline.store_document(db, doc, source) == "new"
     levels = aggregates.force_levels(db, Filters(), "France", "Mali")
     assert [(p["date"], p["level"]) for p in levels] == [("2022-02-17", 2400), ("2022-08-16", 0)]
+
+
+def test_older_taggers_are_read_from_the_runs(tmp_path):
+    db = store.open_db(tmp_path / "runs.db")
+
+    def run(kind: str, version: str | None, new: int = 0, finished: bool = True) -> None:
+        run_id = store.start_run(db, kind, version)
+        if finished:
+            store.finish_run(db, run_id, {"new": new}, [])
+
+    run("seeds", None, new=5)                # before migration 7: version unknown
+    run("feeds", "2026.11.1", new=0)         # finished and stored nothing: left no tags
+    assert aggregates.older_taggers(db, "2026.11.2") == ["unknown"]
+    run("retag", "2026.11.2")                # a complete retag replaces every tag
+    assert aggregates.older_taggers(db, "2026.11.2") == []
+    run("feeds", "2026.11.1", finished=False)  # killed: it may have stored some
+    assert aggregates.older_taggers(db, "2026.11.2") == ["2026.11.1"]

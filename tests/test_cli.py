@@ -8,6 +8,7 @@ import json
 
 from click.testing import CliRunner
 
+from ingest import store
 from ingest.cli import cli
 
 
@@ -81,6 +82,31 @@ def test_export_searches_names_that_are_not_fts_syntax(seed_dir, db_path):
     assert result.exit_code == 0, result.output
     assert 'note: not a valid search expression; searched for "Abdoulaye-Diop"' in result.stderr
     assert len([line for line in result.stdout.splitlines() if line.strip()]) == 1
+
+
+def test_stats_and_the_overview_say_when_tags_come_from_an_older_tagger(seed_dir, db_path,
+                                                                         monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from ingest.tagger import TAGGER_VERSION
+    from tests.conftest import REPO
+
+    run("seeds", str(seed_dir), "--db", str(db_path))
+    assert "every stored tag is from this version" in run("stats", "--db", str(db_path)).output
+    db = store.open_db(db_path)
+    with db.conn:  # what a run of the previous release leaves behind
+        db.execute("UPDATE runs SET tagger_version = '2026.11.1'")
+    db.conn.close()
+    stats = run("stats", "--db", str(db_path)).output
+    assert f"tagger {TAGGER_VERSION}: tags from older taggers (2026.11.1) may remain" in stats
+    monkeypatch.setenv("MONITOR_DB", str(db_path))
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60).run()
+    assert "older tagger (2026.11.1)" in at.warning[0].value
+
+    assert run("retag", "--db", str(db_path)).exit_code == 0
+    assert "every stored tag is from this version" in run("stats", "--db", str(db_path)).output
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60).run()
+    assert not at.warning
 
 
 def test_export_jsonl_streams_rows(seed_dir, db_path):

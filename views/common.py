@@ -41,6 +41,13 @@ def stop_with(message: str) -> NoReturn:
     st.stop()
 
 
+def tagger_version() -> str:
+    """The installed tagger's version (imported here: most pages never need the tagger)."""
+    from ingest.tagger import TAGGER_VERSION
+
+    return TAGGER_VERSION
+
+
 def open_readonly():
     """A read-only connection, or a clear error on the page (never a traceback)."""
     path = db_path()
