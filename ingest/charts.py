@@ -63,18 +63,35 @@ def africa_map(values: dict[str, float], title: str) -> alt.Chart:
     ).project(MAP_PROJECTION).properties(height=480)
 
 
+def time_axis(dates: pd.Series) -> alt.X:
+    """A date axis that reads as dates whatever the span.
+
+    Vega's own labels adapt to the span (days, months, years): a fixed "%b %Y" printed one
+    month under every weekly tick. But events within a fortnight (a lone event under "last 90
+    days") got hour or weekday labels ("Thu 17"): those get a month around them, and full dates.
+    """
+    days = pd.to_datetime(dates, utc=True)
+    first, last = days.min(), days.max()
+    if pd.isna(first) or last - first >= pd.Timedelta(days=14):
+        return alt.X("date:T", title=None)
+    pad = pd.Timedelta(days=15)
+    domain = [(first - pad).strftime("%Y-%m-%d"), (last + pad).strftime("%Y-%m-%d")]
+    return alt.X("date:T", title=None, scale=alt.Scale(domain=domain),
+                 axis=alt.Axis(format="%d %b %Y"))
+
+
 def posture_events(events: pd.DataFrame) -> alt.Chart:
     """Posture events in time, one row per action, sized by personnel; a click selects one."""
     select = alt.selection_point(name=EVENT, fields=["posture_id"], on="click")
     # Vega-Lite drops rows whose size is null: events without a figure get the smallest dot.
     sized = events.assign(size=events["personnel"].fillna(0))
     return alt.Chart(sized).mark_point(filled=True).encode(
-        # Vega's own time labels adapt to the span (days, months, years); a fixed "%b %Y"
-        # printed the same month under every weekly tick.
-        x=alt.X("date:T", title=None),
+        x=time_axis(events["date"]),
         y=alt.Y("action:N", sort=ACTIONS, title=None),
+        # Below the chart: beside it, the big circles ran past the chart's height.
         size=alt.Size("size:Q", title="personnel", scale=alt.Scale(range=[60, 600]),
-                      legend=alt.Legend(format=",d", tickMinStep=1, tickCount=3)),
+                      legend=alt.Legend(format=",d", tickMinStep=1, tickCount=3,
+                                        orient="bottom")),
         color=alt.Color("status:N", title="status"),
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.4)),
         tooltip=["date:T", "action:N", "personnel:Q", "personnel_text:N", "place:N",
@@ -85,7 +102,7 @@ def posture_events(events: pd.DataFrame) -> alt.Chart:
 def force_level(levels: pd.DataFrame) -> alt.Chart:
     """The reported force over time as a step line (the rule is in ``aggregates.step_levels``)."""
     return alt.Chart(levels).mark_line(interpolate="step-after", point=True).encode(
-        x=alt.X("date:T", title=None),
+        x=time_axis(levels["date"]),
         y=alt.Y("level:Q", title="reported personnel", axis=alt.Axis(format=",d", tickMinStep=1)),
         tooltip=["date:T", "level:Q"],
     ).properties(height=220)

@@ -84,3 +84,11 @@ def test_counts_have_whole_ticks_and_names_are_not_cut():
     assert encoding["x"]["axis"]["labelLimit"] >= len("Central African Republic") * 8
     months = pd.DataFrame([{"actor": "Russia", "month": "2024-01-01", "articles": 1}])
     assert charts.actor_timeline(months).to_dict()["encoding"]["y"]["axis"]["tickMinStep"] == 1
+
+
+def test_dates_read_as_dates_whatever_the_span():
+    lone = charts.time_axis(pd.Series(["2025-07-17"])).to_dict()
+    assert lone["scale"]["domain"] == ["2025-07-02", "2025-08-01"]  # not hours of one day
+    assert lone["axis"]["format"] == "%d %b %Y"
+    years = charts.time_axis(pd.Series(["2013-01-11", "2022-08-15"])).to_dict()
+    assert "scale" not in years and "axis" not in years  # Vega's labels follow the span

@@ -131,6 +131,8 @@ def test_a_pair_known_only_from_a_denial_can_be_read(demo_app):
     at.selectbox(key="p_actor").set_value("France").run()
     evidence = at.dataframe[-1].value
     assert list(zip(evidence.partner, evidence.status, strict=True)) == [("Niger", "denied")]
+    assert not any(spec.get("mark", {}).get("type") == "geoshape" for spec, _ in charts(at))
+    assert any("nothing to map" in caption.value for caption in at.caption)
     demo_app.multiselect(key="f_statuses").set_value(["denied"]).run()
     at = on_page(at, "views/partnerships.py")
     assert at.selectbox(key="p_actor").options == ["France"]

@@ -58,11 +58,15 @@ partner = right.selectbox("Partner country", partners, index=None, placeholder="
 if actor:
     st.subheader(f"Where {actor} is active")
     activity = {row["partner"]: row["articles"] for row in cells if row["actor"] == actor}
-    st.altair_chart(charts.africa_map(activity, "articles"))
-    common.download([{"partner": name, "articles": count} for name, count in activity.items()],
-                    "partnerships-actor-map")
-    st.caption("Countries shaded by the number of articles reporting a partnership with "
-               f"{actor} in the period (offline Natural Earth shapes).")
+    if activity:
+        st.altair_chart(charts.africa_map(activity, "articles"))
+        common.download([{"partner": name, "articles": count}
+                         for name, count in activity.items()], "partnerships-actor-map")
+        st.caption("Countries shaded by the number of articles reporting a partnership with "
+                   f"{actor} in the period (offline Natural Earth shapes).")
+    else:
+        st.caption(f"No reported partnership with {actor} in the period, so there is nothing "
+                   "to map; its planned, denied or hedged statements are listed below.")
 
 if actor:
     narrowed = replace(filters, actors=(actor,), partners=(partner,) if partner else ())
