@@ -391,3 +391,12 @@ def test_where_an_insurgency_came_from_is_not_a_partner() -> None:
     r = tag("France has some 400 special forces in Burkina Faso to help local troops fight a"
             " jihadist insurgency that spread from Mali.", lang="en")
     assert [(d.actor, d.partner) for d in r.dyads] == [("France", "Burkina Faso")]
+
+
+def test_a_figure_for_a_list_of_countries_is_none_of_theirs() -> None:
+    r = tag("Quelque 3 000 militaires français restent déployés au Niger, au Tchad et au"
+            " Burkina Faso.", lang="fr")
+    assert r.posture and all(p.personnel is None for p in r.posture)
+    assert all(p.rule.split("|")[0].endswith(":shared") for p in r.posture)
+    assert _events(tag("France has about 2,400 troops in Mali.", lang="en"), "France", "Mali",
+                   "present")[0].personnel == 2400

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from . import themes
 from .analysis import Ent, Sentence
@@ -32,6 +33,8 @@ _CHANGES = ("deploy", "withdraw", "handover", "base_open", "base_close")
 _NO_LONGER = re.compile(r"\b(?:no longer|not any longer|n'(?:est|sont|y est|y sont)\s+plus|"
                         r"ne\s+(?:sont|est)\s+plus)\b(?:\s+\w+){0,2}\s*$")
 _NO_LONGER_REACH = 30
+# "au Niger, au Tchad et au Burkina Faso": countries listed together share one figure.
+_LISTED = re.compile(r"\s*(?:,|and|et|or|ou)\s*(?:au|aux|en|in|à|the|le|la|l')?\s*")
 _WITH = re.compile(r"\b(?:and|et|with|avec|alongside|aux côtés)\b|,")
 # "the last French soldiers left", "les derniers soldats ont quitté": nobody remains.
 _LAST = re.compile(
@@ -198,11 +201,23 @@ def _personnel(s: Sentence, cue: Hit, action: str, country: Ent,
     figs = _figures(s, lang)
     if figs:
         fig = min(figs, key=lambda f: abs(f.start + s.start - cue.start))
+        if _listed_with_others(s, country):  # a total for several countries is none of theirs
+            return None, fig.text, ":shared"
         return fig.value, fig.text, ""
     remnant = _last_troops(s, cue) if action == "withdraw" else None
     if remnant:
         return None, remnant, ALL_LEFT
     return None, None, ""
+
+
+def _listed_with_others(s: Sentence, country: Ent) -> bool:
+    """The country is one of a list ("au Niger, au Tchad et au Burkina Faso")."""
+    listed = sorted((e for e in s.partners() if not e.landmark), key=lambda e: e.start)
+    for a, b in pairwise(listed):
+        if a.value != b.value and _LISTED.fullmatch(s.folded, a.end, b.start) and (
+                country.value in (a.value, b.value)):
+            return True
+    return False
 
 
 def _last_troops(s: Sentence, cue: Hit) -> str | None:
