@@ -17,8 +17,8 @@ EVENT = "event"    # point selection on the posture timeline: posture_id
 ACTIONS = ["deploy", "withdraw", "handover", "base_open", "base_close", "present"]
 MAP_PROJECTION = "mercator"
 # Counts are whole numbers: no tick or legend entry at 0.5 article.
-COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
-COUNT_LEGEND = alt.Legend(format="d", tickMinStep=1)
+COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)
+COUNT_LEGEND = alt.Legend(format=",d", tickMinStep=1)
 NAMES = alt.Axis(labelLimit=320)  # "Central African Republic", "United Arab Emirates" in full
 
 
@@ -103,7 +103,7 @@ def force_level(levels: pd.DataFrame) -> alt.Chart:
     """The reported force over time as a step line (the rule is in ``aggregates.step_levels``)."""
     return alt.Chart(levels).mark_line(interpolate="step-after", point=True).encode(
         x=time_axis(levels["date"]),
-        y=alt.Y("level:Q", title="reported personnel", axis=alt.Axis(format=",d", tickMinStep=1)),
+        y=alt.Y("level:Q", title="reported personnel", axis=COUNT_AXIS),
         tooltip=["date:T", "level:Q"],
     ).properties(height=220)
 

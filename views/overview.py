@@ -8,9 +8,10 @@ from views import common
 common.require_articles()
 filters = common.filters()
 st.title("Overview")
-if older := common.fetch("aggregates.older_taggers", common.tagger_version()):
+installed = common.tagger_version()
+if older := common.fetch("aggregates.older_taggers", installed):
     st.warning(f"Some tags may come from an older tagger ({', '.join(older)}); this release tags"
-               f" with {common.tagger_version()}. Counts can change once the operator runs"
+               f" with {installed}. Counts can change once the operator runs"
                " `python -m ingest retag`.")
 
 counts = common.fetch("aggregates.overview_counts", filters=filters)
