@@ -31,7 +31,7 @@ class Filters:
     themes: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     sources: tuple[int, ...] = ()
-    affiliated: bool | None = None      # True: state-affiliated sources only; False: the others
+    affiliated: bool | None = None      # True: carried by state media; False: by independents
     statuses: tuple[str, ...] = STATUSES  # for dyads and posture; drop denied/hedged for facts
     query: str | None = None            # FTS5 full-text query over title and text
 
@@ -70,10 +70,12 @@ def article_where(filters: Filters, alias: str = "a") -> tuple[str, list]:
         )
         params += list(filters.sources)
     if filters.affiliated is not None:
+        # Which sources carried the article, either way: a story an independent outlet
+        # carried stays under "Exclude state-affiliated" even if state media copied it.
         clauses.append(
-            ("" if filters.affiliated else "NOT ")
-            + f"EXISTS (SELECT 1 FROM article_sources s JOIN sources so ON so.id = s.source_id"
-            f" WHERE s.article_id = {alias}.id AND so.affiliation IS NOT NULL)"
+            f"EXISTS (SELECT 1 FROM article_sources s JOIN sources so ON so.id = s.source_id"
+            f" WHERE s.article_id = {alias}.id AND so.affiliation IS"
+            f"{' NOT' if filters.affiliated else ''} NULL)"
         )
     if filters.query:
         clauses.append(

@@ -9,8 +9,11 @@ shipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import sqlite_utils
+
+from ingest.urls import claim_identity, identity_hash, on_site
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -271,8 +274,65 @@ def m007_run_tagger_version(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN tagger_version TEXT")
 
 
+def m008_claims_and_bounded_dates(db: sqlite_utils.Database) -> None:
+    """A feed's entry linking to another site is that feed's claim, not the site's article;
+    feed dates lie between 1900 and the moment the entry was first seen.
+
+    ``sources.site`` is the publisher an operator declares for a feed served from another host
+    (a CDN, a mirror). ``articles.offsite`` marks claims: they are keyed by feed and link and
+    hold no ``canonical_url``, which belongs to the linked outlet's own article. Articles an
+    older release stored under a link that is not their feed's site are re-keyed as claims,
+    and every feed is read in full again once, so the outlet's own entry, turned away as a
+    duplicate before, is stored. Feed dates past the first sighting (9999-12-31) or before
+    1900 become the first sighting, flagged as inferred.
+    """
+    db.execute("ALTER TABLE sources ADD COLUMN site TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN offsite INTEGER NOT NULL DEFAULT 0")
+    _rekey_claims(db)
+    _repair_feed_dates(db)
+
+
+def _rekey_claims(db: sqlite_utils.Database) -> None:
+    squatted = [
+        (ident, claim_identity(feed_url, url), source_id)
+        for ident, url, feed_url, source_id in db.execute(
+            "SELECT a.id, a.url, so.url, so.id FROM articles a JOIN sources so"
+            " ON so.id = a.source_id WHERE so.kind = 'feed' AND a.url IS NOT NULL")
+        if not on_site(url, {urlsplit(feed_url).hostname or ""})
+    ]
+    if not squatted:
+        return
+    db.execute("PRAGMA defer_foreign_keys = ON")  # ids change in the articles and their rows
+    for old, identity, source_id in squatted:
+        new = identity_hash(identity)
+        db.execute("UPDATE articles SET id = ?, canonical_url = NULL, offsite = 1 WHERE id = ?",
+                   [new, old])
+        for table in ("tags", "dyads", "posture", "article_sources", "corrections"):
+            db.execute(f"UPDATE {table} SET article_id = ? WHERE article_id = ?", [new, old])
+        # Other feeds' entries were folded in as duplicates of the claim: they are not its.
+        db.execute("DELETE FROM article_sources WHERE article_id = ? AND source_id != ?",
+                   [new, source_id])
+    db.execute("UPDATE sources SET body_hash = NULL, etag = NULL, last_modified = NULL"
+               " WHERE kind = 'feed'")
+
+
+def _repair_feed_dates(db: sqlite_utils.Database) -> None:
+    later = "strftime('%Y-%m-%dT%H:%M:%SZ', a.first_seen, '+2 days')"
+    rows = db.execute(
+        f"SELECT a.id, a.first_seen, {later} FROM articles a JOIN sources so"
+        " ON so.id = a.source_id WHERE a.published < '1900'"
+        f" OR (so.kind = 'feed' AND a.published > {later})").fetchall()
+    for ident, seen, limit in rows:
+        db.execute("UPDATE articles SET published = first_seen, published_inferred = 1"
+                   " WHERE id = ?", [ident])
+        db.execute("UPDATE dyads SET published = ? WHERE article_id = ?", [seen, ident])
+        db.execute("UPDATE posture SET date = ? WHERE article_id = ? AND (date < '1900'"
+                   " OR date > ?)", [seen[:10], ident, limit[:10]])
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
+    m008_claims_and_bounded_dates,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -69,6 +69,9 @@ if rows:
             marks.append("illustrative sample data, not reporting")
         if article["affiliation"]:
             marks.append(f"state-affiliated ({article['affiliation']})")
+        if article["offsite"]:
+            marks.append(f"links to {urlparse(article['url']).hostname}: the text is what"
+                         f" {article['source']} published, not that site's article")
         st.text(" · ".join(marks))
         if urlparse(article["url"] or "").scheme in ("http", "https"):
             st.link_button("Open the source", article["url"])
