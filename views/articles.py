@@ -70,8 +70,10 @@ if rows:
         if article["affiliation"]:
             marks.append(f"state-affiliated ({article['affiliation']})")
         if article["offsite"]:
-            marks.append(f"links to {urlparse(article['url']).hostname}: the text is what"
-                         f" {article['source']} published, not that site's article")
+            marks.append(f"links to {urlparse(article['url']).hostname}, not its feed's site:"
+                         f" the text is what {article['source']} published, not that site's"
+                         " article (if the feed is that site's own, the operator declares it"
+                         " with `feeds add URL --site HOST`)")
         st.text(" · ".join(marks))
         if urlparse(article["url"] or "").scheme in ("http", "https"):
             st.link_button("Open the source", article["url"])
