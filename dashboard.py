@@ -19,5 +19,10 @@ navigation = st.navigation([
     st.Page("views/review.py", title="Review"),
 ])
 common.refresh_marker()
-common.sidebar()
-navigation.run()
+try:
+    common.sidebar()
+    navigation.run()
+except Exception as exc:  # noqa: BLE001 - a viewer gets one line, never a traceback
+    common.LOGGER.exception("page failed")
+    st.error(f"This page could not be shown ({type(exc).__name__}). The other pages still"
+             " work; the details are in the dashboard's log.")

@@ -270,7 +270,7 @@ def article_detail(db: sqlite_utils.Database, article_id: str) -> dict | None:
     """One article with its text and every tag, dyad and posture event it carries."""
     found = list(fetch_rows(db, """
         SELECT a.id, a.title, a.text, a.url, a.published, a.language, a.outlet, a.author,
-               so.name AS source, so.illustrative, so.affiliation
+               a.offsite, so.name AS source, so.illustrative, so.affiliation
         FROM articles a JOIN sources so ON so.id = a.source_id WHERE a.id = ?
     """, [article_id]))
     if not found:

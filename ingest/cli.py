@@ -9,16 +9,49 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
+import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from ingest import aggregates, export, lock, pipeline, queries, seeds, store
 
 LOGGER = logging.getLogger(__name__)
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class Day(click.DateTime):
+    """A YYYY-MM-DD date between 1900 and 2100, the years any stored date lies in."""
+
+    def convert(self, value, param, ctx):
+        day = super().convert(value, param, ctx)
+        if not 1900 <= day.year <= 2100:
+            self.fail(f"{value} is outside the years 1900-2100", param, ctx)
+        return day
+
+
+class Seconds(click.ParamType):
+    """A finite number of seconds within [low, high]: nan or inf would switch a limit off."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or not self.low <= number <= self.high:
+            self.fail(f"{value} is not between {self.low:g} and {self.high:g} seconds", param, ctx)
+        return number
+
+
+DATE = Day(formats=["%Y-%m-%d"])
 
 
 def db_option(command):
@@ -37,6 +70,8 @@ def friendly_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
+        except BrokenPipeError:
+            quiet_broken_pipe()
         except (store.StoreError, seeds.SeedError, queries.QueryError, lock.LockedError,
                 pipeline.WorkerError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
@@ -62,6 +97,14 @@ class OneLineErrors(click.Group):
             click.echo("Error: aborted", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def quiet_broken_pipe() -> NoReturn:
+    """``export ... | head``: the reader has what it wanted. Exit 0 without a word, and point
+    stdout at /dev/null so Python's final flush does not complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
 
 
 @click.group(cls=OneLineErrors)

@@ -14,11 +14,13 @@ import click
 
 from ingest import feeds as registry
 from ingest import lock, runner, store
-from ingest.cli import db_option, friendly_errors
+from ingest.cli import Seconds, db_option, friendly_errors
 from ingest.fetch import Limits
 
 LOGGER = logging.getLogger(__name__)
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_EVERY = 30 * 86400  # a month between polls; Event.wait overflows long before 10**20 days
+EXIT_FEEDS_FAILED = 3   # the run finished, but some feeds could not be polled (cron: see docs)
 
 
 @click.group()
@@ -29,18 +31,28 @@ def feeds() -> None:
 @feeds.command()
 @click.argument("url")
 @click.option("--name", help="Display name (default: the host).")
-@click.option("--lang", "language", help="Language code, e.g. en or fr.")
+@click.option("--lang", "language", help="Language code, e.g. en or fr (ISO 639).")
 @click.option("--country", help="Country the outlet is based in or covers.")
 @click.option("--affiliation", metavar="ACTOR",
               help="State the outlet is affiliated with, e.g. Russia for Sputnik.")
-@click.option("--poll-minutes", type=click.IntRange(min=1), help="Polling interval (default 30).")
+@click.option("--site", metavar="HOST",
+              help="The publisher's site, when the feed is served from another host (a CDN or"
+              " mirror): its links there are its own articles, e.g. bbc.co.uk.")
+@click.option("--poll-minutes", type=click.IntRange(1, registry.MAX_POLL_MINUTES),
+              help=f"Polling interval, 1 to {registry.MAX_POLL_MINUTES} (default 30).")
 @db_option
 @friendly_errors
-def add(url, name, language, country, affiliation, poll_minutes, db_path) -> None:
+def add(url, name, language, country, affiliation, site, poll_minutes, db_path) -> None:
     """Register the feed at URL (or update one already registered)."""
+    if "://" not in url and (url.startswith(("/", ".", "~")) or Path(url).exists()):
+        raise click.ClickException(
+            f"{url}: feeds are polled over http(s), not read from files. Serve the folder"
+            " (`python -m http.server 8000`) and add http://127.0.0.1:8000/FILE, then run with"
+            " --allow-private-hosts; or put documents in a folder for `python -m ingest seeds`")
     db = store.open_db(db_path)
     feed_id, new = registry.add_feed(db, url, name=name, language=language, country=country,
-                                     affiliation=affiliation, poll_minutes=poll_minutes)
+                                     affiliation=affiliation, poll_minutes=poll_minutes,
+                                     site=site)
     click.echo(f"{'added' if new else 'updated'} feed #{feed_id}: {url.strip()}")
 
 
@@ -63,7 +75,8 @@ def _describe(row: dict) -> str:
     if row["malformed"]:
         status += ", malformed"
     labels = [row["language"], row["country"],
-              f"state media: {row['affiliation']}" if row["affiliation"] else None]
+              f"state media: {row['affiliation']}" if row["affiliation"] else None,
+              f"site: {row['site']}" if row["site"] else None]
     lines = [
         f"#{row['id']} {row['name']} [{status}]"
         + (f" ({', '.join(label for label in labels if label)})" if any(labels) else ""),
@@ -123,28 +136,31 @@ def parse_duration(value: str) -> float:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", value or "")
     if not match or float(match.group(1)) <= 0:
         raise click.BadParameter(f"expected a duration like 30m, 2h or 90s, got {value!r}")
-    return float(match.group(1)) * UNITS[match.group(2)]
+    seconds = float(match.group(1)) * UNITS[match.group(2)]
+    if seconds > MAX_EVERY:
+        raise click.BadParameter(f"{value!r}: at most {MAX_EVERY // 86400}d between polls")
+    return seconds
 
 
 @click.command()
 @click.option("--all", "everything", is_flag=True, help="Poll every unpaused feed, due or not.")
 @click.option("--every", callback=lambda _c, _p, v: v and parse_duration(v),
               help="Keep polling at this interval (30m, 2h) until interrupted.")
-@click.option("--wait", type=click.FloatRange(min=0), default=0.0,
+@click.option("--wait", type=Seconds(0, 86400), default=0.0,
               help="Seconds to wait for another run to finish (default: exit at once).")
 @click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True,
               help="Feeds fetched at once.")
-@click.option("--host-delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+@click.option("--host-delay", type=Seconds(0, 3600), default=1.0, show_default=True,
               help="Seconds between requests to the same host.")
 @click.option("--full-text", is_flag=True,
               help="Fetch each new article's page and keep its main text.")
 @click.option("--allow-private-hosts", is_flag=True,
               help="Allow feeds on loopback and private addresses (refused by default).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+@click.option("--timeout", type=Seconds(0.1, 3600), default=20.0, show_default=True,
               help="Connect and read timeout, seconds.")
-@click.option("--deadline", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+@click.option("--deadline", type=Seconds(0.1, 86400), default=60.0, show_default=True,
               help="Most seconds one response may take.")
-@click.option("--max-bytes", type=click.IntRange(min=1024), default=Limits.max_bytes,
+@click.option("--max-bytes", type=click.IntRange(1024, 2**30), default=Limits.max_bytes,
               show_default=True, help="Largest body accepted, after decompression.")
 @db_option
 @friendly_errors
@@ -164,3 +180,6 @@ def run(everything, every, wait, workers, host_delay, full_text, allow_private_h
     for report in reports:
         counts = ", ".join(f"{value} {key}" for key, value in report.counts.items())
         click.echo(f"run {report.run_id} ({report.status}): {counts}")
+    if not every and reports[-1].status in ("partial", "failed"):
+        return EXIT_FEEDS_FAILED
+    return 0

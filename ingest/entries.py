@@ -18,8 +18,9 @@ import hashlib
 import io
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import feedparser
@@ -33,6 +34,7 @@ LOGGER = logging.getLogger(__name__)
 MAX_ENTRIES = 5000
 MAX_HTML_CHARS = 1_000_000    # per entry field, before parsing
 MAX_TEXT_CHARS = 100_000      # per entry, after
+FUTURE_SLACK = timedelta(days=2)  # clocks and time zones; later than this is not a date
 ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body)", re.IGNORECASE)
 # Encoding mismatches between HTTP and the XML prolog are the server's slip, not a broken feed.
@@ -80,9 +82,14 @@ def parse_feed(body: bytes, *, feed_url: str, headers: dict[str, str] | None = N
     result = ParsedFeed(documents=[], entries=len(parsed.entries), malformed=malformed,
                         problem=_one_line(problem) if malformed else None,
                         title=_clean(parsed.feed.get("title", "")))
+    fetched = datetime.now(UTC).replace(microsecond=0)
     for entry in parsed.entries[:max_entries]:
         doc = entry_document(entry, feed_url=feed_url, outlet=outlet, language=feed_language,
-                             max_text=max_text)
+                             max_text=max_text, fetched=fetched)
+        if doc.published_inferred and any(_entry_dates(entry)):
+            given = _one_line(entry.get("published") or entry.get("updated"))[:60]
+            result.skipped.append(f"{feed_url}: an entry dated in the future or before 1900"
+                                  f" ({given}) is dated when fetched")
         if doc.title or doc.text:
             result.documents.append(doc)
         else:
@@ -94,12 +101,13 @@ def parse_feed(body: bytes, *, feed_url: str, headers: dict[str, str] | None = N
 
 
 def entry_document(entry: dict, *, feed_url: str, outlet: str | None = None,
-                   language: str | None = None, max_text: int = MAX_TEXT_CHARS) -> Document:
+                   language: str | None = None, max_text: int = MAX_TEXT_CHARS,
+                   fetched: datetime | None = None) -> Document:
     """One feed entry as a Document: clean text, UTC date, http(s) link or none."""
     title = _clean(entry.get("title", ""))[:1000]
     text = _clean(_body_html(entry))[:max_text]
     url = safe_link(entry.get("link"))
-    published, inferred = entry_date(entry)
+    published, inferred = entry_date(entry, fetched=fetched)
     identity = entry.get("id") or entry.get("link") or hashlib.sha256(
         f"{title}\n{text}".encode()).hexdigest()[:16]
     return Document(
@@ -120,23 +128,40 @@ def safe_link(link: object) -> str | None:
     return link if urlsplit(link).hostname else None
 
 
-def entry_date(entry: dict) -> tuple[datetime, bool]:
-    """The entry's publication time in UTC, or now with ``inferred=True`` when it has none."""
+def entry_date(entry: dict, *, fetched: datetime | None = None) -> tuple[datetime, bool]:
+    """The entry's publication time in UTC, or the fetch time with ``inferred=True`` when it
+    has none we can believe.
+
+    Dates are bounded like seed dates: before 1900 a date is unreadable (the next field is
+    tried), and one more than ``FUTURE_SLACK`` after the fetch (9999-12-31) is the fetch time,
+    flagged as inferred, so no entry can stretch the time axes or become "the latest".
+    """
+    fetched = fetched or datetime.now(UTC).replace(microsecond=0)
+    for moment in _entry_dates(entry):
+        if moment.year < 1900:
+            continue
+        if moment > fetched + FUTURE_SLACK:
+            return fetched, True
+        return moment, False
+    return fetched, True
+
+
+def _entry_dates(entry: dict) -> Iterator[datetime]:
+    """The entry's dates, as feedparser read them, then as we read its strings."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
             try:
-                return datetime(*value[:6], tzinfo=UTC), False
+                yield datetime(*value[:6], tzinfo=UTC)
             except (TypeError, ValueError):
                 continue
     for key in ("published", "updated", "created"):
         value = entry.get(key)
         if value:
             try:
-                return parse_date(value), False
+                yield parse_date(value)
             except DateError:
                 continue
-    return datetime.now(UTC).replace(microsecond=0), True
 
 
 def _body_html(entry: dict) -> str:

@@ -10,10 +10,12 @@ polled ever less often (the interval doubles per failure, up to a day) and is pa
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import pycountry
 import sqlite_utils
 
 from ingest import opml, store
@@ -23,9 +25,10 @@ LOGGER = logging.getLogger(__name__)
 
 PAUSE_AFTER = 10
 MAX_BACKOFF = timedelta(days=1)
+MAX_POLL_MINUTES = 30 * 24 * 60   # a month: rarer than that is not a feed worth polling
 HEALTH_COLUMNS = ("id", "name", "url", "language", "country", "affiliation", "paused",
                   "malformed", "items_seen", "last_success_at", "last_error", "last_error_at",
-                  "consecutive_failures", "next_due_at", "poll_minutes")
+                  "consecutive_failures", "next_due_at", "poll_minutes", "site")
 
 
 class FeedError(ValueError):
@@ -43,15 +46,22 @@ class Feed:
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
+    site: str | None = None           # the publisher declared for a feed served elsewhere
 
 
 def add_feed(db: sqlite_utils.Database, url: str, *, name: str | None = None,
              language: str | None = None, country: str | None = None,
-             affiliation: str | None = None, poll_minutes: int | None = None) -> tuple[int, bool]:
-    """Register ``url`` (or update and revive it); returns its id and whether it was new."""
+             affiliation: str | None = None, poll_minutes: int | None = None,
+             site: str | None = None) -> tuple[int, bool]:
+    """Register ``url`` (or update and revive it); returns its id and whether it was new.
+
+    ``site`` is the publisher's host when the feed is served from another one (a CDN, a
+    mirror): entries linking there are the feed's own articles, not claims about others'.
+    """
     url = validate_url(url)
+    language = validate_language(language) if language else None
     fields = {"language": language, "country": country, "affiliation": affiliation,
-              "poll_minutes": poll_minutes}
+              "poll_minutes": poll_minutes, "site": validate_site(site) if site else None}
     fields = {key: value for key, value in fields.items() if value is not None}
     with store.transaction(db):
         row = db.execute("SELECT id, kind FROM sources WHERE url = ?", [url]).fetchone()
@@ -75,6 +85,26 @@ def validate_url(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise FeedError(f"{url[:80]}: not an http(s) feed URL")
     return url
+
+
+def validate_language(code: str) -> str:
+    """An ISO 639 language code, lower case ('en', 'fr', 'ara'); anything else is refused, so a
+    typo cannot silently leave a feed's articles untagged."""
+    value = code.strip().lower()
+    known = (len(value) == 2 and pycountry.languages.get(alpha_2=value)) or (
+        len(value) == 3 and pycountry.languages.get(alpha_3=value))
+    if not known:
+        raise FeedError(f"{code[:20]!r} is not a language code (ISO 639, e.g. en or fr)")
+    return value
+
+
+def validate_site(site: str) -> str:
+    """A publisher's host name ('rfi.fr', 'www.bbc.co.uk'), from a host or a URL."""
+    value = site.strip().lower()
+    host = urlsplit(value if "://" in value else f"https://{value}").hostname or ""
+    if not re.fullmatch(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?", host) or "." not in host:
+        raise FeedError(f"{site[:80]!r}: not a site's host name (e.g. rfi.fr)")
+    return host
 
 
 def find_feed(db: sqlite_utils.Database, id_or_url: str) -> int:
@@ -122,12 +152,16 @@ def import_feeds(db: sqlite_utils.Database, data: bytes, *, origin: str) -> tupl
     for spec in specs:  # all or nothing: a bad line must not leave half a list registered
         try:
             validate_url(spec.url)
+            if spec.language:
+                validate_language(spec.language)
+            if spec.site:
+                validate_site(spec.site)
         except FeedError as exc:
             raise FeedError(f"{origin}: {exc}; nothing imported") from None
     added = 0
     for spec in specs:
         _, new = add_feed(db, spec.url, name=spec.name, language=spec.language,
-                          country=spec.country, affiliation=spec.affiliation)
+                          country=spec.country, affiliation=spec.affiliation, site=spec.site)
         added += new
     return added, len(specs) - added
 
@@ -136,14 +170,14 @@ def export_feeds(db: sqlite_utils.Database) -> str:
     """The registry as OPML, affiliations included: ``import_feeds`` reads it back."""
     return opml.write_opml(
         opml.FeedSpec(url=row["url"], name=row["name"], language=row["language"],
-                      country=row["country"], affiliation=row["affiliation"])
+                      country=row["country"], affiliation=row["affiliation"], site=row["site"])
         for row in list_feeds(db)
     )
 
 
 def due_feeds(db: sqlite_utils.Database, *, everything: bool = False) -> list[Feed]:
     """Feeds to poll now: not paused, and due (or all unpaused ones with ``everything``)."""
-    sql = ("SELECT id, url, name, language, etag, last_modified, body_hash FROM sources"
+    sql = ("SELECT id, url, name, language, etag, last_modified, body_hash, site FROM sources"
            " WHERE kind = 'feed' AND removed_at IS NULL AND paused = 0")
     params: list[str] = []
     if not everything:
@@ -178,9 +212,19 @@ def record_success(db: sqlite_utils.Database, feed_id: int, *, etag: str | None,
 
 
 def record_failure(db: sqlite_utils.Database, feed_id: int, message: str, *,
-                   retry_after: float | None = None) -> bool:
-    """A failed poll: back off exponentially, pause after ``PAUSE_AFTER``. True if now paused."""
+                   retry_after: float | None = None, refused: bool = False) -> bool:
+    """A failed poll: back off exponentially, pause after ``PAUSE_AFTER``. True if now paused.
+
+    ``refused``: the run's own settings refused the feed (a private address without
+    ``--allow-private-hosts``). The server did nothing wrong, so there is no back-off and no
+    count towards the pause: the feed stays due for a run that allows it.
+    """
     stamp = store.now()
+    if refused:
+        with store.transaction(db):
+            _update(db, feed_id, {"last_polled_at": stamp, "last_error": message[:500],
+                                  "last_error_at": stamp, "next_due_at": None})
+        return False
     with store.transaction(db):
         failures = db.execute("SELECT consecutive_failures FROM sources WHERE id = ?",
                               [feed_id]).fetchone()[0] + 1
@@ -205,8 +249,14 @@ def _update(db: sqlite_utils.Database, feed_id: int, sets: dict) -> None:
 
 
 def _poll_interval(db: sqlite_utils.Database, feed_id: int) -> timedelta:
+    """The feed's interval, kept between a minute and ``MAX_POLL_MINUTES`` whatever is stored
+    (an older release accepted any number, and timedelta overflows past 999,999,999 days)."""
     minutes = db.execute("SELECT poll_minutes FROM sources WHERE id = ?", [feed_id]).fetchone()[0]
-    return timedelta(minutes=max(1, minutes or 30))
+    try:
+        minutes = int(minutes or 30)
+    except (TypeError, ValueError):
+        minutes = 30
+    return timedelta(minutes=min(max(1, minutes), MAX_POLL_MINUTES))
 
 
 def _after(delay: timedelta) -> str:

@@ -45,6 +45,10 @@ class FetchError(Exception):
         self.retry_after = retry_after
 
 
+class Refused(FetchError):
+    """A URL this run's settings refuse (a private address): retrying later changes nothing."""
+
+
 class Stopped(FetchError):
     """The run is shutting down (SIGINT/SIGTERM): not the feed's fault, not a failure."""
 
@@ -114,9 +118,9 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         if is_internal(address):
-            raise FetchError(
-                f"{parts.hostname} resolves to internal address {address} (refused; "
-                "--allow-private-hosts permits it)"
+            raise Refused(
+                f"{parts.hostname} resolves to internal address {address} (refused; to poll"
+                " feeds on this machine or your own network, run with --allow-private-hosts)"
             )
 
 

@@ -1,5 +1,8 @@
 """One writer run at a time per database, across processes: an flock on ``<db>.lock``.
 
+The lock sits beside the database file itself, its path resolved: a database reached through a
+symlink, a relative path or ``..`` is one database with one lock, whatever path each run took.
+
 SQLite would serialise the writes anyway, but two runs interleaving per-feed transactions would
 double the work and muddle the runs table. The lock is released by the kernel when the process
 dies, so a killed run never leaves a stale lock behind.
@@ -22,7 +25,7 @@ class LockedError(RuntimeError):
 @contextmanager
 def run_lock(db_path: str | os.PathLike, *, wait: float = 0.0) -> Iterator[None]:
     """Hold the run lock for ``db_path``, waiting up to ``wait`` seconds for another run."""
-    lock_path = Path(f"{db_path}.lock")
+    lock_path = Path(f"{Path(db_path).resolve()}.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(lock_path, "a+")  # noqa: SIM115 - held for the whole run
     deadline = time.monotonic() + wait

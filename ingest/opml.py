@@ -31,6 +31,7 @@ class FeedSpec:
     language: str | None = None
     country: str | None = None
     affiliation: str | None = None
+    site: str | None = None           # the publisher's site (OPML ``htmlUrl``), for claims
 
 
 def read_feed_list(data: bytes, *, origin: str = "feed list") -> list[FeedSpec]:
@@ -64,6 +65,7 @@ def _read_opml(text: str, origin: str) -> list[FeedSpec]:
             url=url, name=outline.get("title") or outline.get("text") or None,
             language=outline.get("language") or None, country=outline.get("country") or None,
             affiliation=outline.get("affiliation") or None,
+            site=(outline.get("htmlUrl") or "").strip() or None,
         ))
     return specs
 
@@ -91,6 +93,8 @@ def write_opml(specs: Iterable[FeedSpec], *, title: str = "Influence Monitor fee
         for key in ("language", "country", "affiliation"):
             if getattr(spec, key):
                 attributes[key] = getattr(spec, key)
+        if spec.site:
+            attributes["htmlUrl"] = spec.site if "://" in spec.site else f"https://{spec.site}/"
         ET.SubElement(body, "outline", attributes)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"

@@ -28,7 +28,7 @@ import sqlite_utils
 from ingest import corrections, store
 from ingest.store import now, transaction
 from ingest.tagger import TAGGER_VERSION, TagResult, tag
-from ingest.urls import canonical_url
+from ingest.urls import canonical_url, claim_identity, identity_hash
 
 OUTCOMES = ("new", "updated", "unchanged", "duplicate")
 
@@ -50,6 +50,9 @@ class Document:
     language: str | None = None
     author: str | None = None
     outlet: str | None = None
+    # The registered URL of the feed that published ``url`` although it is not that feed's
+    # site: the entry is that feed's claim about the link, not the linked outlet's article.
+    claimed_by: str | None = None
 
 
 def content_hash(title: str, text: str) -> str:
@@ -59,8 +62,9 @@ def content_hash(title: str, text: str) -> str:
 
 
 def article_id(doc: Document) -> str:
-    identity = canonical_url(doc.url) if doc.url else doc.key
-    return hashlib.sha256(identity.encode()).hexdigest()[:16]
+    if doc.url and doc.claimed_by:
+        return identity_hash(claim_identity(doc.claimed_by, doc.url))
+    return identity_hash(canonical_url(doc.url) if doc.url else doc.key)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -68,7 +72,8 @@ def iso(moment: datetime | None) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Not strftime: it writes year 1 as "1", not "0001", and such a date cannot be read back.
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def store_document(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
@@ -86,7 +91,9 @@ def store_documents(db: sqlite_utils.Database, docs: Iterable[Document],
 
 def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
     ident = article_id(doc)
-    url = canonical_url(doc.url) if doc.url else None
+    claim = bool(doc.url and doc.claimed_by)
+    # A claim holds no canonical URL: that key belongs to the linked outlet's own article.
+    url = canonical_url(doc.url) if doc.url and not claim else None
     digest = content_hash(doc.title, doc.text)
     existing = db.execute(
         "SELECT id, content_hash, source_id FROM articles WHERE id = ? OR (canonical_url"
@@ -94,8 +101,11 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
         [ident, url],
     ).fetchone()
     if existing is None:
+        # A claim repeating a stored text is a copy of it; an outlet's own article is never
+        # folded into a claim that came first, or a squatter could still hide it.
         copy = db.execute(
-            "SELECT id FROM articles WHERE content_hash = ? LIMIT 1", [digest]
+            "SELECT id FROM articles WHERE content_hash = ? AND (? OR offsite = 0) LIMIT 1",
+            [digest, claim],
         ).fetchone()
         if copy is not None:
             _record_source(db, copy[0], source_id, doc.url)
@@ -110,6 +120,7 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
         "published": iso(doc.published), "published_inferred": int(doc.published_inferred),
         "language": doc.language, "author": doc.author, "outlet": doc.outlet,
         "source_id": source_id, "updated_at": stamp, "content_hash": digest,
+        "offsite": int(claim),
     }
     if existing is None:
         row.update(id=ident, first_seen=stamp)
@@ -147,6 +158,9 @@ class TagRows(NamedTuple):
     dyads: list[tuple]
     posture: list[tuple]
 
+
+# (article id, content hash of the text that was tagged, its rows)
+Tagged = tuple[str, str, TagRows]
 
 _EVIDENCE = ("evidence", "field", "start", "end", "confidence", "rule", "tagger_version")
 _COLUMNS = {
@@ -215,17 +229,29 @@ def retag(db: sqlite_utils.Database, *, batch_size: int = 500, workers: int = 1,
     batches = _tagged_here(db, batch_size) if workers <= 1 else _tagged_in_workers(
         db, batch_size, workers)
     for results in batches:
-        with transaction(db):
-            for ident, tagged in results:
-                write_tags(db, ident, tagged, replace=True)
-            corrections.apply(db, [ident for ident, _ in results])  # one lookup per batch
-        done += len(results)
+        done += write_batch(db, results)
         if progress:
             progress(len(results))
     return done
 
 
-_BATCH = ("SELECT rowid, id, title, text, language, published FROM articles"
+def write_batch(db: sqlite_utils.Database, results: list[Tagged]) -> int:
+    """Write a batch's tags in one transaction, but only for articles whose text is still the
+    one that was tagged: an article changed since it was read was re-tagged by whoever changed
+    it, and tags of an older text must never sit beside a newer one. Returns how many."""
+    with transaction(db):
+        current = dict(db.execute(
+            f"SELECT id, content_hash FROM articles WHERE id IN ({', '.join('?' * len(results))})",
+            [ident for ident, _, _ in results]).fetchall()) if results else {}
+        fresh = [(ident, tagged) for ident, digest, tagged in results
+                 if current.get(ident) == digest]
+        for ident, tagged in fresh:
+            write_tags(db, ident, tagged, replace=True)
+        corrections.apply(db, [ident for ident, _ in fresh])  # one lookup per batch
+    return len(fresh)
+
+
+_BATCH = ("SELECT rowid, id, content_hash, title, text, language, published FROM articles"
           " WHERE rowid > ? ORDER BY rowid LIMIT ?")
 
 
@@ -236,16 +262,16 @@ def tag_row(title: str, text: str, language: str | None, published: str | None) 
 
 
 def _tag_batch(db: sqlite_utils.Database, after_rowid: int,
-               batch_size: int) -> tuple[int, list[tuple[str, TagRows]]]:
-    """(last rowid read, [(article id, its rows)]) for the batch after ``after_rowid``; the
-    cursor is spent before tagging, so the caller can commit in between."""
+               batch_size: int) -> tuple[int, list[Tagged]]:
+    """(last rowid read, [(article id, content hash, its rows)]) for the batch after
+    ``after_rowid``; the cursor is spent before tagging, so the caller can commit in between."""
     rows = db.execute(_BATCH, [after_rowid, batch_size]).fetchall()
     last = rows[-1][0] if rows else after_rowid
-    return last, [(row[1], tag_row(*row[2:])) for row in rows]
+    return last, [(row[1], row[2], tag_row(*row[3:])) for row in rows]
 
 
 def _tagged_here(db: sqlite_utils.Database,
-                 batch_size: int) -> Iterator[list[tuple[str, TagRows]]]:
+                 batch_size: int) -> Iterator[list[Tagged]]:
     """Stored articles tagged in this process, ``batch_size`` at a time, in rowid order."""
     after = 0
     while True:
@@ -255,7 +281,7 @@ def _tagged_here(db: sqlite_utils.Database,
         yield results
 
 
-def tag_stored(path: str, after_rowid: int, batch_size: int) -> list[tuple[str, TagRows]]:
+def tag_stored(path: str, after_rowid: int, batch_size: int) -> list[Tagged]:
     """Tag one batch in a worker process, which reads the articles itself: only three numbers
     and a path go to it (a worker dying while a large batch was being sent to it could hang
     the pool on Python 3.11)."""
@@ -279,14 +305,14 @@ def _batch_starts(db: sqlite_utils.Database, batch_size: int) -> Iterator[int]:
 
 
 def _tagged_in_workers(db: sqlite_utils.Database, batch_size: int,
-                       workers: int) -> Iterator[list[tuple[str, TagRows]]]:
+                       workers: int) -> Iterator[list[Tagged]]:
     """The batches of _tagged_here, tagged in ``workers`` processes, in the same order."""
     path = db.execute("PRAGMA main.database_list").fetchone()[2]  # seq, name, file
     if not path:
         raise ValueError("retag with workers needs a database file, not an in-memory one")
     # spawn, not fork: a forked child would inherit this process's SQLite connection
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    pending: deque[Future[list[tuple[str, TagRows]]]] = deque()
+    pending: deque[Future[list[Tagged]]] = deque()
     try:
         for after in _batch_starts(db, batch_size):
             pending.append(pool.submit(tag_stored, path, after, batch_size))

@@ -31,7 +31,7 @@ class Filters:
     themes: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     sources: tuple[int, ...] = ()
-    affiliated: bool | None = None      # True: state-affiliated sources only; False: the others
+    affiliated: bool | None = None      # True: carried by state media; False: by independents
     statuses: tuple[str, ...] = STATUSES  # for dyads and posture; drop denied/hedged for facts
     query: str | None = None            # FTS5 full-text query over title and text
 
@@ -70,10 +70,12 @@ def article_where(filters: Filters, alias: str = "a") -> tuple[str, list]:
         )
         params += list(filters.sources)
     if filters.affiliated is not None:
+        # Which sources carried the article, either way: a story an independent outlet
+        # carried stays under "Exclude state-affiliated" even if state media copied it.
         clauses.append(
-            ("" if filters.affiliated else "NOT ")
-            + f"EXISTS (SELECT 1 FROM article_sources s JOIN sources so ON so.id = s.source_id"
-            f" WHERE s.article_id = {alias}.id AND so.affiliation IS NOT NULL)"
+            f"EXISTS (SELECT 1 FROM article_sources s JOIN sources so ON so.id = s.source_id"
+            f" WHERE s.article_id = {alias}.id AND so.affiliation IS"
+            f"{' NOT' if filters.affiliated else ''} NULL)"
         )
     if filters.query:
         clauses.append(
@@ -152,28 +154,36 @@ def evidence_where(filters: Filters, alias: str, actor_col: str, partner_col: st
 
 def articles(db: sqlite_utils.Database, filters: Filters, *, limit: int | None = None,
              offset: int = 0) -> Iterator[dict]:
-    """Articles, newest first, with their tags gathered into readable lists."""
+    """Articles, newest first, with their tags gathered into readable lists.
+
+    The page is chosen first, from the ``articles_window`` index walked newest first (a
+    broad search or filter fills a page within its first rows), and only the rows shown get
+    their source and tag lists: computing those for every match before ``LIMIT`` took 20-40 s
+    for a search of ``the`` on 100k articles (docs/benchmarks.md).
+    """
     check_query(db, filters.query)
     where, params = article_where(filters)
     sql = f"""
         SELECT a.id AS article_id, a.published, a.published_inferred, a.title, a.url,
-               so.name AS source, a.outlet, a.language, a.untagged_reason,
+               so.name AS source, a.outlet, a.language, a.untagged_reason, a.offsite,
                {_tag_list('actor')} AS actors, {_tag_list('partner')} AS partners,
                {_tag_list('theme')} AS themes
-        FROM articles a JOIN sources so ON so.id = a.source_id
-        WHERE {where}
+        FROM (SELECT a.rowid AS page_row FROM articles a INDEXED BY articles_window
+              WHERE {where} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?) page
+             JOIN articles a ON a.rowid = page.page_row JOIN sources so ON so.id = a.source_id
         ORDER BY a.published DESC, a.id
     """
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params += [limit, offset]
-    return fetch_rows(db, sql, params)
+    return fetch_rows(db, sql, [*params, -1 if limit is None else limit, offset])
 
 
 def _tag_list(kind: str) -> str:
+    """One article's tags of ``kind``, a-z. The index is named: without statistics (``ANALYZE``
+    never runs on an ingested database) SQLite chose ``tags(kind, ...)`` and read every tag of
+    the kind for each article."""
     return (
-        "(SELECT group_concat(value, '; ') FROM (SELECT value FROM tags t WHERE t.article_id = a.id"
-        f" AND t.kind = '{kind}' AND t.verdict IS NOT 'rejected' ORDER BY value))"
+        "(SELECT group_concat(value, '; ') FROM (SELECT value FROM tags t INDEXED BY"
+        f" tags_article_kind WHERE t.article_id = a.id AND t.kind = '{kind}'"
+        " AND t.verdict IS NOT 'rejected' ORDER BY value))"
     )
 
 

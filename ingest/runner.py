@@ -17,14 +17,15 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 import httpx
 import sqlite_utils
 import trafilatura
 
 from ingest import entries, feeds, pipeline, store
-from ingest.fetch import FetchError, HostGate, Limits, Stopped, fetch, make_client
-from ingest.urls import canonical_url
+from ingest.fetch import FetchError, HostGate, Limits, Refused, Stopped, fetch, make_client
+from ingest.urls import canonical_url, on_site
 
 LOGGER = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class FeedResult:
     parsed: entries.ParsedFeed | None = None
     error: str | None = None
     retry_after: float | None = None
+    refused: bool = False             # refused by this run's settings, not the server's fault
     warnings: list[str] = field(default_factory=list)
 
 
@@ -70,7 +72,7 @@ class RunReport:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("feeds_polled", *pipeline.OUTCOMES, "failed"), 0))
     errors: list[str] = field(default_factory=list)
-    status: str = "ok"
+    status: str = "ok"                # ok, partial (some feeds failed), failed, stopped
 
 
 def run_once(db: sqlite_utils.Database, options: RunOptions,
@@ -87,6 +89,10 @@ def run_once(db: sqlite_utils.Database, options: RunOptions,
     finally:
         if stop.is_set() and report.status == "ok":
             report.status = "stopped"
+        elif report.status == "ok" and report.counts["failed"]:
+            # Said in the status (and by `run`'s exit code), not only in a count.
+            everything_failed = report.counts["failed"] == report.counts["feeds_polled"]
+            report.status = "failed" if everything_failed else "partial"
         store.finish_run(db, report.run_id, report.counts, report.errors, status=report.status)
     return report
 
@@ -150,6 +156,7 @@ def poll_feed(client: httpx.Client, feed: feeds.Feed, options: RunOptions, gate:
             language=feed.language, max_entries=options.max_entries,
         )
         result.warnings += result.parsed.skipped
+        mark_claims(result.parsed, feed, response.url)
         if options.full_text:
             result.warnings += _add_full_text(client, result.parsed, options, gate, known)
         return result
@@ -157,10 +164,21 @@ def poll_feed(client: httpx.Client, feed: feeds.Feed, options: RunOptions, gate:
         return FeedResult(feed, "stopped")
     except (FetchError, entries.FeedError) as exc:
         return FeedResult(feed, "failed", error=str(exc),
-                          retry_after=getattr(exc, "retry_after", None))
+                          retry_after=getattr(exc, "retry_after", None),
+                          refused=isinstance(exc, Refused))
     except Exception as exc:  # a parser bug must cost one feed, not the run
         LOGGER.exception("%s: unexpected error", feed.url)
         return FeedResult(feed, "failed", error=f"unexpected {type(exc).__name__}: {exc}")
+
+
+def mark_claims(parsed: entries.ParsedFeed, feed: feeds.Feed, fetched_url: str) -> None:
+    """Entries linking outside the feed's own site (its URL, where it was fetched from, or the
+    site its operator declared) are the feed's claims about those links, not their articles."""
+    sites = {urlsplit(feed.url).hostname or "", urlsplit(fetched_url).hostname or "",
+             feed.site or ""}
+    for doc in parsed.documents:
+        if doc.url and not on_site(doc.url, sites):
+            doc.claimed_by = feed.url
 
 
 def _add_full_text(client: httpx.Client, parsed: entries.ParsedFeed, options: RunOptions,
@@ -196,11 +214,11 @@ def _add_full_text(client: httpx.Client, parsed: entries.ParsedFeed, options: Ru
 def _known_urls(db: sqlite_utils.Database, due: list[feeds.Feed]) -> dict[int, frozenset[str]]:
     known: dict[int, set[str]] = {}
     for source_id, url in db.execute(
-        "SELECT s.source_id, a.canonical_url FROM article_sources s JOIN articles a"
-        " ON a.id = s.article_id WHERE a.canonical_url IS NOT NULL AND s.source_id IN"
+        "SELECT s.source_id, coalesce(a.canonical_url, a.url) FROM article_sources s"
+        " JOIN articles a ON a.id = s.article_id WHERE a.url IS NOT NULL AND s.source_id IN"
         f" ({', '.join('?' * len(due))})", [feed.id for feed in due]
     ):
-        known.setdefault(source_id, set()).add(url)
+        known.setdefault(source_id, set()).add(canonical_url(url))
     return {key: frozenset(value) for key, value in known.items()}
 
 
@@ -240,7 +258,8 @@ def _record(db: sqlite_utils.Database, result: FeedResult, report: RunReport) ->
 def _fail(db: sqlite_utils.Database, result: FeedResult, report: RunReport, message: str) -> None:
     report.counts["failed"] += 1
     report.errors.append(f"{result.feed.url}: {message}")
-    paused = feeds.record_failure(db, result.feed.id, message, retry_after=result.retry_after)
+    paused = feeds.record_failure(db, result.feed.id, message, retry_after=result.retry_after,
+                                  refused=result.refused)
     LOGGER.warning("%s: %s%s", result.feed.name, message, " (feed paused)" if paused else "")
 
 

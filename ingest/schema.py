@@ -9,8 +9,11 @@ shipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import sqlite_utils
+
+from ingest.urls import claim_identity, identity_hash, on_site
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -271,8 +274,73 @@ def m007_run_tagger_version(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN tagger_version TEXT")
 
 
+def m008_claims_and_bounded_dates(db: sqlite_utils.Database) -> None:
+    """A feed's entry linking to another site is that feed's claim, not the site's article;
+    feed dates lie between 1900 and the moment the entry was first seen.
+
+    ``sources.site`` is the publisher an operator declares for a feed served from another host
+    (a CDN, a mirror). ``articles.offsite`` marks claims: they are keyed by feed and link and
+    hold no ``canonical_url``, which belongs to the linked outlet's own article. Articles an
+    older release stored under another site's link, which that site's own feed delivered too,
+    are re-keyed as claims, and every feed is read in full again once, so the outlet's own
+    entry, turned away as a duplicate before, is stored. Feed dates past the first sighting
+    (9999-12-31) or before 1900 become the first sighting, flagged as inferred.
+    """
+    db.execute("ALTER TABLE sources ADD COLUMN site TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN offsite INTEGER NOT NULL DEFAULT 0")
+    _rekey_claims(db)
+    _repair_feed_dates(db)
+
+
+def _rekey_claims(db: sqlite_utils.Database) -> None:
+    """Re-key the squats an older release let through, and only those: an article stored from
+    one feed under another site's link, which that site's own feed also delivered (and saw
+    turned away as a duplicate). Other articles keep their keys: an older database does not
+    say which feeds are served from their publisher's CDN."""
+    squatted = {
+        ident: (claim_identity(feed_url, url), source_id)
+        for ident, url, feed_url, source_id, other_url in db.execute(
+            "SELECT a.id, a.url, so.url, so.id, t.url FROM article_sources s"
+            " JOIN articles a ON a.id = s.article_id JOIN sources so ON so.id = a.source_id"
+            " JOIN sources t ON t.id = s.source_id WHERE s.source_id != a.source_id"
+            " AND so.kind = 'feed' AND t.kind = 'feed' AND a.url IS NOT NULL")
+        if not on_site(url, {urlsplit(feed_url).hostname or ""})
+        and on_site(url, {urlsplit(other_url).hostname or ""})
+    }
+    if not squatted:
+        return
+    db.execute("PRAGMA defer_foreign_keys = ON")  # ids change in the articles and their rows
+    for old, (identity, source_id) in squatted.items():
+        new = identity_hash(identity)
+        db.execute("UPDATE articles SET id = ?, canonical_url = NULL, offsite = 1 WHERE id = ?",
+                   [new, old])
+        for table in ("tags", "dyads", "posture", "article_sources", "corrections"):
+            db.execute(f"UPDATE {table} SET article_id = ? WHERE article_id = ?", [new, old])
+        # The outlet's entry was folded in as a duplicate of the claim: it is not the claim's.
+        db.execute("DELETE FROM article_sources WHERE article_id = ? AND source_id != ?",
+                   [new, source_id])
+    # Read every feed in full once more, so the outlet's own entry is stored this time.
+    db.execute("UPDATE sources SET body_hash = NULL, etag = NULL, last_modified = NULL"
+               " WHERE kind = 'feed'")
+
+
+def _repair_feed_dates(db: sqlite_utils.Database) -> None:
+    later = "strftime('%Y-%m-%dT%H:%M:%SZ', a.first_seen, '+2 days')"
+    rows = db.execute(
+        f"SELECT a.id, a.first_seen, {later} FROM articles a JOIN sources so"
+        " ON so.id = a.source_id WHERE a.published < '1900'"
+        f" OR (so.kind = 'feed' AND a.published > {later})").fetchall()
+    for ident, seen, limit in rows:
+        db.execute("UPDATE articles SET published = first_seen, published_inferred = 1"
+                   " WHERE id = ?", [ident])
+        db.execute("UPDATE dyads SET published = ? WHERE article_id = ?", [seen, ident])
+        db.execute("UPDATE posture SET date = ? WHERE article_id = ? AND (date < '1900'"
+                   " OR date > ?)", [seen[:10], ident, limit[:10]])
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
+    m008_claims_and_bounded_dates,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -32,6 +32,9 @@ st.caption(f"{total} articles match; showing {len(rows)}, newest first.")
 # An article its feed gave no date is dated when first seen: say so where the date is read.
 shown = [{**row, "published": f"{common.readable_time(row['published'])} (first seen)"}
          if row["published_inferred"] else row for row in rows]
+# A feed's entry linking to another site is its claim about that link, not the site's article.
+shown = [{**row, "source": f"{row['source']} (links to {urlparse(row['url']).hostname})"}
+         if row["offsite"] else row for row in shown]
 common.table(shown, ["published", "title", "source", "language", "actors", "partners", "themes",
                      "url"])
 common.download(rows, "articles")
@@ -69,6 +72,11 @@ if rows:
             marks.append("illustrative sample data, not reporting")
         if article["affiliation"]:
             marks.append(f"state-affiliated ({article['affiliation']})")
+        if article["offsite"]:
+            marks.append(f"links to {urlparse(article['url']).hostname}, not its feed's site:"
+                         f" the text is what {article['source']} published, not that site's"
+                         " article (if the feed is that site's own, the operator declares it"
+                         " with `feeds add URL --site HOST`)")
         st.text(" · ".join(marks))
         if urlparse(article["url"] or "").scheme in ("http", "https"):
             st.link_button("Open the source", article["url"])

@@ -8,6 +8,7 @@ correction shows without a restart) and the filters as a plain tuple.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import astuple
@@ -21,6 +22,7 @@ import streamlit as st
 from ingest import export, store
 from ingest.queries import STATUSES, Filters, QueryError, search_query
 
+LOGGER = logging.getLogger("dashboard")
 INGEST_HINT = (
     "The database is empty. Ingest the bundled demo corpus with `python -m ingest seeds`, "
     "or your own folder with `python -m ingest seeds PATH`, then reload this page."
@@ -138,12 +140,21 @@ def sidebar() -> Filters:
     return filters
 
 
+def day_of(value: str | None) -> date | None:
+    """The day of a stored time, if it is one between 1900 and today: a row an older release
+    stored with year 1 ("1-01-01T...") or 9999 must not break or stretch the period picker."""
+    try:
+        day = date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return None
+    return day if date(1900, 1, 1) <= day <= date.today() else None
+
+
 def _period(bar, options: dict) -> tuple[date | None, date | None]:
     choice = bar.selectbox("Period", list(PERIODS), key="f_period")
-    last = date.fromisoformat(options["last"][:10]) if options["last"] else date.today()
-    anchor = min(last, date.today())
+    anchor = day_of(options["last"]) or date.today()
     if choice == "Custom range":
-        first = date.fromisoformat(options["first"][:10]) if options["first"] else anchor
+        first = min(day_of(options["first"]) or anchor, anchor)
         picked = bar.date_input("From – to", value=(first, anchor), key="f_dates")
         picked = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
         if not picked:  # the analyst cleared the range: all dates until one is picked

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.opml import FeedSpec, write_opml
 from ingest.urls import canonical_url
 from tests.faults.conftest import (
     corpus,
@@ -132,9 +133,10 @@ def feed_site(tmp_path_factory):
 
 
 def register(db: Path, urls: list[str]) -> None:
-    """``feeds import`` a plain list of URLs: one process, not one per feed."""
-    listing = db.parent / "feeds.txt"
-    listing.write_text("\n".join(urls) + "\n")
+    """``feeds import`` an OPML list: one process, not one per feed. The feeds are news.example's
+    served from the local server, so the list declares that site (``htmlUrl``)."""
+    listing = db.parent / "feeds.opml"
+    listing.write_text(write_opml(FeedSpec(url=url, site="news.example") for url in urls))
     result = run_cli("feeds", "import", str(listing), "--db", str(db))
     assert result.returncode == 0, result.stderr
 
