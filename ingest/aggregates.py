@@ -19,6 +19,7 @@ import sqlite_utils
 
 from ingest.corrections import TARGET_TABLES
 from ingest.queries import Filters, article_where, evidence_where, fetch_rows
+from ingest.tagger.posture import ALL_LEFT
 
 TOP_THEMES = 3
 MAX_STEPS = 1_000
@@ -180,7 +181,9 @@ def posture_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
 
 
 def latest_posture(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
-    """The latest reported posture event per actor x country, with its date and source."""
+    """The latest reported posture event per actor x country, with its date and source. On one
+    day, the last troops leaving outrank anything else said that day, and a stock without a
+    figure comes last: the table agrees with the force level."""
     where, params = evidence_where(facts(filters), "p", "actor", "country", None)
     return list(fetch_rows(db, f"""
         SELECT actor, country, date, action, personnel, personnel_text, place, evidence,
@@ -188,19 +191,19 @@ def latest_posture(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
             SELECT p.actor, p.country, substr(p.date, 1, 10) AS date, p.action, p.personnel,
                    p.personnel_text, p.place, p.evidence, so.name AS source, a.title, a.url,
                    p.id AS posture_id, row_number() OVER (
-                       PARTITION BY p.actor, p.country ORDER BY p.date DESC, p.id DESC) AS rank
+                       PARTITION BY p.actor, p.country ORDER BY substr(p.date, 1, 10) DESC,
+                       p.rule LIKE ? DESC, p.action = 'present' AND p.personnel IS NULL,
+                       p.id DESC) AS rank
             FROM posture p JOIN articles a ON a.id = p.article_id
                  JOIN sources so ON so.id = a.source_id
             WHERE {where}
         ) WHERE rank = 1 ORDER BY actor, country
-    """, params))
+    """, [f"%{ALL_LEFT}%", *params]))
 
 
 def force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
                  country: str) -> list[dict]:
     """The reported force of ``actor`` in ``country`` over time, one point per dated change."""
-    from ingest.tagger.posture import ALL_LEFT  # imported here: no other page needs the tagger
-
     narrowed = replace(facts(filters), actors=(actor,), partners=(country,))
     where, params = evidence_where(narrowed, "p", "actor", "country", None)
     cursor = db.execute(f"""
@@ -219,12 +222,15 @@ def step_levels(events: Iterable[tuple[str, str, int | None, bool]]) -> list[dic
     says nothing about what remains). A withdrawal of the last troops ("les derniers soldats
     ont quitté le Mali"; the tagger's rule ends in ``:all-left``) brings the level to zero.
     Other events without a figure, handovers and base openings or closures leave the level
-    alone. One point per date: the level at the end of that day.
+    alone. One point per date: the level at the end of that day, which is zero on a day the
+    last troops left, whatever else was said that day.
     """
+    events = list(events)
+    emptied = {day for day, action, _, all_left in events if action == "withdraw" and all_left}
     levels: dict[str, int] = {}
     level: int | None = None
-    for day, action, personnel, all_left in events:
-        if action == "withdraw" and all_left:
+    for day, action, personnel, _ in events:
+        if day in emptied:  # the last troops left that day: nothing said that day outlasts it
             level = levels[day] = 0
             continue
         if personnel is None or action not in ("present", "deploy", "withdraw"):

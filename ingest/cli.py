@@ -254,13 +254,32 @@ def stats(db_path: str) -> None:
 
 @cli.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--texts", type=click.Path(exists=True, dir_okay=False),
+              help="JSON lines with the texts, joined to the labels by id (real-news set).")
+@click.option("--split", type=click.Choice(["dev", "test"]),
+              help="Score only the labelled documents of this split.")
+@click.option("--baseline", is_flag=True,
+              help="Score the naive keyword co-occurrence tagger instead of ours.")
+@click.option("--agreement", "second", type=click.Path(exists=True, dir_okay=False),
+              help="Score this second labelling against GOLD instead of running a tagger.")
 @click.option("--misses/--no-misses", default=True, help="List the false positives and negatives.")
 @friendly_errors
-def evaluate(gold: str, misses: bool) -> None:
+def evaluate(gold: str, texts: str | None, split: str | None, baseline: bool,
+             second: str | None, misses: bool) -> None:
     """Precision, recall and F1 of the tagger on a labelled gold set (JSON lines)."""
-    from ingest.evaluate import evaluate as run_evaluation
+    from ingest import evaluate as scoring
 
-    click.echo(run_evaluation(gold).to_text(misses=misses))
+    if second:
+        report = scoring.agreement(gold, second)
+        report.title = f"{second} against {gold}"
+    elif baseline:
+        from ingest.baseline import tag_naive
+
+        report = scoring.evaluate(gold, texts, split, tagger=tag_naive)
+        report.title = "naive co-occurrence baseline"
+    else:
+        report = scoring.evaluate(gold, texts, split)
+    click.echo(report.to_text(misses=misses))
 
 
 class _progress:

@@ -338,9 +338,27 @@ def _repair_feed_dates(db: sqlite_utils.Database) -> None:
                    " OR date > ?)", [seen[:10], ident, limit[:10]])
 
 
+def m009_tag_mentions(db: sqlite_utils.Database) -> None:
+    """Tag contract 2: ``actor`` and ``partner`` rows are the powers and states that act; every
+    other name is a ``mention`` (for search). SQLite cannot alter a CHECK, so the table is
+    rebuilt with its rows, ids and indexes; ``retag`` then sorts old rows into the new kinds."""
+    table_sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'tags'").fetchone()[0]
+    indexes = [row[0] for row in db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tags'"
+        " AND sql IS NOT NULL")]
+    old_check = "kind IN ('actor', 'partner', 'theme')"
+    db.execute(table_sql.replace("CREATE TABLE tags", "CREATE TABLE tags_new", 1).replace(
+        old_check, "kind IN ('actor', 'partner', 'theme', 'mention')"))
+    db.execute("INSERT INTO tags_new SELECT * FROM tags")
+    db.execute("DROP TABLE tags")
+    db.execute("ALTER TABLE tags_new RENAME TO tags")
+    for sql in indexes:
+        db.execute(sql)
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
-    m008_claims_and_bounded_dates,
+    m008_claims_and_bounded_dates, m009_tag_mentions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,7 +11,7 @@ import csv
 import pytest
 import yaml
 
-from ingest import queries, seeds, store
+from ingest import aggregates, queries, seeds, store
 from ingest.pipeline import Document, article_id
 from tests.conftest import REPO
 
@@ -50,7 +50,7 @@ def _article_tags(db, filename: str) -> dict[str, set[str]]:
     ident = article_id(Document(title="", text="", key=f"seed:seeds/chronology/{filename}",
                                 url=meta.get("url") or None))
     assert db["articles"].count_where("id = ?", [ident]) == 1, f"{filename} was not ingested"
-    found: dict[str, set[str]] = {"actor": set(), "partner": set(), "theme": set()}
+    found: dict[str, set[str]] = {kind: set() for kind in ("actor", "partner", "theme", "mention")}
     for row in db.query("SELECT kind, value FROM tags WHERE article_id = ?", [ident]):
         found[row["kind"]].add(row["value"])
     return found
@@ -70,3 +70,80 @@ def test_posture_charts_have_points_for_the_main_theatres(demo_db):
     assert {"Mali", "Central African Republic", "Niger", "Chad"} <= countries
     with_numbers = {row["country"] for row in rows if row["personnel"]}
     assert {"Mali", "Central African Republic", "Niger", "Chad"} <= with_numbers
+
+
+# --- France's exits, as the Troop posture page tells them ------------------------------------
+
+EXITS = ("Mali", "Burkina Faso", "Niger", "Central African Republic", "Senegal", "Chad")
+
+
+@pytest.mark.parametrize("country", EXITS)
+def test_the_latest_french_posture_in_each_country_it_left_is_a_departure(demo_db, country):
+    latest = {(row["actor"], row["country"]): row
+              for row in aggregates.latest_posture(demo_db, queries.Filters())}
+    row = latest["France", country]
+    assert row["action"] == "withdraw" or (row["action"] == "present" and row["personnel"] == 0)
+
+
+@pytest.mark.parametrize("country", ("Mali", "Niger", "Central African Republic", "Senegal",
+                                     "Chad"))
+def test_the_french_force_level_ends_at_zero(demo_db, country):
+    levels = aggregates.force_levels(demo_db, queries.Filters(), "France", country)
+    assert levels and levels[-1]["level"] == 0
+
+
+def test_no_presence_is_reported_on_the_day_the_last_troops_left(demo_db):
+    clashes = list(demo_db.query("""
+        SELECT p.actor, p.country, p.date, p.evidence FROM posture p
+        JOIN posture w ON w.actor = p.actor AND w.country = p.country
+             AND substr(w.date, 1, 10) = substr(p.date, 1, 10)
+        WHERE p.action = 'present' AND p.status = 'reported' AND coalesce(p.personnel, 1) > 0
+          AND w.action = 'withdraw' AND w.status = 'reported' AND w.rule LIKE '%:all-left%'"""))
+    assert clashes == []
+
+
+def test_attendance_is_no_presence(demo_db):
+    assert demo_db["posture"].count_where(
+        "action = 'present' AND (evidence LIKE '%en présence du%' OR evidence LIKE "
+        "'%in the presence of%')") == 0
+
+
+def test_the_mali_line_reads_no_sahel_wide_or_single_camp_figure(demo_db):
+    levels = {p["level"] for p in aggregates.force_levels(demo_db, queries.Filters(), "France",
+                                                          "Mali")}
+    assert 3000 not in levels and 150 not in levels and 2400 in levels
+
+
+def test_no_withdrawal_reads_a_future_total_or_the_number_remaining(demo_db):
+    figures = {row["personnel"] for row in demo_db.query(
+        "SELECT personnel FROM posture WHERE actor = 'France' AND action = 'withdraw'")}
+    assert not figures & {2500, 157}
+
+
+def test_a_detachment_staying_in_cote_divoire_is_not_placed_in_niger(demo_db):
+    assert demo_db["posture"].count_where(
+        "actor = 'France' AND country = 'Niger' AND personnel = 82") == 0
+
+
+def test_powers_that_comment_on_a_deployment_do_not_deploy(demo_db):
+    assert demo_db["posture"].count_where("actor = 'Canada'") == 0
+    assert demo_db["posture"].count_where(
+        "actor = 'France' AND country = 'Mali' AND action = 'deploy'"
+        " AND evidence LIKE '%Russians are there%'") == 0
+
+
+def test_tartus_is_not_libya(demo_db):
+    assert demo_db["posture"].count_where("evidence LIKE '%Tartus%' AND country = 'Libya'") == 0
+
+
+def test_no_reported_event_is_dated_after_its_article(demo_db):
+    late = list(demo_db.query("""
+        SELECT p.date, a.published FROM posture p JOIN articles a ON a.id = p.article_id
+        WHERE p.status = 'reported' AND substr(p.date, 1, 10) > substr(a.published, 1, 10)"""))
+    assert late == []
+    assert demo_db["posture"].count_where("date LIKE '2023-02-01%' AND country = 'Mali'") == 0
+
+
+def test_sanctions_on_a_wagner_executive_are_not_a_denial(demo_db):
+    assert demo_db["dyads"].count_where(
+        "status = 'denied' AND evidence LIKE '%not directly related%'") == 0

@@ -115,3 +115,36 @@ def test_the_change_marker_moves_with_the_feed_registry(db):
     added = store.change_marker(db)
     db.execute("UPDATE sources SET paused = 1 WHERE id = ?", [source])
     assert len({before, added, store.change_marker(db)}) == 3
+
+
+def test_tag_contract_2_upgrade_keeps_tags_and_accepts_mentions(db_path):
+    """Migration 9 rebuilds the tags table so a name that does not act can be stored as a
+    mention; the rows, their ids and the indexes the dashboard reads survive."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    import sqlite_utils
+
+    old = sqlite_utils.Database(conn)
+    for number, migration in enumerate(schema.MIGRATIONS[:8]):
+        migration(old)
+        old.execute(f"PRAGMA user_version={number + 1}")
+    old.execute("INSERT INTO sources (id, kind, name, url, added_at) VALUES (1, 'seeds', 'S',"
+                " 'seeds:x', '2024-01-01T00:00:00Z')")
+    old.execute("INSERT INTO articles (id, title, text, source_id, first_seen, updated_at,"
+                " content_hash) VALUES ('a1', 't', 'x', 1, '2024', '2024', 'h')")
+    old.execute("INSERT INTO tags (id, article_id, kind, value, key, evidence, field) VALUES"
+                " (7, 'a1', 'actor', 'Russia', 'actor:Russia', 'Russia sent troops.', 'text')")
+    with pytest.raises(sqlite3.IntegrityError):
+        old.execute("INSERT INTO tags (article_id, kind, value, key, evidence, field) VALUES"
+                    " ('a1', 'mention', 'Syria', 'mention:Syria', 'in Syria', 'text')")
+    indexes = {row[0] for row in old.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tags'")}
+    conn.close()
+
+    db = store.open_db(db_path)
+
+    assert store.schema_version(db) == schema.SCHEMA_VERSION
+    assert db.execute("SELECT id, kind, value FROM tags").fetchall() == [(7, "actor", "Russia")]
+    db.execute("INSERT INTO tags (article_id, kind, value, key, evidence, field) VALUES"
+               " ('a1', 'mention', 'Syria', 'mention:Syria', 'in Syria', 'text')")
+    assert {row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tags'")} == indexes

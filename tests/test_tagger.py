@@ -84,8 +84,8 @@ def test_every_tag_has_a_rule_and_a_true_span() -> None:
 
 def test_contract_shape() -> None:
     out = _seed().to_contract("seed")
-    assert list(out) == ["id", "lang", "untagged", "actors", "partners", "themes", "dyads",
-                         "posture"]
+    assert list(out) == ["id", "lang", "untagged", "actors", "partners", "themes", "mentions",
+                         "dyads", "posture"]
     assert set(out["dyads"][0]) == {"actor", "partner", "themes", "status", "evidence", "speaker"}
     assert set(out["posture"][0]) == {"actor", "country", "action", "personnel", "personnel_text",
                                       "place", "date", "status", "evidence"}
@@ -314,8 +314,17 @@ def test_headline_language(headline: str, lang: str) -> None:
     assert tag(headline).lang == lang
 
 
-def test_declared_language_skips_detection() -> None:
-    assert tag("Russia sent troops to Mali.", lang="es").untagged == "unsupported language: es"
+def test_a_declared_language_stands_when_the_text_does_not_say_otherwise() -> None:
+    assert tag("Sputnik Mali", lang="es").untagged == "unsupported language: es"
+
+
+def test_a_declared_language_is_a_hint_the_item_overrides() -> None:
+    """A French item in a feed declared English is tagged with the French rules."""
+    r = tag("Des instructeurs militaires russes sont arrivés au Niger jeudi, a annoncé la "
+            "télévision nationale, dans le cadre d'un accord de coopération.", lang="en",
+            published="2024-04-12")
+    assert r.lang == "fr"
+    assert _events(r, "Russia", "Niger", "deploy")
 
 
 @pytest.mark.parametrize(

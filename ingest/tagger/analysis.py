@@ -20,6 +20,10 @@ from .text import fold
 _PREV_WORD = re.compile(r"([\w'’.-]+)\W*$")
 _NEXT_WORD = re.compile(r"^\W*?([\w'’.-]+)")
 _POSSESSIVE = re.compile(r"\b(?:its|their|son|sa|ses|leur|leurs)\s+$")
+# A state right after these is where something happens ("from Russia" is a supplier: not here).
+_IN_PLACE = re.compile(r"\b(?:in|inside|across|throughout|en|au|aux|dans)\s+(?:the\s+|la\s+|l')?$")
+# "a Wagner executive who it says worked with...": the verb of saying has its own subject.
+_RELATIVE = re.compile(r"\b(?:who|which|that|whom|qui|que|qu')\b")
 _OLD_YEAR = re.compile(r"\b(?:1[0-8]\d\d|19[0-4]\d)\b")  # before 1950: history, not posture
 
 
@@ -35,7 +39,8 @@ class Ent:
     end: int
     hit: Hit
     promoted: bool = False  # an African state acting abroad (troops of X in Y)
-    landmark: bool = False  # named as a landmark ("on the borders of Niger"): no dyad, no posture
+    landmark: bool = False  # named as a landmark ("on the borders of Niger", "the war in
+    # Ukraine"): no dyad, no posture, a mention only
 
 
 @dataclass(slots=True)
@@ -77,7 +82,7 @@ class Sentence:
 
     def freeze(self) -> None:
         """Roles are settled: keep the actor and partner lists instead of rebuilding them."""
-        self.memo["actors"] = [e for e in self.ents if e.role == "actor"]
+        self.memo["actors"] = [e for e in self.ents if e.role == "actor" and not e.landmark]
         self.memo["partners"] = [e for e in self.ents if e.role == "partner"]
 
 
@@ -167,7 +172,8 @@ def _only_a_source(s: Sentence, h: Hit) -> bool:
     tail = s.text[h.end:s.end]
     if "," in tail.rstrip(" .\"”»"):
         return False
-    return any(h.end <= x.start <= h.end + 40 for x in s.cues("speech"))
+    return any(h.end <= x.start <= h.end + 40 and not _RELATIVE.search(s.folded, h.end, x.start)
+               for x in s.cues("speech"))
 
 
 def _after_locative(s: Sentence, h: Hit, locatives: tuple[str, ...]) -> bool:
@@ -178,6 +184,19 @@ def _after_locative(s: Sentence, h: Hit, locatives: tuple[str, ...]) -> bool:
             prep = h.start - (len(s.folded[:h.start]) - len(s.folded[:h.start].rstrip())) - len(w)
             return not any(0 <= prep - x.end <= 2 for x in s.cues("dative_verbs"))
     return False
+
+
+def named_as_place(s: Sentence, e: Ent, lang: str) -> bool:
+    """'the war in Ukraine', 'en Syrie', 'in Ukraine and Syria': a state after a locative, or
+    listed after one, is where, not who."""
+    if e.parent is not None or e.hit.entry.extra is not None:
+        return False  # an organisation is never a place ("liées au groupe Wagner")
+    if _IN_PLACE.search(s.folded, max(s.start, e.start - 12), e.start):
+        return True
+    before = [x for x in s.actors() if x.end <= e.start]
+    return bool(before) and named_as_place(s, before[-1], lang) and re.fullmatch(
+        r"\s*(?:,|and|et|or|ou)\s*(?:in|en|au|aux)?\s*", s.folded[before[-1].end:e.start]
+    ) is not None
 
 
 def _looks_like_person(s: Sentence, h: Hit, titles: frozenset[str]) -> bool:
@@ -210,7 +229,7 @@ def _mark_landmarks(s: Sentence, ents: list[Ent]) -> None:
     for g in s.cues("geo"):
         pos = g.end
         for e in (e for e in ents if e.start >= g.end):  # the next country and its list
-            if not re.fullmatch(r"[\s,]*(?:(?:and|et|or|ou|the|la|le|l'|du|de)\s+)*",
+            if not re.fullmatch(r"[\s,]*(?:(?:and|et|or|ou|the|la|le|l'|du|de|au|aux|en|in)\s+)*",
                                 s.folded[pos:e.start]):
                 break
             e.landmark = True

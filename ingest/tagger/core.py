@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from . import dyads, posture, themes
-from .analysis import Sentence, analyse, promote
+from .analysis import Sentence, analyse, named_as_place, promote
 from .dates import parse_published
-from .language import SUPPORTED, detect
+from .language import SUPPORTED, detect, vote
 from .model import Tag, TagResult
 from .text import MAX_CHARS, clean, looks_binary
 
@@ -45,7 +45,7 @@ def _tag(text: str, title: str | None, lang: str | None,
     if looks_binary(body) or looks_binary(head):
         return TagResult(lang=None, untagged="binary content")
     body, head = clean(body), clean(head)
-    lang = (lang or "").strip().lower()[:2] or detect(f"{head}\n{body}")
+    lang = _language(lang, f"{head}\n{body}")
     if lang is None:
         return TagResult(lang=None, untagged="language not identified", truncated=truncated)
     if lang not in SUPPORTED:
@@ -56,6 +56,8 @@ def _tag(text: str, title: str | None, lang: str | None,
     _mark_sport_document(sentences)
     promote(sentences)
     for s in sentences:
+        for e in s.actors():
+            e.landmark = e.landmark or named_as_place(s, e, lang)
         s.freeze()
     notes = (f"truncated to the first {MAX_CHARS} characters",) if truncated else ()
     if not _may_have_tags(sentences):  # most feed articles: skip posture, themes and dyads
@@ -69,6 +71,17 @@ def _tag(text: str, title: str | None, lang: str | None,
         events, pairs = [], []
     return TagResult(lang=lang, untagged=None, tags=tuple(tags), dyads=tuple(pairs),
                      posture=tuple(events), truncated=truncated, notes=notes)
+
+
+def _language(hint: str | None, text: str) -> str | None:
+    """The item's own language: a feed's declared language is a hint that the text overrides
+    when its stop words clearly say another supported language (a French item in an English
+    feed); without a clear vote, the hint stands."""
+    hint = (hint or "").strip().lower()[:2]
+    if not hint:
+        return detect(text)
+    said = vote(text)
+    return said if said in SUPPORTED and said != hint else hint
 
 
 def _mark_sport_document(sentences: list[Sentence]) -> None:
@@ -94,29 +107,72 @@ def _tags(sentences: list[Sentence], events, pairs) -> list[Tag]:
     In scope: a foreign power acting in or with an African state, or in Africa at large. A
     document with no power (a river crossing four countries) or with no African state and no
     word of Africa (Russian troops in Ukraine) gets no tags.
+
+    Actors are the powers that act (in a dyad, a posture event, or as the agent of a theme
+    sentence) and partners the states they act in or with; every other name is a mention.
     """
     acting_only = _acting_only(sentences, events, pairs)
-    out: list[Tag] = []
+    actors = _acting(sentences, events, pairs)
+    partners = _partnered(sentences, events, pairs, actors)
+    out: list[tuple[bool, Tag]] = []  # (named where it does not act, tag)
     for s in sentences:
+        aside = not s.themes
         for e in s.ents:
             if e.role == "partner" and (e.landmark or e.value in acting_only):
                 continue
             rule = e.hit.entry.rule + (":acting-abroad" if e.promoted else "")
             conf = e.hit.entry.confidence
-            out.append(Tag(e.role, e.value, e.parent, s.field, e.start, e.end, s.sentence,
-                           conf, rule))
+            kind = e.role if e.value in (actors if e.role == "actor" else partners) else "mention"
+            out.append((aside, Tag(kind, e.value, e.parent, s.field, e.start, e.end,
+                                   s.sentence, conf, rule)))
             if e.parent:  # the parent is an actor in its own right (one row per actor to store)
-                out.append(Tag("actor", e.parent, None, s.field, e.start, e.end, s.sentence,
-                               conf, f"{rule}:parent"))
-    has_partner = any(t.kind == "partner" for t in out)
-    if not any(t.kind == "actor" for t in out) or not (
-        has_partner or any(s.has("africa") for s in sentences)
-    ):
+                out.append((aside, Tag("actor" if kind == "actor" else "mention", e.parent,
+                                       None, s.field, e.start, e.end, s.sentence, conf,
+                                       f"{rule}:parent")))
+    kinds = {t.kind for _, t in out}
+    if "actor" not in kinds or not ("partner" in kinds or any(s.has("africa") for s in sentences)):
         return []
     for s in sentences:
         for theme, (rule, start, end, conf) in s.themes.items():
-            out.append(Tag("theme", theme, None, s.field, start, end, s.sentence, conf, rule))
-    return out
+            out.append((False, Tag("theme", theme, None, s.field, start, end, s.sentence, conf,
+                                   rule)))
+    # Stored evidence is a tag's first row: a sentence where the power acts, if it has one.
+    return [t for _, t in sorted(out, key=lambda pair: pair[0])]
+
+
+def _partnered(sentences: list[Sentence], events, pairs, actors: set[str]) -> set[str]:
+    """States in a dyad or a posture event, or named in a theme sentence where a power acts."""
+    found = {p.country for p in events} | {d.partner for d in pairs}
+    prev: Sentence | None = None
+    for s in sentences:
+        if s.themes and (any(e.value in actors for e in s.actors()) or _continues(prev, s, actors)):
+            found.update(e.value for e in s.partners() if not e.landmark)
+        prev = s
+    return found
+
+
+def _continues(prev: Sentence | None, s: Sentence, actors: set[str]) -> bool:
+    """A sentence with no power that goes on with the previous one's theme in the same
+    paragraph ("Turkish drones were delivered to Togo. In May, Niger acquired half a dozen
+    of the drones"): its states are the previous power's partners."""
+    return (prev is not None and not s.actors() and prev.field == s.field
+            and "\n" not in s.text[prev.end:s.start]
+            and any(e.value in actors for e in prev.actors())
+            and bool(prev.themes.keys() & s.themes.keys()))
+
+
+def _acting(sentences: list[Sentence], events, pairs) -> set[str]:
+    """Powers in a dyad or a posture event, or named (not as a place) in a theme sentence."""
+    found = {p.actor for p in events} | {d.actor for d in pairs}
+    for s in sentences:
+        if not s.themes:
+            continue
+        found.update(e.value for e in s.actors())
+    for s in sentences:  # an organisation that acts brings its parent
+        for e in s.ents:
+            if e.value in found and e.parent:
+                found.add(e.parent)
+    return found
 
 
 def _acting_only(sentences: list[Sentence], events, pairs) -> set[str]:

@@ -18,6 +18,10 @@ _MONTHS = {
     "dec": 12, "decembre": 12, "décembre": 12,
 }
 _M = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+             "saturday": 5, "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3,
+             "vendredi": 4, "samedi": 5, "dimanche": 6}
+_WD = "|".join(_WEEKDAYS)
 _DAY = r"(\d{1,2})(?:st|nd|rd|th|er)?"
 _YEAR = r"((?:19|20)\d{2})"
 _BEFORE_MONTH = (r"in|en|since|depuis|until|jusqu'en|early|late|mid|by|d[eè]s|fin|d[ée]but|mi-?|"
@@ -39,12 +43,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dmy", re.compile(rf"\b{_DAY}\s+({_M})\.?,?\s+{_YEAR}\b")),
     ("my", re.compile(rf"\b({_M})\.?,?\s+(?:of\s+)?{_YEAR}\b")),
     ("md", re.compile(rf"\b(?:on\s+|since\s+)({_M})\.?\s+{_DAY}\b(?!\s*,?\s*\d)")),
-    ("dm", re.compile(rf"\b(?:le\s+|on\s+(?:the\s+)?|depuis\s+le\s+){_DAY}\s+(?:of\s+)?({_M})\b"
-                      r"(?!\.?,?\s+\d)")),
+    ("dm", re.compile(rf"\b(?:le\s+|on\s+(?:the\s+)?|depuis\s+le\s+|(?:{_WD}),?\s+)"
+                      rf"{_DAY}\s+(?:of\s+)?({_M})\b(?!\.?,?\s+\d)")),
     ("m", re.compile(rf"\b(?:{_BEFORE_MONTH})\s+(?:d'|de\s+)?({_M})\b(?!\.?\s*\d)")),
     ("y", re.compile(rf"\b(?:{_BEFORE_YEAR})\s+{_YEAR}\b")),
     ("rel", re.compile(rf"\b(last|next|this|le|la|l'|ce|cette)\s*({_UNIT})(\s+(?:{_TAIL}))?\b")),
     ("day", re.compile(r"\b(yesterday|today|hier|aujourd'hui)\b")),
+    # "on Thursday", "a annoncé jeudi": the last such day up to the article's (next, if planned)
+    ("wd", re.compile(rf"\b({_WD})\b(?!,?\s+(?:\d|the\s+\d))")),
     ("ago", re.compile(rf"\b({_COUNT})\s+({_AGO_UNIT})\s+ago\b")),
     ("ilya", re.compile(rf"\bil\s+y\s+a\s+({_COUNT})\s+({_AGO_UNIT})\b")),
 ]
@@ -92,7 +98,7 @@ def _back(count: int, unit: str, ref: dt.date | None) -> dt.date | None:
 
 
 _ANCHOR_WORDS = (rf"{_M}|month|year|week|mois|an|ann[ée]e|semaine|yesterday|today|hier|aujourd|"
-                 r"ago|ans")
+                 rf"ago|ans|{_WD}")
 
 
 def _initials(*alternations: str) -> str:
@@ -107,7 +113,7 @@ _ANCHOR = re.compile(rf"\b{_initials(_ANCHOR_WORDS)}(?:\d{{1,4}}|{_ANCHOR_WORDS}
 # Every pattern starts at a word boundary with a digit, a month or one of these words.
 _STARTS = _initials(_M, _BEFORE_MONTH, _BEFORE_YEAR, "on|since|le|depuis",
                     "last|next|this|le|la|l'|ce|cette", "yesterday|today|hier|aujourd'hui",
-                    "|".join(_COUNTS), "il")
+                    "|".join(_COUNTS), "il", _WD)
 _ALL = re.compile(rf"\b{_STARTS}(?:"
                   + "|".join(f"(?P<{kind}>{p.pattern})" for kind, p in _PATTERNS) + ")")
 _GROUP_OF = {kind: _ALL.groupindex[kind] for kind, _ in _PATTERNS}
@@ -163,6 +169,10 @@ def _resolve(kind: str, g: tuple, m: re.Match[str], ref: dt.date | None,
             return _relative(g, ref)
         if kind in ("ago", "ilya"):
             return _back(int(g[0]) if g[0].isdigit() else _COUNTS[g[0]], g[1], ref)
+        if kind == "wd" and ref is not None:
+            back = (ref.weekday() - _WEEKDAYS[g[0]]) % 7
+            return ref + dt.timedelta(days=(7 - back) % 7) if future else ref - dt.timedelta(
+                days=back)
         if kind == "day" and ref is not None:
             return ref - dt.timedelta(days=1) if g[0] in ("yesterday", "hier") else ref
     except ValueError:

@@ -30,7 +30,8 @@ ANY_CASE, CAPITAL, EXACT = 0, 1, 2
 _ENTITY_CATS = ("actor", "partner", "negative")
 # Overlap groups: within a group the leftmost-longest hit wins.
 _GROUPS = {"actor": "entity", "partner": "entity", "negative": "entity", "theme": "theme",
-           "theme_neg": "theme", "status": "status"}
+           "theme_neg": "theme", "status": "status", "posture": "posture",
+           "posture_neg": "posture"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,8 @@ def _actor_entries(lang: str) -> list[Entry]:
 
 CUE_SETS = ("force", "base_nouns", "anaphor_partner", "anaphor_actor", "sport", "music", "geo",
             "geo_after", "speech", "source_before", "not_actor_after", "not_actor_before",
-            "africa", "supply", "dative_verbs", "role_nouns")
+            "africa", "supply", "dative_verbs", "role_nouns", "posture_neg",
+            "reaction", "abroad")
 
 
 def _cue(cat: str, value: str, form: str, lang: str, extra: str | None = None) -> Entry:

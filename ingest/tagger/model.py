@@ -25,7 +25,7 @@ ACTIONS: tuple[str, ...] = ("deploy", "withdraw", "handover", "base_open", "base
 class Tag:
     """One mention in the text, with where it is and which rule found it, so it can be audited."""
 
-    kind: str  # 'actor' | 'partner' | 'theme'
+    kind: str  # 'actor' | 'partner' | 'theme' | 'mention' (named, but not acting)
     value: str
     parent: str | None
     field: str  # 'title' | 'text'
@@ -106,6 +106,16 @@ class TagResult:
         return out
 
     @property
+    def mentions(self) -> list[str]:
+        """Every power and country named, acting or not, in order of first mention."""
+        out: list[str] = []
+        for t in self.tags:
+            for name in (t.value, t.parent) if t.kind != "theme" else ():
+                if name and name not in out:
+                    out.append(name)
+        return out
+
+    @property
     def themes(self) -> list[str]:
         found = {t.value for t in self.tags if t.kind == "theme"}
         return [t for t in THEMES if t in found]
@@ -119,6 +129,7 @@ class TagResult:
             "actors": self.actors,
             "partners": self.partners,
             "themes": self.themes,
+            "mentions": self.mentions,
             "dyads": [
                 {
                     "actor": d.actor,

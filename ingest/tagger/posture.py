@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import pairwise
 
@@ -43,13 +43,36 @@ _LAST = re.compile(
     r"(?:les\s+|le\s+)?derni(?:ers|er|ères|ère)(?:\s+[\w'-]+){0,3}?\s+(?:soldats|militaires|"
     r"éléments|détachement|contingent|troupes|forces|hommes))\b")
 ALL_LEFT = ":all-left"  # rule suffix of a withdrawal after which no force remains
-_LAST_REACH = 60
+_LAST_REACH = 100
 # "4,300 troops in the Sahel, including 2,400 in Mali": the share named for a country is its
 # force there.
 _SHARE = re.compile(
     r"\b(?:including|of which|of whom|with|dont|parmi lesquels|y compris)\s+"
     r"(?:about\s+|some\s+|around\s+|nearly\s+|environ\s+|près de\s+|quelque\s+)?"
     r"(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)\s+(?:in|au|en|à)\s+(?:l'|la\s+|le\s+)?")
+
+
+# "mettant fin à neuf ans de présence", "ending France's military presence": the presence is over.
+_ENDING = re.compile(r"\b(?:mettant fin|met fin|mis fin|mettre fin|fin (?:officielle )?d(?:e|es|u)|"
+                     r"fin officielle|clôt|"
+                     r"clôture|clôturant|an end to|ending|ended|ends|end of|closes|closing)\b")
+_PRESENCE = re.compile(r"\b(?:presence|présence)\b")
+_ENDING_REACH = 90
+_LOCAL = re.compile(r"(?:\s+[\w'-]+){0,3}?\s+(?:in|at|à|au|dans)\s+(?:the\s+|la\s+|le\s+|l')?"
+                    r"(?:[\w'-]+\s+){0,2}(?:city|town|ville|base|camp|cité|garrison|garnison)\b")
+# "completed the withdrawal", "le retrait sera achevé": nobody remains.
+_COMPLETED = re.compile(r"\b(?:complet(?:ed|es|e|ing)|achev(?:é|ée|er|e|ant)|termin(?:é|ée|er))\b")
+_COMPLETED_REACH = 25
+# A verb's place: "to Mali", "from Niger", "au Mali", "en Centrafrique", "at Tartus".
+_LOCATIVE = re.compile(r"(?:\b(?:in|into|to|from|out of|at|inside|within|across|au|aux|en|dans|"
+                       r"du|des|de|vers|depuis)|\bà|\bd'|\bl')\s*(?:the\s+|le\s+|la\s+|l')?$")
+_LOCATIVE_REACH = 90
+_REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb is where
+# "Western governments led by France say the deployment...": the speaker does not move.
+_PAST_STOCK = re.compile(r"\b(?:had been|had|avaient été|avait été|étaient|était)\s+$")
+# French future tense of the verb itself ("mobilisera", "quitteront", "enverra"): a plan.
+_FUTURE_FR = re.compile(r"\w{2,}(?:era|eront|ira|iront)$|^(?:sera|seront|enverra|enverront|"
+                        r"ira|iront|fera|feront|devra|devront|viendra|viendront)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +104,31 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None) -> 
         if partners:
             last_partner = partners[-1]
         prev = s
-    return _merge(found)
+    return _after_departures(_merge(found))
+
+
+def _after_departures(events: list[Posture]) -> list[Posture]:
+    """Once a document says the last of a force left a country, a stock of that force there
+    without a figure of its own ("French forces had been based in Ouallam"), or dated after the
+    departure, is history: dropped, so no same-day presence contradicts the departure."""
+    left = {}
+    for p in events:
+        if p.action == "withdraw" and ALL_LEFT in p.rule and p.status == "reported":
+            left[p.actor, p.country] = max(left.get((p.actor, p.country), ""), p.date or "")
+    if not left:
+        return events
+    out = []
+    for p in events:
+        gone = left.get((p.actor, p.country)) if p.action == "present" else None
+        if gone is None:
+            out.append(p)
+        elif p.personnel is not None and (p.date or "") < gone:
+            out.append(p)
+        elif p.personnel and gone and ":past" in p.rule:
+            # "About 1,500 French troops had been deployed": the force before it left
+            before = (dt.date.fromisoformat(gone[:10]) - dt.timedelta(days=1)).isoformat()
+            out.append(replace(p, date=before))
+    return out
 
 
 def _same_paragraph(prev: Sentence | None, s: Sentence) -> bool:
@@ -135,19 +182,23 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     if not actors:
         return []
     partners = [p for p in s.partners() if not p.landmark]
-    if not partners and last_partner is not None:
-        partners = [last_partner]
-    if not partners:
+    context = last_partner if not partners else None
+    if not partners and last_partner is None:
         return []
     out: list[_Candidate] = []
     seen: set[tuple[str, str, str]] = set()
     sentence = s.sentence
-    for cue in s.cues("posture"):
-        action = _action(s, cue)
-        if action is None:
-            continue
+    cues = [(cue, action) for cue in s.cues("posture") if (action := _action(s, cue))]
+    for cue, action in cues:
+        ended = _ends_presence(s, cue, action)
+        if ended and action == "present":
+            action = "withdraw"  # "mettant fin à neuf ans de présence": a departure
         actor = _pick_actor(s, actors, cue, lang)
-        country = _nearest(partners, cue)
+        if actor is None:
+            continue
+        country = _country(s, cue, action, partners, context)
+        if country is None:
+            continue
         owner = _owner(actor)
         if _someone_elses_force(s, cue, actor, owner):
             continue
@@ -159,25 +210,42 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         last = max(actor.end, cue.end, country.end)
         lo, hi = clause_bounds(s, first, last, lang)
         status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
-        dates = _dates(s, published, status == "planned")
-        date = min(dates, key=lambda d: abs(d[0] + s.start - cue.start))[1] if dates else None
-        personnel, personnel_text, how = _personnel(s, cue, action, country, lang)
+        if status == "planned" and _ANNOUNCING.search(status_rule or "") and _ENDING.match(
+                s.folded, cue.start):
+            status, status_rule = "reported", None  # announcing the end of it is the end
+        if status == "reported" and lang == "fr" and _FUTURE_FR.search(
+                s.folded[cue.start:cue.end]):
+            status, status_rule = "planned", f"status:fr:planned:future:{cue.entry.form}"
+        date, stated = _event_date(s, cue, published, status == "planned")
+        if status == "reported" and published and date and date > published:
+            status, status_rule = "planned", "status:date-after-publication"
+        claimed = _claimed_figures(s, cue, [c for c, _ in cues], lang)
+        personnel, personnel_text, how = _personnel(s, cue, action, country, claimed, ended)
         place = _place(s, cue, country.value)
         rule = f"posture:{lang}:{action}:{cue.entry.form}{how}"
         if status_rule:
             rule += f"|{status_rule}"
+        if action == "present" and _PAST_STOCK.search(s.folded, max(s.start, cue.start - 14),
+                                                        cue.start):
+            rule += ":past"
         confidence = (0.55 + 0.1 * (personnel is not None) + 0.1 * (place is not None)
-                      + 0.1 * bool(dates))
+                      + 0.1 * stated)
+        when = date or published
         out.append(_Candidate(Posture(
             actor=owner, country=country.value, action=action,
             personnel=personnel, personnel_text=personnel_text,
-            place=place, date=(date or published).isoformat() if (date or published) else None,
+            place=place, date=when.isoformat() if when else None,
             status=status, evidence=sentence, field=s.field, start=s.start, end=s.end,
             confidence=round(confidence, 2), rule=rule,
-        ), bool(dates), cue))
-    changed = {(c.event.actor, c.event.country) for c in out if c.event.action in _CHANGES}
+        ), stated, cue))
+    # A stock beside a change of the same force is the change's own figure, unless it has a
+    # figure of its own ("1,346 have left; 157 remain").
+    changed = {(c.event.actor, c.event.country): c.event.personnel for c in out
+               if c.event.action in _CHANGES}
     kept = [c for c in out if c.event.action != "present"
-            or (c.event.actor, c.event.country) not in changed]
+            or (c.event.actor, c.event.country) not in changed
+            or (c.event.personnel  # a figure of its own: not none, not the change's
+                and c.event.personnel != changed[c.event.actor, c.event.country])]
     for c in kept:
         # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
         theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
@@ -187,27 +255,154 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     return kept
 
 
-def _personnel(s: Sentence, cue: Hit, action: str, country: Ent,
-               lang: str) -> tuple[int | None, str | None, str]:
+def _ends_presence(s: Sentence, cue: Hit, action: str) -> str | None:
+    """The words that end a presence in the country around this cue ("mettant fin à ...
+    présence", "ending France's military presence", "clôt soixante-cinq ans de présence"),
+    if any; not the end of a presence in one town or camp ("in the northern city")."""
+    if action == "present" and _PRESENCE.fullmatch(s.folded, cue.start, cue.end):
+        endings = list(_ENDING.finditer(s.folded, max(s.start, cue.start - _ENDING_REACH),
+                                        cue.start))
+        ending = endings[-1] if endings else None
+        if ending is None or _CLAUSE_BREAK.search(s.folded, ending.end(), cue.start):
+            return None
+        start, presence_end = ending.start(), cue.end
+    elif action == "withdraw" and _ENDING.fullmatch(s.folded, cue.start, cue.end):
+        presence = _PRESENCE.search(s.folded, cue.end, min(s.end, cue.end + _ENDING_REACH))
+        if presence is None or _CLAUSE_BREAK.search(s.folded, cue.end, presence.start()):
+            return None
+        start, presence_end = cue.start, presence.end()
+    else:
+        return None
+    if _LOCAL.match(s.folded, presence_end, s.end):
+        return None
+    return s.text[start:presence_end]
+
+
+_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|while|mais|alors que)\b")
+
+
+def _country(s: Sentence, cue: Hit, action: str, partners: list[Ent],
+             context: Ent | None) -> Ent | None:
+    """Where the move happens: the place the verb's locative names ("deployed to Mali",
+    "présence militaire française au Mali"), else the country named nearest the verb (or the
+    context's). A region ("in the Sahel") is no country's, unless the sentence gives the
+    country's share; a place outside Africa ("stationed at Tartus") gives no event, but a
+    force leaving for home still leaves."""
+    target = _locative_target(s, cue, partners)
+    if isinstance(target, Ent):
+        return target
+    if target == "region":
+        return next((p for p in partners if _share(s, p)), None)
+    if target == "abroad" and action != "withdraw":
+        return None
+    if partners:
+        return _nearest(partners, cue)
+    return context
+
+
+def _locative_target(s: Sentence, cue: Hit, partners: list[Ent]) -> Ent | str | None:
+    """The first thing after the verb that a locative introduces, within its clause: a
+    partner, 'region' (Africa, the Sahel) or 'abroad' (a state outside Africa, Tartus)."""
+    hi = min(s.end, cue.end + _LOCATIVE_REACH)
+    broken = _CLAUSE_BREAK.search(s.folded, cue.end, hi)
+    if broken:
+        hi = broken.start()
+    targets: list[tuple[int, Ent | str]] = [(p.start, p) for p in partners
+                                            if cue.end <= p.start < hi]
+    near = min(hi, cue.end + _REGION_REACH)
+    targets += [(h.start, "region") for h in s.cues("africa") if cue.end <= h.start < near]
+    targets += [(h.start, "abroad") for h in s.cues("abroad") if cue.end <= h.start < near]
+    for start, target in sorted(targets, key=lambda t: t[0]):
+        if _LOCATIVE.search(s.folded, max(cue.end, start - 12), start):
+            return target
+    return None
+
+
+def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
+                planned: bool) -> tuple[dt.date | None, bool]:
+    """(the date nearest the verb, whether the sentence stated it). A planned move happens
+    later: a past date in its sentence ("le retrait annoncé en février") is when it was
+    announced, not when it happens."""
+    dates = _dates(s, published, planned)
+    if planned:
+        dates = [d for d in dates if not _ANNOUNCED.search(
+            s.folded, max(s.start, s.start + d[0] - 16), s.start + d[0])]
+    dates = [d for d in dates if abs(d[0] + s.start - cue.start) <= _DATE_REACH]
+    if not dates:
+        return None, False
+    return min(dates, key=lambda d: abs(d[0] + s.start - cue.start))[1], True
+
+
+_DATE_REACH = 110  # a date further from the verb dates another clause's event
+
+
+_ANNOUNCING = re.compile(r":(?:annon|announc)\w*$")
+_ANNOUNCED = re.compile(r"\b(?:annonc\w*|décid\w*|signé\w*|announced|decided|signed|since|"
+                        r"depuis)\s+(?:en|in|le|on|the)?\s*$")
+
+
+def _claimed_figures(s: Sentence, cue: Hit, cues: list[Hit], lang: str) -> list:
+    """The figures of the sentence nearest to this verb rather than to another posture verb:
+    "il ne reste plus que 157 soldats, le retrait sera achevé" gives 157 to the stock."""
+    out = []
+    for f in _figures(s, lang):
+        at = f.start + s.start
+        nearest = min(cues, key=lambda c: min(abs(at - c.end), abs(c.start - at)))
+        if nearest is cue:
+            out.append(f)
+    return out
+
+
+def _personnel(s: Sentence, cue: Hit, action: str, country: Ent, figs: list,
+               ended: str | None) -> tuple[int | None, str | None, str]:
     """(personnel, its words, a rule suffix saying how it was read) for one event."""
     if action == "present":
-        ended = _NO_LONGER.search(s.folded, max(s.start, cue.start - _NO_LONGER_REACH),
-                                  cue.start)
-        if ended:  # a presence that has ended is a force of none, which the force level plots
-            return 0, s.text[ended.start():ended.end()].strip(), ":no-longer"
+        gone = _NO_LONGER.search(s.folded, max(s.start, cue.start - _NO_LONGER_REACH),
+                                 cue.start)
+        if gone:  # a presence that has ended is a force of none, which the force level plots
+            return 0, s.text[gone.start():gone.end()].strip(), ":no-longer"
     share = _share(s, country)
     if share:
         return *share, ""
-    figs = _figures(s, lang)
+    complete = action == "withdraw" and (ended or _last_troops(s, cue, country) or (
+        _COMPLETED.search(s.folded, max(s.start, cue.start - _COMPLETED_REACH),
+                          min(s.end, cue.end + 20))))
     if figs:
         fig = min(figs, key=lambda f: abs(f.start + s.start - cue.start))
-        if _listed_with_others(s, country):  # a total for several countries is none of theirs
-            return None, fig.text, ":shared"
-        return fig.value, fig.text, ""
-    remnant = _last_troops(s, cue) if action == "withdraw" else None
+        if _listed_with_others(s, country) or not _tied(s, fig, country):
+            return None, fig.text, ":shared"  # a total for several countries is none of theirs
+        if action == "present" and not _names_country_with(s, country) and (
+                s.has("base_nouns") or any(e.place for e in s.partners())):
+            return None, fig.text, ":place"  # a garrison at one camp is not the country's force
+        return fig.value, fig.text, ALL_LEFT if complete else ""
+    remnant = _last_troops(s, cue, country) if action == "withdraw" else None
     if remnant:
         return None, remnant, ALL_LEFT
+    if ended:
+        return None, ended, ALL_LEFT
+    if complete:
+        return None, s.text[complete.start():complete.end()], ALL_LEFT
     return None, None, ""
+
+
+def _tied(s: Sentence, fig, country: Ent) -> bool:
+    """With several countries in the sentence, the figure is this country's only when this
+    country is the one named nearest to it."""
+    others = [e for e in s.partners() if not e.landmark and e.value != country.value]
+    if not others:
+        return True
+    at = fig.start + s.start
+    nearest = min((e for e in s.partners() if not e.landmark),
+                  key=lambda e: min(abs(at - e.end), abs(e.start - at)))
+    return nearest.value == country.value
+
+
+def _names_country_with(s: Sentence, country: Ent) -> bool:
+    """The sentence places the force in the country itself ("in Mali", "au Niger"), not in a
+    town, at a camp, or by context ("the Malian flag" is not where the troops are)."""
+    return (s.start <= country.start < s.end and country.place is None
+            and _LOCATIVE.search(s.folded, max(s.start, country.start - 12), country.start)
+            is not None)
 
 
 def _listed_with_others(s: Sentence, country: Ent) -> bool:
@@ -220,15 +415,19 @@ def _listed_with_others(s: Sentence, country: Ent) -> bool:
     return False
 
 
-def _last_troops(s: Sentence, cue: Hit) -> str | None:
+def _last_troops(s: Sentence, cue: Hit, country: Ent) -> str | None:
     """The words naming the last of a force ("les derniers soldats") near a withdrawal verb,
-    when the sentence is about the country: the last troops out of a base or a town
-    ("les derniers ont quitté Tessalit") leave others elsewhere in the country."""
-    if s.has("base_nouns") or any(e.place for e in s.partners()):
+    when the move is out of the country: the last troops out of a base or a town ("les
+    derniers ont quitté Tessalit", "left the base at Gao") leave others elsewhere in it."""
+    if country.place is not None or any(
+            0 <= h.start - cue.end <= _BASE_OBJECT for h in s.cues("base_nouns")):
         return None
     lo, hi = max(s.start, cue.start - _LAST_REACH), min(s.end, cue.end + _LAST_REACH)
     m = _LAST.search(s.folded, lo, hi)
     return s.text[m.start():m.end()] if m else None
+
+
+_BASE_OBJECT = 16  # "left the base", "a quitté la base de": a base as the verb's object
 
 
 def _share(s: Sentence, country: Ent) -> tuple[int, str] | None:
@@ -293,14 +492,35 @@ def _words_between(s: Sentence, start: int, end: int) -> str:
     return " ".join(w for w in gap.split() if w not in _FILLERS)
 
 
-def _pick_actor(s: Sentence, actors: list[Ent], cue: Hit, lang: str) -> Ent:
+def _pick_actor(s: Sentence, actors: list[Ent], cue: Hit, lang: str) -> Ent | None:
     """The actor nearest the verb; if it is a state whose PMC or mission is also named in the
-    verb's clause ("the Russian intervention ... paramilitaries from Wagner"), that force."""
+    verb's clause ("the Russian intervention ... paramilitaries from Wagner"), that force.
+
+    A power that only speaks or reacts ("Western governments led by France say the deployment
+    includes Wagner contractors", "Canada condemns the deployment of mercenaries") does not
+    move: the mover is a power named after its verb, or the speaker itself when a pronoun
+    refers back to it ("France said it would withdraw"), else nobody.
+    """
     nearest = _nearest(actors, cue)
+    if nearest.end <= cue.start:
+        said = [h for h in s.cues("speech") + s.cues("reaction")
+                if nearest.end <= h.start and h.end <= cue.start]
+        if said:
+            verb = max(said, key=lambda h: h.end)
+            after = [e for e in actors if e.start >= verb.end
+                     and clause_bounds(s, cue.start, cue.end, lang)[1] > e.start]
+            if after:
+                nearest = _nearest(after, cue)
+            elif not _BACK_REFERENCE.search(s.folded, verb.end, cue.start):
+                return None
     lo, hi = clause_bounds(s, cue.start, cue.end, lang)
     forces = [e for e in actors if _force_kind(e) in ("pmc", "mission")
               and e.parent == nearest.value and lo <= e.start < hi]
     return _nearest(forces, cue) if forces else nearest
+
+
+_BACK_REFERENCE = re.compile(r"\b(?:it|its|they|their|them|il|elle|ils|elles|sa|son|ses|leur|"
+                             r"leurs|eux|we|our|nous|nos|notre)\b")
 
 
 def _nearest(ents: list[Ent], cue: Hit) -> Ent:
@@ -321,17 +541,32 @@ def _place(s: Sentence, cue: Hit, country: str) -> str | None:
 
 
 def _merge(found: list[_Candidate]) -> list[Posture]:
-    """One event per (actor, country, action, date); an undated repeat joins a dated event."""
-    dated = {(c.event.actor, c.event.country, c.event.action) for c in found if c.stated_date}
+    """One event per (actor, country, action, status, date). An undated repeat joins the dated event
+    of its kind (the latest), giving it the figure it lacked ("... on Thursday, ending its
+    presence. The departure concerns some 350 soldiers."), unless it says the last of the
+    force left and the dated one does not."""
+    dated: dict[tuple, Posture] = {}
+    for c in found:
+        if c.stated_date:
+            base = (c.event.actor, c.event.country, c.event.action)
+            if base not in dated or (c.event.date or "") > (dated[base].date or ""):
+                dated[base] = c.event
     out: dict[tuple, Posture] = {}
     for c in found:
         p = c.event
         base = (p.actor, p.country, p.action)
-        if not c.stated_date and base in dated:
-            continue
-        key = (*base, p.date)
-        if key not in out:
-            out[key] = p
-        elif out[key].personnel is None and p.personnel is not None:
+        anchor = dated.get(base) if not c.stated_date else None
+        if anchor is not None and anchor.status != p.status:
+            anchor = None  # a plan and a report of the same move are two facts
+        if anchor is not None:
+            if ALL_LEFT in p.rule and ALL_LEFT not in anchor.rule:
+                pass  # the undated sentence says more: it stays, on the article's date
+            elif p.personnel is not None and anchor.personnel is None:
+                p = replace(p, date=anchor.date, rule=p.rule + (
+                    ALL_LEFT if ALL_LEFT in anchor.rule and ALL_LEFT not in p.rule else ""))
+            else:
+                continue
+        key = (*base, p.status, p.date)
+        if key not in out or (out[key].personnel is None and p.personnel is not None):
             out[key] = p
     return list(out.values())
