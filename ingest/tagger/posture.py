@@ -27,6 +27,7 @@ _STOCK_AUX = ("", "had been", "are", "is", "remain", "remained", "sont", "étaie
               "avaient été", "still", "would be", "are believed to be", "seraient", "serait",
               "sont toujours", "are still")
 _POSSESSIVE = re.compile(r"\b(?:son|sa|ses|its|their|leur|leurs)\s+$")
+_SINCE = re.compile(r"(?:\s+[\w'-]+){0,4}?\s+(?:since|depuis)\b")
 _FILLERS = frozenset(("du", "de", "des", "d'", "of", "the", "la", "le", "les", "group", "groupe"))
 _CHANGES = ("deploy", "withdraw", "handover", "base_open", "base_close")
 # "Wagner n'est plus présent au Mali", "troops are no longer stationed": the force there is none.
@@ -213,6 +214,11 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         if status == "planned" and _ANNOUNCING.search(status_rule or "") and _ENDING.match(
                 s.folded, cue.start):
             status, status_rule = "reported", None  # announcing the end of it is the end
+        if status == "reported" and (
+                _INTENT.search(s.folded, max(lo, cue.start - 40), cue.start)
+                or (action == "base_open" and _AGREEMENT.search(s.folded, lo, cue.start))):
+            # "agreed Friday to withdraw", "signed an agreement on the construction of a base"
+            status, status_rule = "planned", "status:planned:intent"
         if status == "reported" and lang == "fr" and _FUTURE_FR.search(
                 s.folded[cue.start:cue.end]):
             status, status_rule = "planned", f"status:fr:planned:future:{cue.entry.form}"
@@ -336,6 +342,11 @@ def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
 _DATE_REACH = 110  # a date further from the verb dates another clause's event
 
 
+_INTENT = re.compile(r"\b(?:agree[sd]?|decided|decides|plans?|planning|intends?|promised|pledged|"
+                     r"vowed|offered|a accepté|ont accepté|a décidé|ont décidé|s'est engagée?|"
+                     r"se sont engagés|a promis|ont promis)\b(?:\s+[\w-]+){0,2}\s+(?:to|de|d'|à)\s+"
+                     r"(?:[\w-]+\s+){0,2}$")
+_AGREEMENT = re.compile(r"\b(?:agreement|accord|deal|pact|memorandum|convention|protocole)\b")
 _ANNOUNCING = re.compile(r":(?:annon|announc)\w*$")
 _ANNOUNCED = re.compile(r"\b(?:annonc\w*|décid\w*|signé\w*|announced|decided|signed|since|"
                         r"depuis)\s+(?:en|in|le|on|the)?\s*$")
@@ -476,6 +487,8 @@ def _action(s: Sentence, cue: Hit) -> str | None:
         for h in s.cues("base_nouns")
     ):
         return None
+    if action == "deploy" and _SINCE.match(s.folded, cue.end):
+        return "present"  # "an Africa Corps unit has been deployed since April": a stock
     if action == "deploy" and s.folded[cue.start:cue.end] in _STOCK_VERBS:
         before = [h for h in s.cues("force") if h.end <= cue.start]
         if before and _words_between(s, before[-1].end, cue.start) in _STOCK_AUX:
