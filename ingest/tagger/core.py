@@ -12,6 +12,7 @@ from .model import Tag, TagResult
 from .text import MAX_CHARS, clean, looks_binary
 
 _SPORT_DOC_MIN = 2
+_HINT_PREFIX = 400  # enough stop words to overrule a declared language, a third of the vote's
 
 
 def tag(text: str, title: str | None = None, lang: str | None = None,
@@ -80,7 +81,7 @@ def _language(hint: str | None, text: str) -> str | None:
     hint = (hint or "").strip().lower()[:2]
     if not hint:
         return detect(text)
-    said = vote(text)
+    said = vote(text[:_HINT_PREFIX])
     return said if said in SUPPORTED and said != hint else hint
 
 
@@ -135,13 +136,14 @@ def _tags(sentences: list[Sentence], events, pairs) -> list[Tag]:
     prev: Sentence | None = None
     for s in sentences:
         # a theme is what a power does: in its sentence, or the next one of the same story
-        if any(e.value in actors for e in s.actors()) or _continues(prev, s, actors):
+        if s.themes and (any(e.value in actors for e in s.actors())
+                         or _continues(prev, s, actors)):
             for theme, (rule, start, end, conf) in s.themes.items():
                 out.append((False, Tag("theme", theme, None, s.field, start, end, s.sentence,
                                        conf, rule)))
         prev = s
     # Stored evidence is a tag's first row: a sentence where the power acts, if it has one.
-    return [t for _, t in sorted(out, key=lambda pair: pair[0])]
+    return [t for aside, t in out if not aside] + [t for aside, t in out if aside]
 
 
 def _partnered(sentences: list[Sentence], events, pairs, actors: set[str]) -> set[str]:
