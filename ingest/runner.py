@@ -13,14 +13,13 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import httpx
 import sqlite_utils
-import trafilatura
 
 from ingest import entries, feeds, pipeline, store
 from ingest.fetch import FetchError, HostGate, Limits, Stopped, fetch, make_client
@@ -73,10 +72,27 @@ class RunReport:
     status: str = "ok"
 
 
+class ExtractorMissing(ValueError):
+    """``--full-text`` was asked for but trafilatura cannot be imported."""
+
+
+def page_extractor() -> Callable[..., str | None]:
+    """trafilatura's ``extract``, imported only when ``--full-text`` needs it: a broken optional
+    extractor must never stop the rest of the command line from starting."""
+    try:
+        from trafilatura import extract
+    except ImportError as exc:
+        raise ExtractorMissing(f"--full-text needs trafilatura, which cannot be imported ({exc});"
+                               " reinstall with `pip install -e .`") from None
+    return extract
+
+
 def run_once(db: sqlite_utils.Database, options: RunOptions,
              stop: threading.Event | None = None) -> RunReport:
     """Poll every due feed once and record the run."""
     stop = stop or threading.Event()
+    if options.full_text:
+        page_extractor()  # fail before the run starts, in one line
     store.mark_abandoned_runs(db)
     report = RunReport(run_id=store.start_run(db, "feeds", pipeline.TAGGER_VERSION))
     try:
@@ -170,6 +186,7 @@ def _add_full_text(client: httpx.Client, parsed: entries.ParsedFeed, options: Ru
     Articles already stored from this feed are skipped, so a page is fetched once, not on
     every poll; their summaries are not re-stored over the full text either.
     """
+    extract = page_extractor()
     problems = []
     kept = []
     for doc in parsed.documents:
@@ -181,7 +198,7 @@ def _add_full_text(client: httpx.Client, parsed: entries.ParsedFeed, options: Ru
         try:
             page = fetch(client, doc.url, replace(options.limits, retries=0), accept=PAGE_ACCEPT,
                          gate=gate)
-            text = trafilatura.extract(page.body, url=page.url, include_comments=False)
+            text = extract(page.body, url=page.url, include_comments=False)
             if not text or not text.strip():
                 raise FetchError("no main text found in the page")
             doc.text = text[:entries.MAX_TEXT_CHARS]
