@@ -18,7 +18,7 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -59,8 +59,12 @@ class ParsedFeed:
 
 def parse_feed(body: bytes, *, feed_url: str, headers: dict[str, str] | None = None,
                outlet: str | None = None, language: str | None = None,
-               max_entries: int = MAX_ENTRIES, max_text: int = MAX_TEXT_CHARS) -> ParsedFeed:
-    """Parse ``body`` and turn its first ``max_entries`` entries into Documents."""
+               max_entries: int = MAX_ENTRIES, max_text: int = MAX_TEXT_CHARS,
+               check: Callable[[], None] | None = None) -> ParsedFeed:
+    """Parse ``body`` and turn its first ``max_entries`` entries into Documents.
+
+    ``check`` is called before each entry and raises to give up (a deadline, a stop signal).
+    """
     if not body.strip():
         raise FeedError("empty response body (not a feed)")
     response_headers = _feed_headers(headers or {}, feed_url)
@@ -84,6 +88,8 @@ def parse_feed(body: bytes, *, feed_url: str, headers: dict[str, str] | None = N
                         problem=_one_line(problem) if malformed else None,
                         title=_clean(parsed.feed.get("title", "")))
     for entry in parsed.entries[:max_entries]:
+        if check is not None:
+            check()
         doc = entry_document(entry, feed_url=feed_url, outlet=outlet, language=feed_language,
                              max_text=max_text)
         if doc.title or doc.text:
