@@ -252,8 +252,8 @@ def _read_capped(response: httpx.Response, limits: Limits, started: float,
         if stop is not None and stop.is_set():
             raise Stopped("stopped while fetching")
         if time.monotonic() - started > limits.deadline:
-            raise FetchError(f"response took longer than the {limits.deadline:g}s deadline",
-                             retryable=True)
+            # Not retried: a server that drips bytes would cost every attempt a whole deadline.
+            raise FetchError(f"response took longer than the {limits.deadline:g}s deadline")
         chunk = decode(raw)
         size += len(chunk)
         if size > limits.max_bytes:

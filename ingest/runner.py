@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import zip_longest
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 import sqlite_utils
@@ -157,7 +159,7 @@ def _poll(db: sqlite_utils.Database, due: list[feeds.Feed], options: RunOptions,
             ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
         pending: set[Future] = {
             pool.submit(poll_feed, client, feed, options, gate, known.get(feed.id, frozenset()))
-            for feed in due
+            for feed in by_turns_of_host(due)
         }
         try:
             while pending and not stop.is_set():
@@ -171,6 +173,19 @@ def _poll(db: sqlite_utils.Database, due: list[feeds.Feed], options: RunOptions,
         for future in pending:
             if not future.cancelled():
                 _record(db, future.result(), report, options.limits.deadline, stop)
+
+
+def by_turns_of_host(due: list[feeds.Feed]) -> list[feeds.Feed]:
+    """The feeds one host at a time in turn (A1, B1, A2, B2...), keeping each host's order.
+
+    A worker waiting for its host's spacing (``HostGate``) holds its thread, so a run of feeds
+    from one host must not queue ahead of every other host's feeds.
+    """
+    hosts: dict[str, list[feeds.Feed]] = {}
+    for feed in due:
+        hosts.setdefault((urlsplit(feed.url).hostname or "").lower(), []).append(feed)
+    turns = zip_longest(*hosts.values())
+    return [feed for turn in turns for feed in turn if feed is not None]
 
 
 def poll_feed(client: httpx.Client, feed: feeds.Feed, options: RunOptions, gate: HostGate,

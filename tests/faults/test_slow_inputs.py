@@ -134,3 +134,59 @@ def test_sigterm_stops_a_run_in_the_middle_of_tagging(server, tmp_path):
         failures, due = conn.execute("SELECT consecutive_failures, next_due_at FROM sources"
                                      " WHERE kind = 'feed'").fetchone()
     assert failures == 0 and due is None
+
+
+def test_a_dripping_feed_costs_one_deadline_and_holds_up_no_other_feed(server, tmp_path):
+    """One feed drips a byte every 0.2 s; four others share its host, four are on another.
+
+    Once the drip was retried after each deadline (three deadlines and two back-offs), and the
+    feeds queued behind it and its host's spacing waited. Now it is read once, cut at the
+    deadline, and every other feed is fetched while it is still dripping.
+    """
+    requested: dict[str, float] = {}
+
+    def drip(request) -> None:
+        requested.setdefault("/drip.xml", time.monotonic())
+        request.send_response(200)
+        request.send_header("Content-Type", "application/rss+xml")
+        request.end_headers()
+        request.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel>')
+        for _ in range(150):
+            if server.stopping.is_set():
+                return
+            request.wfile.write(b" ")
+            request.wfile.flush()
+            time.sleep(0.2)
+
+    def honest(path: str, body: bytes):
+        def handler(request) -> None:
+            requested[path] = time.monotonic()
+            request.send_response(200)
+            request.send_header("Content-Type", "application/rss+xml")
+            request.send_header("Content-Length", str(len(body)))
+            request.end_headers()
+            request.wfile.write(body)
+        return handler
+
+    db = tmp_path / "monitor.db"
+    urls = [server.route("/drip.xml", drip)]
+    for n in range(8):
+        path = f"/feed-{n}.xml"
+        body = rss([{"title": f"Feed {n}", "url": f"https://news.example/drip/{n}",
+                     "text": "Russia deployed troops to Mali."}])
+        url = server.route(path, honest(path, body))
+        urls.append(url if n < 4 else url.replace("127.0.0.1", "localhost"))  # a second host
+    (tmp_path / "feeds.txt").write_text("\n".join(urls) + "\n")
+    assert run_cli("feeds", "import", str(tmp_path / "feeds.txt"), "--db",
+                   str(db)).returncode == 0
+    deadline = 4.0
+    seconds, done = timed_run(db, "--workers", "2", "--host-delay", "0.3", "--timeout", "2",
+                              "--deadline", f"{deadline:g}")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert server.hits["/drip.xml"] == 1, "the dripping feed was fetched again"
+    assert seconds < 2 * deadline + 4, f"the run took {seconds:.1f} s"
+    assert count(db) == 8
+    started = requested["/drip.xml"]
+    late = {path: round(at - started, 1) for path, at in requested.items()
+            if at - started >= deadline}
+    assert not late, f"fetched only after the dripping feed's deadline: {late}"
