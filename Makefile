@@ -25,8 +25,8 @@ dashboard: $(VENV)/.installed $(DB)
 # The browser test drives Debian's chromium (never a downloaded browser).
 browser:
 	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
-	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q --no-install-recommends chromium; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q --no-install-recommends chromium; fi; }
 
 test: $(VENV)/.installed browser
 	$(VENV)/bin/ruff check .

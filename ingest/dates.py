@@ -22,6 +22,9 @@ FULL_DATE = re.compile(
     rf"|\d{{4}}-\d{{2}}-\d{{2}})\b",
     re.IGNORECASE,
 )
+# Longer is no date: "Wednesday, 11 November 2021 10:30:00 +0100 (Central European Time)" is
+# 66. dateparser is superlinear on long strings ("1 " * 20000 takes seconds), so cap first.
+MAX_DATE_CHARS = 100
 SETTINGS = {"TIMEZONE": "UTC", "TO_TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": True,
             "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": False}
 
@@ -37,6 +40,8 @@ def parse_date(value: str | date | datetime, *, languages: list[str] | None = No
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     text = str(value).strip()
+    if len(text) > MAX_DATE_CHARS:
+        raise DateError(f"{text[:40]!r}... is too long to be a date ({len(text):,} characters)")
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

@@ -18,12 +18,13 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 
 from ingest.dates import DateError, parse_date
 from ingest.pipeline import Document
@@ -59,19 +60,24 @@ class ParsedFeed:
 
 def parse_feed(body: bytes, *, feed_url: str, headers: dict[str, str] | None = None,
                outlet: str | None = None, language: str | None = None,
-               max_entries: int = MAX_ENTRIES, max_text: int = MAX_TEXT_CHARS) -> ParsedFeed:
-    """Parse ``body`` and turn its first ``max_entries`` entries into Documents."""
+               max_entries: int = MAX_ENTRIES, max_text: int = MAX_TEXT_CHARS,
+               check: Callable[[], None] | None = None) -> ParsedFeed:
+    """Parse ``body`` and turn its first ``max_entries`` entries into Documents.
+
+    ``check`` is called before each entry and raises to give up (a deadline, a stop signal).
+    """
     if not body.strip():
         raise FeedError("empty response body (not a feed)")
-    text = _sniff_text(body)
-    if ENTITY_DECLARATION.search(text):
+    response_headers = _feed_headers(headers or {}, feed_url)
+    head = _sniff_text(body[:4096])
+    if any(ENTITY_DECLARATION.search(text) for text in _readings(body, response_headers)):
         raise FeedError("feed declares XML entities (refused)")
     parsed = feedparser.parse(
-        io.BytesIO(body), response_headers=_feed_headers(headers or {}, feed_url),
+        io.BytesIO(body), response_headers=response_headers,
         sanitize_html=False, resolve_relative_uris=False,  # we keep text only: no markup to clean
     )
     if not parsed.get("version") and not parsed.entries:
-        if HTML_START.match(text):
+        if HTML_START.match(head):
             raise FeedError("not a feed (the server sent an HTML page)")
         reason = parsed.get("bozo_exception")
         raise FeedError(f"not a feed ({_one_line(reason) if reason else 'no entries found'})")
@@ -84,6 +90,8 @@ def parse_feed(body: bytes, *, feed_url: str, headers: dict[str, str] | None = N
                         title=_clean(parsed.feed.get("title", "")))
     fetched = datetime.now(UTC).replace(microsecond=0)
     for entry in parsed.entries[:max_entries]:
+        if check is not None:
+            check()
         doc = entry_document(entry, feed_url=feed_url, outlet=outlet, language=feed_language,
                              max_text=max_text, fetched=fetched)
         if doc.published_inferred and any(_entry_dates(entry)):
@@ -193,6 +201,20 @@ def _language(value: object) -> str | None:
         return None
     code = value.strip().lower().replace("_", "-").split("-", 1)[0]
     return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+
+
+def _readings(body: bytes, headers: dict[str, str]) -> Iterator[str]:
+    """The body decoded as feedparser will read it, then as its BOM or byte pattern says.
+
+    feedparser honours BOMs, UTF-16/32 without one, EBCDIC (cp037, then whatever the prolog
+    declares) and the HTTP charset, and hands its parsers UTF-8: looking for entities in any
+    other decoding alone (latin-1, say) let an EBCDIC entity bomb through. The second reading
+    catches a bomb in a body the first misreads.
+    """
+    converted = convert_to_utf8(dict(headers), body, {})
+    yield converted.decode("utf-8", errors="replace")  # as feedparser's loose parser does
+    del converted
+    yield _sniff_text(body)
 
 
 def _sniff_text(body: bytes) -> str:

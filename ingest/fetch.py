@@ -205,15 +205,15 @@ def fetch_once(client: httpx.Client, url: str, limits: Limits, *, etag: str | No
         check_url(current, allow_private=limits.allow_private)
         if gate:
             gate.wait(current)
-        response = _get(client, current, headers, limits)
+        response = _get(client, current, headers, limits, gate.stop if gate else None)
         if isinstance(response, Response):
             return response
         current = response
     raise FetchError(f"more than {limits.max_redirects} redirects")
 
 
-def _get(client: httpx.Client, url: str, headers: dict[str, str],
-         limits: Limits) -> Response | str:
+def _get(client: httpx.Client, url: str, headers: dict[str, str], limits: Limits,
+         stop: threading.Event | None = None) -> Response | str:
     """The response at ``url``, or the next URL when it redirects."""
     started = time.monotonic()
     try:
@@ -231,7 +231,7 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str],
                                  retry_after=parse_retry_after(response.headers.get("retry-after")))
             if status != 200:
                 raise FetchError(f"HTTP {status}")
-            body = _read_capped(response, limits, started)
+            body = _read_capped(response, limits, started, stop)
             return Response(url=url, status=200, body=body, headers=_headers(response))
     except httpx.TimeoutException as exc:
         raise FetchError(f"timed out ({type(exc).__name__})", retryable=True) from None
@@ -242,8 +242,9 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str],
         raise FetchError(f"HTTP error: {exc}") from None
 
 
-def _read_capped(response: httpx.Response, limits: Limits, started: float) -> bytes:
-    """The decompressed body, aborting past the byte cap or the deadline."""
+def _read_capped(response: httpx.Response, limits: Limits, started: float,
+                 stop: threading.Event | None = None) -> bytes:
+    """The decompressed body, aborting past the byte cap or the deadline, or on ``stop``."""
     declared = response.headers.get("content-length", "")
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if declared.isdigit() and encoding == "identity" and int(declared) > limits.max_bytes:
@@ -252,9 +253,11 @@ def _read_capped(response: httpx.Response, limits: Limits, started: float) -> by
     chunks: list[bytes] = []
     size = 0
     for raw in response.iter_raw():
+        if stop is not None and stop.is_set():
+            raise Stopped("stopped while fetching")
         if time.monotonic() - started > limits.deadline:
-            raise FetchError(f"response took longer than the {limits.deadline:g}s deadline",
-                             retryable=True)
+            # Not retried: a server that drips bytes would cost every attempt a whole deadline.
+            raise FetchError(f"response took longer than the {limits.deadline:g}s deadline")
         chunk = decode(raw)
         size += len(chunk)
         if size > limits.max_bytes:

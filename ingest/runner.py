@@ -4,8 +4,9 @@ Workers only do network and parsing and hand back plain results; the calling thr
 every feed's articles in one transaction, then its health in the next. A run killed at any
 moment therefore leaves whole feeds stored or not stored, and the next run re-reads whatever
 was not recorded, with dedupe turning repeats into 'unchanged'. ``stop`` (set by SIGINT or
-SIGTERM) lets the feed being stored finish, cancels the feeds not yet fetched, and the run is
-recorded as 'stopped'.
+SIGTERM) cancels the feeds not yet fetched and abandons, between two chunks or entries, the
+feed being read or stored (rolled back: it stays due), and the run is recorded as 'stopped'.
+The deadline bounds each stage of a feed: its response, its parsing, its tagging and storing.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import zip_longest
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 import sqlite_utils
-import trafilatura
 
 from ingest import entries, feeds, pipeline, store
 from ingest.fetch import FetchError, HostGate, Limits, Refused, Stopped, fetch, make_client
@@ -42,6 +45,30 @@ class RunOptions:
     full_text: bool = False
     limits: Limits = field(default_factory=Limits)
     max_entries: int = entries.MAX_ENTRIES
+
+
+T = TypeVar("T")
+
+
+class Budget:
+    """One stage of one feed (parsing, tagging): its share of the deadline, and the run's stop
+    signal, checked between entries so neither waits for the whole feed."""
+
+    def __init__(self, stage: str, seconds: float, stop: threading.Event) -> None:
+        self.stage, self.seconds, self.stop = stage, seconds, stop
+        self.ends = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if self.stop.is_set():
+            raise Stopped(f"stopped while {self.stage}")
+        if time.monotonic() > self.ends:
+            raise FetchError(f"{self.stage} took longer than the {self.seconds:g}s deadline"
+                             " (nothing stored)")
+
+    def each(self, items: Iterable[T]) -> Iterator[T]:
+        for item in items:
+            self.check()
+            yield item
 
 
 @dataclass
@@ -75,10 +102,27 @@ class RunReport:
     status: str = "ok"                # ok, partial (some feeds failed), failed, stopped
 
 
+class ExtractorMissing(ValueError):
+    """``--full-text`` was asked for but trafilatura cannot be imported."""
+
+
+def page_extractor() -> Callable[..., str | None]:
+    """trafilatura's ``extract``, imported only when ``--full-text`` needs it: a broken optional
+    extractor must never stop the rest of the command line from starting."""
+    try:
+        from trafilatura import extract
+    except ImportError as exc:
+        raise ExtractorMissing(f"--full-text needs trafilatura, which cannot be imported ({exc});"
+                               " reinstall with `pip install -e .`") from None
+    return extract
+
+
 def run_once(db: sqlite_utils.Database, options: RunOptions,
              stop: threading.Event | None = None) -> RunReport:
     """Poll every due feed once and record the run."""
     stop = stop or threading.Event()
+    if options.full_text:
+        page_extractor()  # fail before the run starts, in one line
     store.mark_abandoned_runs(db)
     report = RunReport(run_id=store.start_run(db, "feeds", pipeline.TAGGER_VERSION))
     try:
@@ -120,20 +164,33 @@ def _poll(db: sqlite_utils.Database, due: list[feeds.Feed], options: RunOptions,
             ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
         pending: set[Future] = {
             pool.submit(poll_feed, client, feed, options, gate, known.get(feed.id, frozenset()))
-            for feed in due
+            for feed in by_turns_of_host(due)
         }
         try:
             while pending and not stop.is_set():
                 done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 for future in done:
-                    _record(db, future.result(), report)
+                    _record(db, future.result(), report, options.limits.deadline, stop)
         finally:
             for future in pending:
                 future.cancel()
-        # Fetches already running finish (bounded by the deadline); their results are kept.
+        # Feeds already being fetched or parsed give up at their next chunk or entry.
         for future in pending:
             if not future.cancelled():
-                _record(db, future.result(), report)
+                _record(db, future.result(), report, options.limits.deadline, stop)
+
+
+def by_turns_of_host(due: list[feeds.Feed]) -> list[feeds.Feed]:
+    """The feeds one host at a time in turn (A1, B1, A2, B2...), keeping each host's order.
+
+    A worker waiting for its host's spacing (``HostGate``) holds its thread, so a run of feeds
+    from one host must not queue ahead of every other host's feeds.
+    """
+    hosts: dict[str, list[feeds.Feed]] = {}
+    for feed in due:
+        hosts.setdefault((urlsplit(feed.url).hostname or "").lower(), []).append(feed)
+    turns = zip_longest(*hosts.values())
+    return [feed for turn in turns for feed in turn if feed is not None]
 
 
 def poll_feed(client: httpx.Client, feed: feeds.Feed, options: RunOptions, gate: HostGate,
@@ -154,6 +211,7 @@ def poll_feed(client: httpx.Client, feed: feeds.Feed, options: RunOptions, gate:
         result.parsed = entries.parse_feed(
             response.body, feed_url=response.url, headers=response.headers, outlet=feed.name,
             language=feed.language, max_entries=options.max_entries,
+            check=Budget("parsing", options.limits.deadline, gate.stop).check,
         )
         result.warnings += result.parsed.skipped
         mark_claims(result.parsed, feed, response.url)
@@ -188,6 +246,7 @@ def _add_full_text(client: httpx.Client, parsed: entries.ParsedFeed, options: Ru
     Articles already stored from this feed are skipped, so a page is fetched once, not on
     every poll; their summaries are not re-stored over the full text either.
     """
+    extract = page_extractor()
     problems = []
     kept = []
     for doc in parsed.documents:
@@ -199,7 +258,7 @@ def _add_full_text(client: httpx.Client, parsed: entries.ParsedFeed, options: Ru
         try:
             page = fetch(client, doc.url, replace(options.limits, retries=0), accept=PAGE_ACCEPT,
                          gate=gate)
-            text = trafilatura.extract(page.body, url=page.url, include_comments=False)
+            text = extract(page.body, url=page.url, include_comments=False)
             if not text or not text.strip():
                 raise FetchError("no main text found in the page")
             doc.text = text[:entries.MAX_TEXT_CHARS]
@@ -222,31 +281,38 @@ def _known_urls(db: sqlite_utils.Database, due: list[feeds.Feed]) -> dict[int, f
     return {key: frozenset(value) for key, value in known.items()}
 
 
-def _record(db: sqlite_utils.Database, result: FeedResult, report: RunReport) -> None:
+def _record(db: sqlite_utils.Database, result: FeedResult, report: RunReport, deadline: float,
+            stop: threading.Event) -> None:
     """Store one feed's articles (one transaction), then its health (the next)."""
     feed = result.feed
     if result.status == "stopped":
-        return  # shutting down before this feed was fetched: it stays due for the next run
+        return  # shutting down before this feed was read: it stays due for the next run
+    parsed = result.parsed
+    outcomes: list[str] = []
+    if parsed is not None:
+        budget = Budget("tagging and storing the entries", deadline, stop)
+        try:
+            outcomes = pipeline.store_documents(db, budget.each(parsed.documents), feed.id)
+        except Stopped:
+            return  # shutting down mid-feed: rolled back, it stays due for the next run
+        except store.StoreError:
+            raise  # the database itself is unusable: stop the run
+        except FetchError as exc:  # past the deadline: rolled back, a failure of this feed
+            result.status, result.error = "failed", str(exc)
+        except Exception as exc:  # one bad batch costs one feed; it is retried next poll
+            LOGGER.exception("%s: storing failed", feed.url)
+            result.status = "failed"
+            result.error = f"storing failed: {type(exc).__name__}: {exc}"
     report.counts["feeds_polled"] += 1
     report.errors += result.warnings
     if result.status == "failed":
         _fail(db, result, report, result.error or "failed")
         return
-    parsed = result.parsed
-    if parsed is not None:
-        try:
-            outcomes = pipeline.store_documents(db, parsed.documents, feed.id)
-        except store.StoreError:
-            raise  # the database itself is unusable: stop the run
-        except Exception as exc:  # one bad batch costs one feed; it is retried next poll
-            LOGGER.exception("%s: storing failed", feed.url)
-            _fail(db, result, report, f"storing failed: {type(exc).__name__}: {exc}")
-            return
-        for outcome in outcomes:
-            report.counts[outcome] += 1
-        if parsed.malformed:
-            report.errors.append(f"{feed.url}: malformed feed, recovered {len(outcomes)}"
-                                 f" entries ({parsed.problem})")
+    for outcome in outcomes:
+        report.counts[outcome] += 1
+    if parsed is not None and parsed.malformed:
+        report.errors.append(f"{feed.url}: malformed feed, recovered {len(outcomes)}"
+                             f" entries ({parsed.problem})")
     feeds.record_success(
         db, feed.id, etag=result.etag, last_modified=result.last_modified,
         body_hash=result.body_hash, malformed=parsed.malformed if parsed else None,
@@ -276,7 +342,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
 
     def handle(signum, _frame) -> None:
-        LOGGER.warning("%s: finishing the current feed, then stopping",
+        LOGGER.warning("%s: stopping; a feed being read or stored is left for the next run",
                        signal.Signals(signum).name)
         stop.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -9,7 +9,9 @@ clear line naming it; the rest of the folder is still ingested.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +20,18 @@ import sqlite_utils
 import yaml
 
 from ingest import dates, pipeline, store
-from ingest.text import html_title, html_to_text, markdown_to_text, normalise_whitespace
+from ingest.text import (
+    html_metadata,
+    html_title,
+    html_to_text,
+    markdown_to_text,
+    normalise_whitespace,
+)
 
 EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
 MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 32  # folders below the seeds folder; deeper ones cost one line and are not read
+MAX_METADATA_CHARS = 64 * 1024  # front matter or _source.yaml: a few fields, never a book
 # Lines a news site wraps around the story: bylines, posting and reading-time stamps.
 META_LINE = re.compile(
     r"^(?:(?:posted|published|updated|publi[ée](?: le)?|mis [àa] jour(?: le)?)(?:\s+(?:on|le)?\s*"
@@ -39,6 +49,31 @@ TEXT_FIELDS = ("url", "author", "outlet", "source", "language", "lang")
 
 class SeedError(ValueError):
     """A seed document that cannot be read; the message names the field or the problem."""
+
+
+class _MetadataLoader(yaml.SafeLoader):
+    """YAML without aliases: nine levels of nine ``*aliases`` name 387 million strings, which
+    cost gigabytes the moment a field is turned into text. Metadata never needs them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in seed metadata",
+                self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_metadata(text: str, where: object, part: str | None = None) -> object:
+    """YAML front matter or ``_source.yaml``, bounded in size, nesting and aliases."""
+    lead = f"{where}: {part} is" if part else f"{where}:"
+    if len(text) > MAX_METADATA_CHARS:
+        raise SeedError(f"{lead} longer than {MAX_METADATA_CHARS:,} characters")
+    try:
+        return yaml.load(text, Loader=_MetadataLoader)  # a SafeLoader, less aliases
+    except yaml.YAMLError as exc:
+        raise SeedError(f"{lead} not valid YAML ({_first_line(exc)})") from None
+    except RecursionError:
+        raise SeedError(f"{lead} nested too deeply") from None
 
 
 @dataclass
@@ -59,21 +94,21 @@ def ingest_folder(db: sqlite_utils.Database, folder: str | Path,
     report = FolderReport(run_id=store.start_run(db, "seeds", pipeline.TAGGER_VERSION))
     sources: dict[Path, int] = {}
     try:
-        for path in seed_files(root):
+        for path in seed_files(root, report.errors):
             if progress:
                 progress(path)
             source_id = sources.get(path.parent)
             if source_id is None:
                 try:
                     meta = _folder_meta(path.parent)
-                except SeedError as exc:
-                    report.errors.append(str(exc))
+                except (SeedError, OSError) as exc:
+                    report.errors.append(_reading_error(path.parent / "_source.yaml", exc))
                     meta = {}
                 source_id = sources[path.parent] = _register_folder(db, root, path.parent, meta)
             try:
                 docs = list(read_file(path, root))
-            except SeedError as exc:
-                report.errors.append(str(exc))
+            except Exception as exc:  # reading only: a bad file costs one line, not the run
+                report.errors.append(_reading_error(path, exc))
                 continue
             for doc in docs:
                 if isinstance(doc, SeedError):
@@ -89,27 +124,65 @@ def ingest_folder(db: sqlite_utils.Database, folder: str | Path,
     return report
 
 
-def seed_files(root: Path) -> Iterator[Path]:
-    """Document files under ``root`` in a stable order, skipping documentation and hidden files."""
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).parts
-        if any(part.startswith((".", "_")) for part in relative):
+def seed_files(root: Path, errors: list[str] | None = None) -> list[Path]:
+    """Document files under ``root`` in a stable order, skipping documentation and hidden files.
+
+    The walk keeps its own stack (no recursion, however deep the folders) and stops at
+    ``MAX_DEPTH``. Links are listed as they are and never walked into; ``read_file`` reads a link
+    only if it leads to a file inside ``root``. What is skipped for cause goes to ``errors``.
+    """
+    found: list[Path] = []
+    stack = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            _note(errors, f"{folder}: cannot list the folder ({exc.strerror})")
             continue
-        if path.name.upper().startswith(("README", "SOURCES")):
-            continue
-        if path.is_file() and path.suffix.lower() in EXTENSIONS:
-            yield path
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith((".", "_")):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_DEPTH:
+                    _note(errors, f"{path}: folders nested more than {MAX_DEPTH} deep are not"
+                                  " read")
+                else:
+                    stack.append((path, depth + 1))
+            elif entry.is_symlink() and not _inside(path, root):
+                _note(errors, f"{path}: a link to outside the seeds folder, not followed")
+            elif entry.name.upper().startswith(("README", "SOURCES")):
+                continue
+            elif path.suffix.lower() in EXTENSIONS and entry.is_file():
+                found.append(path)
+    return sorted(found)
+
+
+def _inside(link: Path, root: Path) -> bool:
+    """True when the link's target, resolved, is inside ``root`` (resolved too)."""
+    try:
+        return link.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
+def _note(errors: list[str] | None, message: str) -> None:
+    if errors is not None:
+        errors.append(message)
 
 
 def _folder_meta(folder: Path) -> dict:
     """The folder's ``_source.yaml`` (name, illustrative, language), or nothing."""
     meta_path = folder / "_source.yaml"
-    if not meta_path.exists():
+    if not meta_path.exists() and not meta_path.is_symlink():
         return {}
+    raw = _read_bytes(meta_path, folder)
     try:
-        meta = yaml.safe_load(meta_path.read_text("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise SeedError(f"{meta_path}: not valid YAML ({_first_line(exc)})") from None
+    meta = load_metadata(text, meta_path)
     if not isinstance(meta, dict):
         raise SeedError(f"{meta_path}: must be a mapping of fields (name, illustrative)")
     return meta
@@ -126,9 +199,7 @@ def _register_folder(db: sqlite_utils.Database, root: Path, folder: Path, meta: 
 
 def read_file(path: Path, root: Path) -> Iterator[pipeline.Document | SeedError]:
     """The documents in one file; bad records of a JSON Lines file come back as errors."""
-    raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
-    if raw is None:
-        raise SeedError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB, skipped")
+    raw = _read_bytes(path, root)
     if b"\x00" in raw[:8192]:
         raise SeedError(f"{path}: binary file, not a text document")
     try:
@@ -145,6 +216,22 @@ def read_file(path: Path, root: Path) -> Iterator[pipeline.Document | SeedError]
         reader = {".txt": _read_text, ".md": _read_markdown, ".markdown": _read_markdown,
                   ".html": _read_html, ".htm": _read_html}[suffix]
         yield reader(path, source, key)
+
+
+def _read_bytes(path: Path, root: Path) -> bytes:
+    """The file's bytes, if it is a regular file inside ``root`` (a link is checked again here,
+    as it may have changed since the folder was listed) and not larger than ``MAX_BYTES``."""
+    if not _inside(path, root):
+        raise SeedError(f"{path}: a link to outside the seeds folder, not followed")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path.resolve(), flags)  # non-blocking: a FIFO must not hang the run
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise SeedError(f"{path}: not a regular file, skipped")
+        if info.st_size > MAX_BYTES:
+            raise SeedError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB, skipped")
+        return handle.read(MAX_BYTES + 1)
 
 
 def _read_text(path: Path, source: str, key: str) -> pipeline.Document:
@@ -175,11 +262,7 @@ def _read_markdown(path: Path, source: str, key: str) -> pipeline.Document:
     meta: dict = {}
     match = re.match(r"^---\s*\n(.*?)\n---\s*(?:\n|$)", source, re.DOTALL)
     if match:
-        try:
-            meta = yaml.safe_load(match.group(1)) or {}
-        except yaml.YAMLError as exc:
-            reason = _first_line(exc)
-            raise SeedError(f"{path}: front matter is not valid YAML ({reason})") from None
+        meta = load_metadata(match.group(1), path, "front matter") or {}
         if not isinstance(meta, dict):
             raise SeedError(f"{path}: front matter must be a mapping of fields")
         source = source[match.end():]
@@ -192,16 +275,7 @@ def _read_markdown(path: Path, source: str, key: str) -> pipeline.Document:
 
 
 def _read_html(path: Path, source: str, key: str) -> pipeline.Document:
-    meta = {"title": html_title(source)}
-    stamp = re.search(
-        r"<meta[^>]+(?:article:published_time|datePublished|pubdate)[^>]+content=\"([^\"]+)\"",
-        source, re.IGNORECASE,
-    ) or re.search(r"<time[^>]+datetime=\"([^\"]+)\"", source, re.IGNORECASE)
-    if stamp:
-        meta["published"] = stamp.group(1)
-    lang = re.search(r"<html[^>]+lang=\"([a-zA-Z]{2})", source)
-    if lang:
-        meta["language"] = lang.group(1).lower()
+    meta = {"title": html_title(source), **html_metadata(source)}
     return _document(path, key, meta, html_to_text(source))
 
 
@@ -210,6 +284,8 @@ def _read_json(path: Path, source: str, key: str) -> Iterator[pipeline.Document 
         data = json.loads(source)
     except json.JSONDecodeError as exc:
         raise SeedError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise SeedError(f"{path}: JSON nested too deeply") from None
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records):
         yield _json_record(path if len(records) == 1 else f"{path}[{index}]", record,
@@ -224,6 +300,9 @@ def _read_jsonl(path: Path, source: str, key: str) -> Iterator[pipeline.Document
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield SeedError(f"{path}:{number}: not valid JSON ({exc.msg})")
+            continue
+        except RecursionError:
+            yield SeedError(f"{path}:{number}: JSON nested too deeply")
             continue
         yield _json_record(f"{path}:{number}", record, f"{key}#{number}")
 
@@ -267,6 +346,15 @@ def _document(where, key: str, meta: dict, text: str) -> pipeline.Document:
         language=str(language).lower()[:8] if language else None,
         author=meta.get("author"), outlet=meta.get("outlet") or meta.get("source"),
     )
+
+
+def _reading_error(path: Path, exc: Exception) -> str:
+    """One line for a file that could not be read, whatever went wrong."""
+    if isinstance(exc, SeedError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{path}: cannot read the file ({exc.strerror or exc})"
+    return f"{path}: cannot read the file ({type(exc).__name__}: {_first_line(exc)[:200]})"
 
 
 def _first_line(exc: Exception) -> str:

@@ -57,8 +57,9 @@ def wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 def serve(db_path: Path, log: Path) -> Iterator[str]:
     """``streamlit run dashboard.py`` on ``db_path`` on a free port; yields the base URL."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`apt-get install "
-                    "chromium`, done by `make`); this test never downloads a browser")
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`apt-get install"
+                    " --no-install-recommends chromium`, done by `make`); this test never"
+                    " downloads a browser")
     port = free_port()
     with log.open("w") as out:
         process = subprocess.Popen(

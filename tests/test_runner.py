@@ -258,3 +258,10 @@ def test_stopping_a_run_is_not_counted_against_waiting_feeds(feed_server, db):
     health = {row["url"].rsplit("/", 1)[1]: row for row in feeds.list_feeds(db)}
     assert health["second.xml"]["consecutive_failures"] == 0
     assert health["second.xml"]["last_error"] is None
+
+
+def test_feeds_are_polled_one_host_at_a_time_in_turn():
+    due = [feeds.Feed(n, url, f"feed {n}") for n, url in enumerate([
+        "https://a.example/1", "https://a.example/2", "https://a.example/3",
+        "https://B.example/1", "https://c.example/1", "https://b.example/2"])]
+    assert [feed.id for feed in runner.by_turns_of_host(due)] == [0, 3, 4, 1, 5, 2]

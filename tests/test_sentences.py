@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.tagger.sentences import sentences, split
+from ingest.tagger.sentences import MAX_SENTENCE, sentences, split
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,15 @@ def test_spans_point_into_the_text() -> None:
 def test_empty_and_blank() -> None:
     assert split("") == []
     assert split(" \n\n ") == []
+
+
+def test_an_endless_sentence_is_cut_at_clause_breaks_into_bounded_pieces() -> None:
+    text = "Russia deployed troops to Mali, and " * 100 + "then left."
+    pieces = sentences(text)
+    assert len(pieces) > 1 and all(len(piece) <= MAX_SENTENCE for piece in pieces)
+    assert all(piece.endswith(",") for piece in pieces[:-1])  # a clause break, not mid-word
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
+
+
+def test_an_endless_word_is_cut_at_the_hard_cap() -> None:
+    assert [e - s for s, e in split("x" * 2500)] == [MAX_SENTENCE, MAX_SENTENCE, 500]

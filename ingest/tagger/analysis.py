@@ -25,6 +25,10 @@ _IN_PLACE = re.compile(r"\b(?:in|inside|across|throughout|en|au|aux|dans)\s+(?:t
 # "a Wagner executive who it says worked with...": the verb of saying has its own subject.
 _RELATIVE = re.compile(r"\b(?:who|which|that|whom|qui|que|qu')\b")
 _OLD_YEAR = re.compile(r"\b(?:1[0-8]\d\d|19[0-4]\d)\b")  # before 1950: history, not posture
+# Actor and partner mentions checked per sentence: later stages pair them with each other and
+# with every cue, so a sentence listing hundreds of names would cost time by their square. News
+# sentences name at most ten (gold set); beyond this many, the sentence is a list.
+MAX_MENTIONS = 32
 
 
 @dataclass(slots=True)
@@ -129,7 +133,10 @@ def _entities(s: Sentence, lang: str) -> list[Ent]:
     locatives, titles = _context(lang)
     music = s.has("music")
     ents: list[Ent] = []
-    for h in s.cues("actor") + s.cues("partner"):
+    mentions = s.cues("actor") + s.cues("partner")
+    if len(mentions) > MAX_MENTIONS:  # a list, not a report: its first names are enough
+        mentions = sorted(mentions, key=lambda h: h.start)[:MAX_MENTIONS]
+    for h in mentions:
         e = h.entry
         if music and e.extra and "music" in e.extra:
             continue
@@ -259,8 +266,10 @@ def role_cued(s: Sentence) -> list[Ent]:
 def _role_cue(s: Sentence, e: Ent, h: Hit) -> bool:
     if h.start >= e.end:  # 'Rwandan troops', 'Rwanda has begun deploying', 'a renforcé son'
         gap = s.folded[e.end:h.start]
+        if len(gap) > 26:  # checked first: a search of every long gap made pairing quadratic
+            return False
         words = 1 if h.entry.cat == "role_nouns" and not _POSSESSIVE.search(gap) else 3
-        return len(gap) <= 26 and re.fullmatch(rf"\s+(?:\w+\s+){{0,{words}}}", gap) is not None
+        return re.fullmatch(rf"\s+(?:\w+\s+){{0,{words}}}", gap) is not None
     if h.entry.cat != "role_nouns" or not e.hit.entry.form[0].islower():
         return False
     return h.end <= e.start and not s.folded[h.end:e.start].strip()
