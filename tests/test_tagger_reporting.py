@@ -182,3 +182,17 @@ def test_not_directly_related_is_no_denial() -> None:
             "officials on weapons deals and mining projects. The measures are not directly "
             "related to Wagner's mutiny.", lang="en", published="2023-06-27")
     assert {d.status for d in r.dyads if d.partner == "Mali"} == {"reported"}
+
+
+def test_what_a_list_of_powers_does_each_of_them_does() -> None:
+    r = tag("Turkey, the United Arab Emirates and Iran supplied armed drones to Ethiopia during "
+            "the war, researchers said.", lang="en", published="2022-01-20")
+    assert {"Turkey", "United Arab Emirates", "Iran"} <= set(r.actors)
+    assert {d.actor for d in r.dyads if d.partner == "Ethiopia"} >= {
+        "Turkey", "United Arab Emirates", "Iran"}
+
+
+def test_aircraft_by_name_are_arms() -> None:
+    r = tag("L'Égypte a commandé trente Rafale supplémentaires à la France.", lang="fr",
+            published="2021-05-04")
+    assert "France" in r.actors and "arms_transfer" in r.themes

@@ -193,6 +193,24 @@ def _after_locative(s: Sentence, h: Hit, locatives: tuple[str, ...]) -> bool:
     return False
 
 
+_COORDINATED = re.compile(r"\s*(?:,|and|et|or|ou|as well as|ainsi que)?\s*"
+                          r"(?:(?:the|la|le|les|l')\s+)?")
+
+
+def coordinated(s: Sentence, e: Ent, ents: list[Ent]) -> list[Ent]:
+    """The entities listed with ``e`` ("Turkey, the United Arab Emirates and Iran supplied",
+    "Russian and Chinese warships"): what is said of the list is said of each."""
+    ordered = sorted(ents, key=lambda x: x.start)
+    i = ordered.index(e)
+    lo = hi = i
+    while lo > 0 and _COORDINATED.fullmatch(s.folded, ordered[lo - 1].end, ordered[lo].start):
+        lo -= 1
+    while hi + 1 < len(ordered) and _COORDINATED.fullmatch(s.folded, ordered[hi].end,
+                                                           ordered[hi + 1].start):
+        hi += 1
+    return ordered[lo:hi + 1]
+
+
 def named_as_place(s: Sentence, e: Ent, lang: str) -> bool:
     """'the war in Ukraine', 'en Syrie', 'in Ukraine and Syria': a state after a locative, or
     listed after one, is where, not who."""

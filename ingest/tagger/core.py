@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import dyads, posture, themes
-from .analysis import Sentence, analyse, named_as_place, promote
+from .analysis import Sentence, analyse, coordinated, named_as_place, promote
 from .dates import parse_published
 from .language import SUPPORTED, detect, vote
 from .model import Tag, TagResult
@@ -175,8 +175,8 @@ def _acting(sentences: list[Sentence], events, pairs) -> set[str]:
     about Africa at large that names no state ("Russia's influence campaigns across Africa")."""
     found = {p.actor for p in events} | {d.actor for d in pairs}
     for s in sentences:
-        if s.themes and s.has("africa") and not any(not e.landmark for e in s.partners()):
-            found.update(e.value for e in s.actors())
+        if s.themes and (s.has("africa") or s.partners()):
+            found.update(e.value for e in s.actors() if _owns_a_theme(s, e))
     for s in sentences:  # "Those dispatched include personnel of the Wagner Group": the
         # instrument of a state acting in this story acts with it
         if s.themes:
@@ -186,6 +186,20 @@ def _acting(sentences: list[Sentence], events, pairs) -> set[str]:
             if e.value in found and e.parent:
                 found.add(e.parent)
     return found
+
+
+def _owns_a_theme(s: Sentence, e) -> bool:
+    """The power is the one named nearest one of the sentence's theme cues: it does the thing,
+    rather than being named beside another power that does."""
+    actors = s.actors()
+    spots = [(start, end) for _rule, start, end, _conf in s.themes.values()]
+    spots += [(h.start, h.end) for h in s.cues("theme")]
+    family = e.parent or e.value
+    for start, end in spots:
+        nearest = min(actors, key=lambda x: min(abs(start - x.end), abs(x.start - end)))
+        if family in {x.parent or x.value for x in coordinated(s, nearest, actors)}:
+            return True
+    return False
 
 
 def _acting_only(sentences: list[Sentence], events, pairs) -> set[str]:

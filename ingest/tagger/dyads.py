@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import Ent, Sentence
+from .analysis import Ent, Sentence, coordinated
 from .model import THEMES, Dyad
 from .speaker import find_speaker, is_quote
 from .status import clause_bounds, combine, status_of
@@ -69,7 +69,8 @@ def _themes_for(s: Sentence, a: Ent, actors: list[Ent]) -> set[str]:
     out = set()
     for theme, start, end in spots:
         nearest = min(actors, key=lambda x: min(abs(start - x.end), abs(x.start - end)))
-        if _family(nearest) == _family(a) and theme in s.themes:
+        if theme in s.themes and _family(a) in {_family(x) for x in coordinated(s, nearest,
+                                                                              actors)}:
             out.add(theme)
     return out
 
