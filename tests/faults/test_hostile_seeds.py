@@ -59,6 +59,11 @@ def write_hostile(root: Path, outside: Path) -> dict[str, str]:
     (hostile / "pubdate.html").write_text(
         "<html><head><title>Meta soup</title></head><body><p>Wagner fighters arrived in Mali"
         " on May 2, 2023.</p></body></html>" + "<meta pubdate " * 2000)
+    (hostile / "nested.html").write_text(  # the parser slows with depth: 12 s before
+        "<html><head><title>Nested divs</title></head><body><p>Russia and Mali signed an"
+        " accord.</p>" + "<div>" * 100_000)
+    (hostile / "brackets.md").write_text(  # Python-Markdown's link patterns: 44 s before
+        "# Brackets\n\nRussia and Mali signed an accord.\n\n" + "[" * 20_000)
     (hostile / "bomb.md").write_text(f"---\n{alias_bomb('title')}---\nRussia and Mali.\n")
     (hostile / "deep.json").write_text("[" * 200_000)
     (hostile / "lines.jsonl").write_text("\n".join([
@@ -196,6 +201,13 @@ def test_folders_nested_1000_deep_cost_one_line(hostile_seeds):
 def test_html_full_of_meta_pubdate_is_read_in_no_time(hostile_seeds):
     assert count(hostile_seeds["db"], "SELECT count(*) FROM articles WHERE title = ?",
                  ["Meta soup"]) == 1
+
+
+def test_deep_markup_and_a_bracket_flood_are_read_in_no_time(hostile_seeds):
+    """Both are stored with their text, within the run's time bound (MAX_SECONDS)."""
+    for title in ("Nested divs", "Brackets"):
+        assert count(hostile_seeds["db"], "SELECT count(*) FROM articles WHERE title = ?"
+                     " AND text LIKE '%Russia and Mali signed an accord%'", [title]) == 1
 
 
 def test_nothing_stored_before_is_lost_or_duplicated(hostile_seeds):
