@@ -200,7 +200,7 @@ class Page:
 
 
 def article_page(db: sqlite_utils.Database, filters: Filters, *, limit: int = 50,
-                 offset: int = 0, cap: int = COUNT_CAP) -> Page:
+                 offset: int = 0, cap: int | None = None) -> Page:
     """The rows ``articles`` would give from ``offset`` on, and the number of matches, exact
     up to ``cap``: counting every match of a broad search costs a second at 1M articles.
 
@@ -209,6 +209,7 @@ def article_page(db: sqlite_utils.Database, filters: Filters, *, limit: int = 50
     be asked per article); a broad search is counted to ``cap`` and its page found by testing
     the newest articles one by one; a narrow one is counted and paged from the set of matches.
     """
+    cap = COUNT_CAP if cap is None else cap
     if not filters.query:
         return Page(_count(db, filters), False, list(articles(db, filters, limit=limit,
                                                               offset=offset)))
