@@ -1,12 +1,15 @@
-"""Time the Articles page's two queries (the count and a page of 50 with tags) on big corpora.
+"""Time the Articles page's query (``queries.article_page``: a page of 50 with its tags and the
+count, exact up to 10,000) on big corpora, and the exact count and full-list page beside it.
 
     .venv/bin/python bench/bench_articles.py 100000 1000000
 
 Builds databases with the generator of ``bench_dashboard.py`` (in the same ``$BENCH_DATA``),
 with their ``sqlite_stat1`` statistics dropped: a database built by ``seeds``/``run`` is never
 ``ANALYZE``d, and without statistics SQLite chose plans that took 10-40 s. For each search or
-filter the page offers, times ``aggregates.article_count`` and ``queries.articles(limit=50)``
-on a fresh read-only connection (first call, then the median of ``BENCH_REPEATS``). Prints one
+filter the page offers, times ``queries.article_page`` ("both"), the exact
+``aggregates.article_count`` ("count", which exports and other pages use) and
+``queries.articles(limit=50)`` ("page", the plan exports stream), each on a fresh read-only
+connection (first call, then the median of ``BENCH_REPEATS``). Prints one
 JSON line per size, seconds.
 """
 
@@ -52,6 +55,8 @@ def measure(path: Path) -> dict:
     for name, filters in CASES.items():
         offset = 99 * 50 if name.startswith("no filter") else 0
         for label, call in (
+            ("both", lambda db, f=filters, o=offset: queries.article_page(db, f, limit=50,
+                                                                         offset=o)),
             ("count", lambda db, f=filters: aggregates.article_count(db, f)),
             ("page", lambda db, f=filters, o=offset: list(queries.articles(db, f, limit=50,
                                                                            offset=o))),

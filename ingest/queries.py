@@ -6,6 +6,7 @@ any size). Rows an analyst rejected in the Review page never come back.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -152,9 +153,25 @@ def evidence_where(filters: Filters, alias: str, actor_col: str, partner_col: st
     return " AND ".join(clauses), params
 
 
+COUNT_CAP = 10_000   # a search's count is exact up to here; beyond, "more than 10,000"
+WALK_DEPTH = 250     # a broad search's first pages (offset + limit) are found by walking...
+WALK_FACTOR = 10     # ...at most this many times as many newest articles as the page needs
+
+
+def _row_columns() -> str:
+    """An article's columns on the Articles page, its tag lists included."""
+    return f"""
+        a.id AS article_id, a.published, a.published_inferred, a.title, a.url,
+        so.name AS source, a.outlet, a.language, a.untagged_reason, a.offsite,
+        {_tag_list('actor')} AS actors, {_tag_list('partner')} AS partners,
+        {_tag_list('theme')} AS themes
+    """
+
+
 def articles(db: sqlite_utils.Database, filters: Filters, *, limit: int | None = None,
              offset: int = 0) -> Iterator[dict]:
-    """Articles, newest first, with their tags gathered into readable lists.
+    """Articles, newest first, with their tags gathered into readable lists: every match, in
+    full (exports stream this). The Articles page asks ``article_page``.
 
     The page is chosen first, from the ``articles_window`` index walked newest first (a
     broad search or filter fills a page within its first rows), and only the rows shown get
@@ -164,16 +181,128 @@ def articles(db: sqlite_utils.Database, filters: Filters, *, limit: int | None =
     check_query(db, filters.query)
     where, params = article_where(filters)
     sql = f"""
-        SELECT a.id AS article_id, a.published, a.published_inferred, a.title, a.url,
-               so.name AS source, a.outlet, a.language, a.untagged_reason, a.offsite,
-               {_tag_list('actor')} AS actors, {_tag_list('partner')} AS partners,
-               {_tag_list('theme')} AS themes
+        SELECT {_row_columns()}
         FROM (SELECT a.rowid AS page_row FROM articles a INDEXED BY articles_window
               WHERE {where} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?) page
              JOIN articles a ON a.rowid = page.page_row JOIN sources so ON so.id = a.source_id
         ORDER BY a.published DESC, a.id
     """
     return fetch_rows(db, sql, [*params, -1 if limit is None else limit, offset])
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the Articles list and how many articles match in all."""
+
+    total: int          # exact, unless ``more``
+    more: bool          # counting stopped: more than ``total`` articles match
+    rows: list[dict]
+
+
+def article_page(db: sqlite_utils.Database, filters: Filters, *, limit: int = 50,
+                 offset: int = 0, cap: int | None = None) -> Page:
+    """The rows ``articles`` would give from ``offset`` on, and the number of matches, exact
+    up to ``cap``: counting every match of a broad search costs a second at 1M articles.
+
+    A search reads FTS5 in one of three ways (docs/benchmarks.md): a prefix search once,
+    into a temporary table (FTS5 rebuilds a prefix's doclist on every query, so it must not
+    be asked per article); a broad search is counted to ``cap`` and its page found by testing
+    the newest articles one by one; a narrow one is counted and paged from the set of matches.
+    """
+    cap = COUNT_CAP if cap is None else cap
+    if not filters.query:
+        return Page(_count(db, filters), False, list(articles(db, filters, limit=limit,
+                                                              offset=offset)))
+    if is_prefix_search(filters.query):  # checked as it is read: one more reading costs
+        return _page_from_hits(db, filters, limit, offset)
+    check_query(db, filters.query)
+    total = _capped_count(db, filters, cap)
+    if total > cap:
+        rowids = _walk(db, filters, limit, offset)
+        if rowids is not None:
+            return Page(cap, True, _rows_of(db, rowids))
+    return Page(min(total, cap), total > cap,
+                list(articles(db, filters, limit=limit, offset=offset)))
+
+
+def is_prefix_search(query: str) -> bool:
+    """Whether an FTS5 query holds a prefix (``a*``, ``"Africa Co"*``): a ``*`` outside quotes."""
+    return "*" in re.sub(r'"(?:[^"]|"")*"', "", query)
+
+
+def _count(db: sqlite_utils.Database, filters: Filters) -> int:
+    where, params = article_where(filters)
+    return db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+
+
+def _capped_count(db: sqlite_utils.Database, filters: Filters, cap: int) -> int:
+    """Matches of a search, counted to ``cap + 1`` at most, read from FTS5 in rowid order (it
+    streams them; ``rowid IN (...)`` would first gather every match)."""
+    where, params = article_where(replace(filters, query=None))
+    join = "" if where == "1" else " CROSS JOIN articles a ON a.rowid = articles_fts.rowid"
+    return db.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM articles_fts{join}"
+        f" WHERE articles_fts MATCH ? AND {where} LIMIT ?)",
+        [filters.query, *params, cap + 1],
+    ).fetchone()[0]
+
+
+def _walk(db: sqlite_utils.Database, filters: Filters, limit: int,
+          offset: int) -> list[int] | None:
+    """The page's rowids, found by testing the newest articles that pass the other filters
+    against the search one at a time (FTS5 seeks to each rowid). None when the page is deep or
+    the matches too sparse to fill it within ``WALK_FACTOR`` times its depth: the set plan is
+    then cheaper than so many probes."""
+    wanted = offset + limit
+    if wanted > WALK_DEPTH:
+        return None
+    where, params = article_where(replace(filters, query=None))
+    candidates = db.execute(
+        f"SELECT a.rowid FROM articles a INDEXED BY articles_window WHERE {where}"
+        " ORDER BY a.published DESC, a.id LIMIT ?", [*params, WALK_FACTOR * wanted])
+    probe = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?"
+    found: list[int] = []
+    for (rowid,) in candidates:
+        if db.execute(probe, [filters.query, rowid]).fetchone():
+            found.append(rowid)
+            if len(found) == wanted:
+                candidates.close()
+                return found[offset:]
+    return None
+
+
+def _page_from_hits(db: sqlite_utils.Database, filters: Filters, limit: int,
+                    offset: int) -> Page:
+    """Count and page a search from one reading of FTS5, kept in a temporary table."""
+    db.execute("CREATE TEMP TABLE search_hits (hit INTEGER PRIMARY KEY)")
+    try:
+        try:
+            db.execute("INSERT INTO temp.search_hits SELECT rowid FROM articles_fts"
+                       " WHERE articles_fts MATCH ?", [filters.query])
+        except sqlite3.OperationalError:
+            check_query(db, filters.query)  # says what is wrong with the search
+            raise
+        where, params = article_where(replace(filters, query=None))
+        hits = "a.rowid IN temp.search_hits"
+        total = (db.execute("SELECT count(*) FROM temp.search_hits").fetchone()[0]
+                 if where == "1" else db.execute(
+                     f"SELECT count(*) FROM articles a WHERE {hits} AND {where}",
+                     params).fetchone()[0])
+        rowids = [row[0] for row in db.execute(
+            f"SELECT a.rowid FROM articles a INDEXED BY articles_window WHERE {hits}"
+            f" AND {where} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?",
+            [*params, limit, offset])]
+        return Page(total, False, _rows_of(db, rowids))
+    finally:
+        db.execute("DROP TABLE temp.search_hits")
+
+
+def _rows_of(db: sqlite_utils.Database, rowids: list[int]) -> list[dict]:
+    """The page's rows with their source and tag lists, newest first."""
+    return list(fetch_rows(db, f"""
+        SELECT {_row_columns()} FROM articles a JOIN sources so ON so.id = a.source_id
+        WHERE a.rowid IN ({_marks(rowids)}) ORDER BY a.published DESC, a.id
+    """, rowids))
 
 
 def _tag_list(kind: str) -> str:

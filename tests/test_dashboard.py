@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -332,3 +333,17 @@ def test_a_new_ingest_shows_without_restart(demo_app, db_path):
     db.conn.close()
     demo_app.multiselect(key="f_languages").set_value(["fr"]).run()
     assert metrics(demo_app)["Articles"] == "2"
+
+
+def test_a_search_beyond_the_count_cap_says_more_than(demo_app, monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    at = on_page(demo_app, "views/articles.py")
+    at.text_input(key="a_query").input("Mali OR France OR Russia").run()
+    no_exceptions(at)
+    assert any(caption.value.startswith("More than 2 articles match")
+               for caption in at.caption), [caption.value for caption in at.caption]
+    monkeypatch.setattr(queries, "COUNT_CAP", 10_000)
+    st.cache_data.clear()
+    at.run()
+    assert any(re.match(r"\d+ articles match; showing \d+, newest first", caption.value)
+               for caption in at.caption), [caption.value for caption in at.caption]

@@ -23,12 +23,22 @@ if query:
         st.caption(f"Not a valid search expression, so each word was searched as typed: {query}")
 filters = replace(filters, query=query or None)
 
-total = common.fetch("aggregates.article_count", filters=filters)
-pages = max(1, -(-total // PAGE))
-page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1,
-                       key="a_page") if pages > 1 else 1
-rows = common.fetch("queries.articles", filters=filters, limit=PAGE, offset=(page - 1) * PAGE)
-st.caption(f"{total} articles match; showing {len(rows)}, newest first.")
+page = st.session_state.get("a_page", 1)
+found = common.fetch("queries.article_page", filters=filters, limit=PAGE, offset=(page - 1) * PAGE)
+pages = max(1, -(-found.total // PAGE) + found.more)  # past the count: one page more
+if page > pages:  # the search narrowed under the page the analyst was on
+    page = st.session_state["a_page"] = pages
+    found = common.fetch("queries.article_page", filters=filters, limit=PAGE,
+                         offset=(page - 1) * PAGE)
+if pages > 1:
+    of = f"more than {pages - 1}" if found.more else pages
+    page = st.number_input(f"Page (of {of})", min_value=1, max_value=pages, key="a_page")
+rows = found.rows
+if found.more:
+    st.caption(f"More than {found.total:,} articles match (counting stops there); showing "
+               f"{len(rows)}, newest first. Narrow the search to count them, or export them all.")
+else:
+    st.caption(f"{found.total} articles match; showing {len(rows)}, newest first.")
 # An article its feed gave no date is dated when first seen: say so where the date is read.
 shown = [{**row, "published": f"{common.readable_time(row['published'])} (first seen)"}
          if row["published_inferred"] else row for row in rows]
