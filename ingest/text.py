@@ -7,6 +7,7 @@ text nodes are kept, and script-like elements are dropped with their contents.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 import markdown
 from selectolax.lexbor import LexborHTMLParser
@@ -21,8 +22,8 @@ def html_to_text(html: str) -> str:
     """Visible text of an HTML fragment or page, one paragraph per block element."""
     if not html or "<" not in html:
         return normalise_whitespace(html or "")
-    if html.count("<") - 2 * html.count("</") > MAX_OPEN_TAGS:
-        return normalise_whitespace(_TAG.sub(" ", _DROPPED_BLOCKS.sub(" ", html)))
+    if _too_deep(html):
+        return normalise_whitespace(_TAG.sub(" ", _drop_blocks(html)))
     tree = LexborHTMLParser(html)
     tree.strip_tags(DROPPED)
     root = tree.body or tree.root
@@ -36,8 +37,30 @@ _BLOCK_SET = frozenset(BLOCKS)
 # with this many tags left open is read by stripping tags, in linear time, paragraphs lost.
 MAX_OPEN_TAGS = 5_000
 _TAG = re.compile(r"<[^<>]*>")
-_DROPPED_BLOCKS = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?</\1\s*>",
-                             re.IGNORECASE | re.DOTALL)
+_TAG_START = re.compile(r"<")
+_OPEN_DROPPED = re.compile(r"<(script|style|template|noscript|head)\b")
+
+
+def _drop_blocks(html: str) -> str:
+    """The markup without script-like elements and their contents, in one pass: a closing tag
+    looked for once and not found is not looked for again (no scan per unclosed opening)."""
+    low = html.lower()
+    out: list[str] = []
+    pos = 0
+    unclosed: set[str] = set()
+    for m in _OPEN_DROPPED.finditer(low):
+        name = m.group(1)
+        if m.start() < pos or name in unclosed:
+            continue
+        end = low.find(f"</{name}", m.end())
+        if end < 0:
+            unclosed.add(name)
+            continue
+        close = low.find(">", end)
+        out.append(html[pos:m.start()])
+        pos = close + 1 if close >= 0 else len(html)
+    out.append(html[pos:])
+    return " ".join(out)
 
 
 def _text_with_breaks(root) -> list[str]:
@@ -83,8 +106,22 @@ def markdown_to_text(source: str) -> str:
     return html_to_text(markdown.markdown(source))
 
 
+def _too_deep(html: str) -> bool:
+    return html.count("<") - 2 * html.count("</") > MAX_OPEN_TAGS
+
+
+def _head_of(html: str) -> str:
+    """The markup up to its MAX_OPEN_TAGS-th tag when too many are left open: a title and
+    meta tags come first, and the parser's time grows with the depth of what it reads."""
+    if not _too_deep(html):
+        return html
+    tags = _TAG_START.finditer(html)
+    cut = next(islice(tags, MAX_OPEN_TAGS, None), None)
+    return html[:cut.start()] if cut else html
+
+
 def html_title(html: str) -> str:
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(_head_of(html))
     for selector in ("title", "h1"):
         node = tree.css_first(selector)
         if node is not None and node.text(strip=True):
@@ -100,7 +137,7 @@ def html_metadata(html: str) -> dict[str, str]:
     the first ``<time datetime>``; the language from ``<html lang>``. (Regular expressions over
     raw markup took cubic time on ``"<meta pubdate " * 2000``.)
     """
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(_head_of(html))
     found: dict[str, str] = {}
     for node in tree.css("meta[content]"):
         attributes = node.attributes

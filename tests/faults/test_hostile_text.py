@@ -115,3 +115,18 @@ def test_reviewing_each_kind_of_row_shows_its_evidence_as_text(hostile_app):
             shown += "".join(element.value for element in at.text)
     for payload in MARKUP:  # shown as plain st.text, literally
         assert payload in shown, payload
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("markup", [
+    "<div>" * 100_000,                       # the parser's tree building slows with depth
+    "<script>" * 100_000,                    # an unclosed script, again and again
+    "<p>Russia and Mali.</p>" + "<i>" * 10_000,
+], ids=["nested divs", "unclosed scripts", "open inline tags"])
+def test_markup_left_open_by_the_thousand_is_read_as_text(markup):
+    """A feed field or an HTML seed of deep or unclosed markup becomes plain text at once
+    (each took seconds to minutes in the HTML parser); no script content survives."""
+    from ingest.text import html_to_text
+
+    text = html_to_text(markup + "<p>tail</p>")
+    assert text.endswith("tail") and "<" not in text and "script" not in text
