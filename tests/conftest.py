@@ -77,3 +77,16 @@ def seed_dir(tmp_path) -> Path:
     folder.mkdir()
     shutil.copy(SEED, folder / SEED.name)
     return folder
+
+
+def database_at(path: Path, version: int) -> tuple[sqlite3.Connection, sqlite_utils.Database]:
+    """A database file as a release with ``version`` migrations left it, to test upgrades."""
+    from ingest.schema import MIGRATIONS
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=ON")
+    db = sqlite_utils.Database(conn)
+    for number, migration in enumerate(MIGRATIONS[:version]):
+        migration(db)
+        conn.execute(f"PRAGMA user_version={number + 1}")
+    return conn, db

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from ingest import schema, store
+from tests.conftest import database_at
 
 
 def test_new_database_is_current_and_in_wal_mode(db, db_path):
@@ -120,13 +121,7 @@ def test_the_change_marker_moves_with_the_feed_registry(db):
 def test_tag_contract_2_upgrade_keeps_tags_and_accepts_mentions(db_path):
     """Migration 9 rebuilds the tags table so a name that does not act can be stored as a
     mention; the rows, their ids and the indexes the dashboard reads survive."""
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    import sqlite_utils
-
-    old = sqlite_utils.Database(conn)
-    for number, migration in enumerate(schema.MIGRATIONS[:8]):
-        migration(old)
-        old.execute(f"PRAGMA user_version={number + 1}")
+    conn, old = database_at(db_path, 8)
     old.execute("INSERT INTO sources (id, kind, name, url, added_at) VALUES (1, 'seeds', 'S',"
                 " 'seeds:x', '2024-01-01T00:00:00Z')")
     old.execute("INSERT INTO articles (id, title, text, source_id, first_seen, updated_at,"

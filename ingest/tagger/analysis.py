@@ -200,13 +200,18 @@ _COORDINATED = re.compile(r"\s*(?:,|and|et|or|ou|as well as|ainsi que)?\s*"
 def coordinated(s: Sentence, e: Ent, ents: list[Ent]) -> list[Ent]:
     """The entities listed with ``e`` ("Turkey, the United Arab Emirates and Iran supplied",
     "Russian and Chinese warships"): what is said of the list is said of each."""
+    return run_of(s, e, ents, _COORDINATED)
+
+
+def run_of(s: Sentence, e: Ent, ents: list[Ent], gap: re.Pattern[str]) -> list[Ent]:
+    """``e`` and its neighbours among ``ents`` while the text between two of them is ``gap``."""
     ordered = sorted(ents, key=lambda x: x.start)
     i = ordered.index(e)
     lo = hi = i
-    while lo > 0 and _COORDINATED.fullmatch(s.folded, ordered[lo - 1].end, ordered[lo].start):
+    while lo > 0 and gap.fullmatch(s.folded, ordered[lo - 1].end, ordered[lo].start):
         lo -= 1
-    while hi + 1 < len(ordered) and _COORDINATED.fullmatch(s.folded, ordered[hi].end,
-                                                           ordered[hi + 1].start):
+    while hi + 1 < len(ordered) and gap.fullmatch(s.folded, ordered[hi].end,
+                                                  ordered[hi + 1].start):
         hi += 1
     return ordered[lo:hi + 1]
 

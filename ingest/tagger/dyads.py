@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import Ent, Sentence, coordinated
+from .analysis import Ent, Sentence, coordinated, run_of
 from .model import THEMES, Dyad
 from .speaker import find_speaker, is_quote
 from .status import clause_bounds, combine, status_of
@@ -141,15 +141,7 @@ _LIST_GAP = re.compile(r"\s*(?:,|and|et|or|ou)?\s*(?:(?:in|au|aux|en|du|de|des|t
 
 def _listed(s: Sentence, partner: Ent, partners: list[Ent]) -> list[Ent]:
     """The partner with the states listed next to it: 'in Mali, Niger and Chad'."""
-    ordered = sorted(partners, key=lambda p: p.start)
-    i = ordered.index(partner)
-    lo = hi = i
-    while lo > 0 and _LIST_GAP.fullmatch(s.folded, ordered[lo - 1].end, ordered[lo].start):
-        lo -= 1
-    while hi + 1 < len(ordered) and _LIST_GAP.fullmatch(s.folded, ordered[hi].end,
-                                                          ordered[hi + 1].start):
-        hi += 1
-    return ordered[lo:hi + 1]
+    return run_of(s, partner, partners, _LIST_GAP)
 
 
 def _closest(a: Ent, partners: list[Ent]) -> Ent:

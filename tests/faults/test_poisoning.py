@@ -6,7 +6,6 @@ file; the dashboard is the real Streamlit app under AppTest.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,8 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from ingest import feeds, lock, pipeline, queries, runner, store
-from ingest.schema import MIGRATIONS
-from tests.conftest import REPO
+from tests.conftest import REPO, database_at
 from tests.feedserver import options, rss
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(120)]
@@ -92,12 +90,7 @@ def test_a_squatted_link_does_not_replace_the_outlets_article(server, db, db_pat
 def test_an_upgrade_frees_a_link_already_squatted(tmp_path):
     """A database from before migration 8, where the squat already happened, is repaired."""
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys=ON")
-    db = store.sqlite_utils.Database(conn)
-    for number, migration in enumerate(MIGRATIONS[:7]):
-        migration(db)
-        conn.execute(f"PRAGMA user_version={number + 1}")
+    conn, db = database_at(path, 7)
     stamp = "2024-01-05T10:00:00Z"
     conn.execute("INSERT INTO sources (id, kind, name, url, affiliation, added_at, body_hash)"
                  " VALUES (1, 'feed', 'Sputnik', 'https://fr.sputniknews.africa/rss', 'Russia',"
@@ -174,11 +167,7 @@ def test_the_dashboard_hides_error_details_from_viewers():
 
 def test_an_upgrade_repairs_impossible_feed_dates(tmp_path):
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    db = store.sqlite_utils.Database(conn)
-    for number, migration in enumerate(MIGRATIONS[:7]):
-        migration(db)
-        conn.execute(f"PRAGMA user_version={number + 1}")
+    conn, db = database_at(path, 7)
     seen = "2024-03-01T08:00:00Z"
     conn.execute("INSERT INTO sources (id, kind, name, url, added_at) VALUES"
                  " (1, 'feed', 'F', 'https://f.example/rss', ?)", [seen])
