@@ -207,7 +207,7 @@ def write_tags(db: sqlite_utils.Database, ident: str, rows: TagRows, *,
     for table in _COLUMNS if replace else ():
         db.execute(f"DELETE FROM {table} WHERE article_id = ?", [ident])
     db.execute(
-        "UPDATE articles SET language = coalesce(language, ?), tagger_version = ?,"
+        "UPDATE articles SET language = coalesce(?, language), tagger_version = ?,"
         " untagged_reason = ? WHERE id = ?",
         [rows.lang, TAGGER_VERSION, rows.untagged, ident],
     )

@@ -143,3 +143,26 @@ def test_tag_contract_2_upgrade_keeps_tags_and_accepts_mentions(db_path):
                " ('a1', 'mention', 'Syria', 'mention:Syria', 'in Syria', 'text')")
     assert {row[0] for row in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tags'")} == indexes
+
+
+def test_a_french_item_in_a_feed_declared_english_is_stored_and_tagged_as_french(db_path):
+    """A feed's declared language is a hint: the item says otherwise, so it is tagged with the
+    French rules and filed under French."""
+    from ingest import pipeline
+    from ingest.dates import parse_date
+
+    db = store.open_db(db_path)
+    with store.transaction(db):
+        source = store.ensure_source(db, kind="feed", url="https://news.example/rss",
+                                     name="News", language="en")
+    doc = pipeline.Document(
+        title="Des instructeurs russes arrivent au Niger",
+        text="Des instructeurs militaires russes sont arrivés au Niger jeudi, a annoncé la "
+             "télévision nationale, dans le cadre d'un accord de coopération militaire.",
+        key="item-1", url="https://news.example/item-1", language="en",
+        published=parse_date("2024-04-12"))
+    assert pipeline.store_document(db, doc, source) == "new"
+    row = db.execute("SELECT language FROM articles").fetchone()
+    assert row == ("fr",)
+    assert db.execute("SELECT actor, country, action FROM posture").fetchall() == [
+        ("Russia", "Niger", "deploy")]

@@ -211,9 +211,12 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         last = max(actor.end, cue.end, country.end)
         lo, hi = clause_bounds(s, first, last, lang)
         status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
-        if status == "planned" and _ANNOUNCING.search(status_rule or "") and _ENDING.match(
-                s.folded, cue.start):
-            status, status_rule = "reported", None  # announcing the end of it is the end
+        if status == "planned" and _ANNOUNCING.search(status_rule or "") and (
+                _ENDING.match(s.folded, cue.start) or _ATTRIBUTED.search(
+                    s.folded, cue.end, min(s.end, cue.end + 80))):
+            # announcing the end of it is the end; "sont arrivés jeudi, a annoncé la
+            # télévision" attributes a report, it announces no plan
+            status, status_rule = "reported", None
         if status == "reported" and (
                 _INTENT.search(s.folded, max(lo, cue.start - 40), cue.start)
                 or (action == "base_open" and _AGREEMENT.search(s.folded, lo, cue.start))):
@@ -347,6 +350,8 @@ _INTENT = re.compile(r"\b(?:agree[sd]?|decided|decides|plans?|planning|intends?|
                      r"se sont engagés|a promis|ont promis)\b(?:\s+[\w-]+){0,2}\s+(?:to|de|d'|à)\s+"
                      r"(?:[\w-]+\s+){0,2}$")
 _AGREEMENT = re.compile(r"\b(?:agreement|accord|deal|pact|memorandum|convention|protocole)\b")
+_ATTRIBUTED = re.compile(r",\s*(?:a|ont|a-t-il|a-t-elle|ont-ils|has|have)\s+(?:annoncé|"
+                         r"announced)\b")
 _ANNOUNCING = re.compile(r":(?:annon|announc)\w*$")
 _ANNOUNCED = re.compile(r"\b(?:annonc\w*|décid\w*|signé\w*|announced|decided|signed|since|"
                         r"depuis)\s+(?:en|in|le|on|the)?\s*$")
