@@ -148,3 +148,23 @@ def test_tag_contract_2_upgrade_keeps_tags_and_accepts_mentions(db_path):
                " ('a1', 'mention', 'Syria', 'mention:Syria', 'in Syria', 'text')")
     assert {row[0] for row in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tags'")} == indexes
+
+
+def test_seed_folder_health_upgrade_keeps_sources(db_path):
+    """Migration 10 gives each source files read and failed; older rows start at zero."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    import sqlite_utils
+
+    old = sqlite_utils.Database(conn)
+    for number, migration in enumerate(schema.MIGRATIONS[:9]):
+        migration(old)
+        old.execute(f"PRAGMA user_version={number + 1}")
+    old.execute("INSERT INTO sources (kind, name, url, added_at, last_error) VALUES ('seeds',"
+                " 'Demo', 'seeds:seeds', '2024-01-01T00:00:00Z', 'x.txt: binary file')")
+    conn.close()
+
+    db = store.open_db(db_path)
+
+    assert store.schema_version(db) == schema.SCHEMA_VERSION
+    assert db.execute("SELECT name, files_read, files_failed, last_error FROM sources"
+                      ).fetchall() == [("Demo", 0, 0, "x.txt: binary file")]
