@@ -304,6 +304,7 @@ def source_health(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
         SELECT so.id, so.name, so.kind, so.url, so.language, so.affiliation,
                so.illustrative, so.paused, so.malformed, so.consecutive_failures,
                so.last_success_at, so.last_error, so.last_error_at, so.last_polled_at,
+               so.files_read, so.files_failed, so.removed_at,
                coalesce(counted.articles, 0) AS articles
         FROM sources so LEFT JOIN (
             SELECT s.source_id, count(*) AS articles

@@ -25,7 +25,7 @@ EXIT_FEEDS_FAILED = 3   # the run finished, but some feeds could not be polled (
 
 @click.group()
 def feeds() -> None:
-    """Manage the feeds to poll: add, list, remove, resume, import, export."""
+    """Manage the feeds to poll: add, list, pause, resume, remove, import, export."""
 
 
 @feeds.command()
@@ -44,11 +44,7 @@ def feeds() -> None:
 @friendly_errors
 def add(url, name, language, country, affiliation, site, poll_minutes, db_path) -> None:
     """Register the feed at URL (or update one already registered)."""
-    if "://" not in url and (url.startswith(("/", ".", "~")) or Path(url).exists()):
-        raise click.ClickException(
-            f"{url}: feeds are polled over http(s), not read from files. Serve the folder"
-            " (`python -m http.server 8000`) and add http://127.0.0.1:8000/FILE, then run with"
-            " --allow-private-hosts; or put documents in a folder for `python -m ingest seeds`")
+    registry.refuse_file_path(url)
     db = store.open_db(db_path)
     feed_id, new = registry.add_feed(db, url, name=name, language=language, country=country,
                                      affiliation=affiliation, poll_minutes=poll_minutes,
@@ -97,6 +93,16 @@ def remove(id_or_url: str, db_path: str) -> None:
     """Stop polling a feed (by id or URL); the articles it brought stay."""
     db = store.open_db(db_path)
     click.echo(f"removed feed #{registry.remove_feed(db, id_or_url)}")
+
+
+@feeds.command()
+@click.argument("id_or_url")
+@db_option
+@friendly_errors
+def pause(id_or_url: str, db_path: str) -> None:
+    """Stop polling a feed (by id or URL) until `feeds resume`; it stays listed."""
+    db = store.open_db(db_path)
+    click.echo(f"paused feed #{registry.pause_feed(db, id_or_url)}")
 
 
 @feeds.command()

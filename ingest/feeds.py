@@ -10,19 +10,22 @@ polled ever less often (the interval doubles per failure, up to a day) and is pa
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pycountry
 import sqlite_utils
 
-from ingest import opml, store
+from ingest import fetch, opml, store
 from ingest.fetch import MAX_URL_LENGTH
 
 LOGGER = logging.getLogger(__name__)
 
+ALLOW_PRIVATE_ENV = "MONITOR_ALLOW_PRIVATE_HOSTS"
 PAUSE_AFTER = 10
 MAX_BACKOFF = timedelta(days=1)
 MAX_POLL_MINUTES = 30 * 24 * 60   # a month: rarer than that is not a feed worth polling
@@ -87,6 +90,37 @@ def validate_url(url: str) -> str:
     return url
 
 
+def refuse_file_path(url: str) -> None:
+    """A file path is a common first try; say how to serve it, or to use ``seeds``, instead of
+    only "not an http(s) feed URL"."""
+    if "://" not in url and (url.startswith(("/", ".", "~")) or Path(url).exists()):
+        raise FeedError(
+            f"{url}: feeds are polled over http(s), not read from files. Serve the folder"
+            " (`python -m http.server 8000`) and add http://127.0.0.1:8000/FILE, then run with"
+            " --allow-private-hosts; or put documents in a folder for `python -m ingest seeds`")
+
+
+def private_hosts_allowed() -> bool:
+    """The operator's word, never the analyst's: may the dashboard register feeds on loopback
+    and private addresses? Read from ``MONITOR_ALLOW_PRIVATE_HOSTS`` (1, true or yes)."""
+    return os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def refuse_private(url: str, *, allow_private: bool) -> None:
+    """Refuse a feed whose host resolves inward, with the same check and hint as ``run``.
+
+    A host that cannot be resolved now is let through, as ``feeds add`` lets it through: the
+    run reports it, and a name down for a minute must not block the registry.
+    """
+    try:
+        fetch.check_url(url, allow_private=allow_private)
+    except fetch.Refused as exc:
+        raise FeedError(f"{exc}; the operator can allow such feeds on the dashboard with"
+                        f" {ALLOW_PRIVATE_ENV}=1") from None
+    except fetch.FetchError:
+        LOGGER.info("%s: not resolvable now; registered, the run will say", url[:80])
+
+
 def validate_language(code: str) -> str:
     """An ISO 639 language code, lower case ('en', 'fr', 'ara'); anything else is refused, so a
     typo cannot silently leave a feed's articles untagged."""
@@ -125,6 +159,14 @@ def remove_feed(db: sqlite_utils.Database, id_or_url: str) -> int:
     feed_id = find_feed(db, id_or_url)
     with store.transaction(db):
         db.execute("UPDATE sources SET removed_at = ? WHERE id = ?", [store.now(), feed_id])
+    return feed_id
+
+
+def pause_feed(db: sqlite_utils.Database, id_or_url: str) -> int:
+    """Stop polling a feed until it is resumed; unlike removing it, it stays in the list."""
+    feed_id = find_feed(db, id_or_url)
+    with store.transaction(db):
+        db.execute("UPDATE sources SET paused = 1 WHERE id = ?", [feed_id])
     return feed_id
 
 

@@ -356,9 +356,16 @@ def m009_tag_mentions(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+def m010_seed_folder_health(db: sqlite_utils.Database) -> None:
+    """A seed folder's health of its own: how many files its last run read and could not read
+    (its time and last error use the feed columns ``last_polled_at`` and ``last_error``)."""
+    db.execute("ALTER TABLE sources ADD COLUMN files_read INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE sources ADD COLUMN files_failed INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
-    m008_claims_and_bounded_dates, m009_tag_mentions,
+    m008_claims_and_bounded_dates, m009_tag_mentions, m010_seed_folder_health,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

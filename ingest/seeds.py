@@ -8,6 +8,7 @@ clear line naming it; the rest of the folder is still ingested.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -83,6 +84,20 @@ class FolderReport:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(pipeline.OUTCOMES, 0))
     errors: list[str] = field(default_factory=list)
     run_id: int | None = None
+    folders: dict[int, FolderHealth] = field(default_factory=dict)  # by source id
+
+
+@dataclass
+class FolderHealth:
+    """One seed folder's share of a run, for its health row on the Sources page."""
+
+    read: int = 0
+    failed: int = 0
+    last_error: str | None = None
+
+    def fail(self, message: str) -> None:
+        self.failed += 1
+        self.last_error = message
 
 
 def ingest_folder(db: sqlite_utils.Database, folder: str | Path,
@@ -99,29 +114,57 @@ def ingest_folder(db: sqlite_utils.Database, folder: str | Path,
                 progress(path)
             source_id = sources.get(path.parent)
             if source_id is None:
+                meta_error = None
                 try:
                     meta = _folder_meta(path.parent)
                 except (SeedError, OSError) as exc:
-                    report.errors.append(_reading_error(path.parent / "_source.yaml", exc))
+                    meta_error = _reading_error(path.parent / "_source.yaml", exc)
+                    report.errors.append(meta_error)
                     meta = {}
                 source_id = sources[path.parent] = _register_folder(db, root, path.parent, meta)
+                report.folders[source_id] = FolderHealth(last_error=meta_error)
+            health = report.folders[source_id]
             try:
                 docs = list(read_file(path, root))
             except Exception as exc:  # reading only: a bad file costs one line, not the run
                 report.errors.append(_reading_error(path, exc))
+                health.fail(report.errors[-1])
                 continue
+            bad = [str(doc) for doc in docs if isinstance(doc, SeedError)]
+            report.errors.extend(bad)
+            if bad:
+                health.fail(bad[-1])
+            else:
+                health.read += 1
             for doc in docs:
-                if isinstance(doc, SeedError):
-                    report.errors.append(str(doc))
-                    continue
-                report.counts[pipeline.store_document(db, doc, source_id)] += 1
+                if not isinstance(doc, SeedError):
+                    report.counts[pipeline.store_document(db, doc, source_id)] += 1
     except BaseException:
+        with contextlib.suppress(Exception):  # the run's own error is the one to report
+            _record_health(db, report.folders)
         store.finish_run(db, report.run_id, report.counts | {"failed": len(report.errors)},
                          report.errors, status="failed")
         raise
+    _record_health(db, report.folders)
     store.finish_run(db, report.run_id, report.counts | {"failed": len(report.errors)},
                      report.errors)
     return report
+
+
+def _record_health(db: sqlite_utils.Database, folders: dict[int, FolderHealth]) -> None:
+    """Each folder's last run on its source row: when, files read and failed, and its last
+    error (kept from an earlier run when this one had none, with its time, as for feeds)."""
+    stamp = store.now()
+    with store.transaction(db):
+        for source_id, health in folders.items():
+            db.execute("UPDATE sources SET last_polled_at = ?, files_read = ?, files_failed = ?"
+                       " WHERE id = ?", [stamp, health.read, health.failed, source_id])
+            if health.read:
+                db.execute("UPDATE sources SET last_success_at = ? WHERE id = ?",
+                           [stamp, source_id])
+            if health.last_error:
+                db.execute("UPDATE sources SET last_error = ?, last_error_at = ? WHERE id = ?",
+                           [health.last_error[:500], stamp, source_id])
 
 
 def seed_files(root: Path, errors: list[str] | None = None) -> list[Path]:

@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from ingest import queries, store
+from ingest import feeds, opml, queries, seeds, store
 from tests.conftest import REPO, offered_files
 from tests.test_aggregates import HOSTILE, build_demo
 
@@ -347,3 +347,104 @@ def test_a_search_beyond_the_count_cap_says_more_than(demo_app, monkeypatch):
     at.run()
     assert any(re.match(r"\d+ articles match; showing \d+, newest first", caption.value)
                for caption in at.caption), [caption.value for caption in at.caption]
+
+
+@pytest.fixture
+def sources_page(db_path, monkeypatch):
+    """The Sources page on a real, empty database: the registry is managed from there."""
+    store.open_db(db_path).conn.close()
+    monkeypatch.setenv("MONITOR_DB", str(db_path))
+    monkeypatch.delenv("MONITOR_ALLOW_PRIVATE_HOSTS", raising=False)
+    return on_page(AppTest.from_file(APP, default_timeout=60).run(), "views/sources.py")
+
+
+def registered(at: AppTest) -> dict[str, str]:
+    """The Feeds table as an analyst reads it: each feed's name and state."""
+    table = next(t.value for t in at.dataframe if "state" in t.value.columns)
+    return dict(zip(table.name, table.state, strict=True))
+
+
+def add_feed(at: AppTest, url: str, **fields: str) -> AppTest:
+    at.text_input(key="s_url").input(url)
+    for key, value in fields.items():
+        at.text_input(key=f"s_{key}").input(value)
+    return at.button(key="FormSubmitter:s_add-Add feed").click().run()
+
+
+def test_a_feed_added_on_the_sources_page_is_listed(sources_page, db_path):
+    at = add_feed(sources_page, "https://rt.example/fr/rss", name="RT France", lang="fr",
+                  affiliation="Russia")
+    no_exceptions(at)
+    assert not at.error and "Added feed #1" in at.success[0].value
+    assert registered(at) == {"RT France": "ok"}
+    [row] = feeds.list_feeds(store.open_db(db_path))
+    assert (row["language"], row["affiliation"]) == ("fr", "Russia")
+
+
+def test_the_sources_page_refuses_what_the_command_line_refuses(sources_page, db_path):
+    at = add_feed(sources_page, "http://127.0.0.1:8000/feed.xml")
+    assert "--allow-private-hosts" in at.error[0].value
+    assert "MONITOR_ALLOW_PRIVATE_HOSTS=1" in at.error[0].value
+    at = add_feed(at, "https://news.example/rss", lang="english")
+    assert "not a language code" in at.error[0].value
+    assert feeds.list_feeds(store.open_db(db_path)) == []
+
+
+def test_the_operator_may_allow_private_feeds_on_the_page(sources_page, monkeypatch):
+    monkeypatch.setenv("MONITOR_ALLOW_PRIVATE_HOSTS", "1")
+    at = add_feed(sources_page, "http://127.0.0.1:8000/feed.xml", name="Local")
+    assert not at.error and registered(at) == {"Local": "ok"}
+
+
+def test_pause_resume_and_remove_from_the_sources_page(sources_page):
+    at = add_feed(sources_page, "https://one.example/rss", name="One")
+    at = add_feed(at, "https://two.example/rss", name="Two")
+    at.selectbox(key="s_feed").set_value(1)
+    at = at.button(key="s_pause").click().run()
+    assert registered(at) == {"One": "paused", "Two": "ok"}
+    at.selectbox(key="s_feed").set_value(1)
+    at = at.button(key="s_resume").click().run()
+    assert registered(at) == {"One": "ok", "Two": "ok"}
+    at.selectbox(key="s_feed").set_value(2)
+    at = at.button(key="s_remove").click().run()
+    no_exceptions(at)
+    assert registered(at) == {"One": "ok"} and "Removed feed #2" in at.success[0].value
+
+
+def test_an_opml_upload_adds_all_its_feeds_or_none(sources_page, db_path):
+    good = (REPO / "data" / "feeds-starter.opml").read_bytes()
+    bad = good.replace(b"</body>", b'<outline text="x" xmlUrl="ftp://x.example/f"/></body>')
+    sources_page.file_uploader(key="s_opml").set_value(("bad.opml", bad, "text/xml"))
+    at = sources_page.run().button(key="s_import").click().run()
+    assert "nothing imported" in at.error[0].value
+    assert feeds.list_feeds(store.open_db(db_path)) == []
+    at.file_uploader(key="s_opml").set_value(("starter.opml", good, "text/xml"))
+    at = at.run().button(key="s_import").click().run()
+    no_exceptions(at)
+    expected = len(opml.read_feed_list(good))
+    assert f"{expected} feeds added" in at.success[0].value
+    assert len(registered(at)) == expected
+
+
+def test_a_seed_folder_has_a_health_row_after_seeds(db_path, tmp_path, monkeypatch):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Russia and Mali signed a defence accord.", "utf-8")
+    (folder / "bad.json").write_text('{"title": ', "utf-8")
+    seeds.ingest_folder(store.open_db(db_path), folder)
+    monkeypatch.setenv("MONITOR_DB", str(db_path))
+    at = on_page(AppTest.from_file(APP, default_timeout=60).run(), "views/sources.py")
+    no_exceptions(at)
+    table = next(t.value for t in at.dataframe if "files_read" in t.value.columns)
+    [row] = table.to_dict("records")
+    assert (row["name"], row["files_read"], row["files_failed"]) == ("corpus", 1, 1)
+    assert "bad.json: not valid JSON" in row["last_error"] and row["last_run"]
+
+
+def test_a_feed_run_that_failed_entirely_says_so(demo_app, db_path):
+    db = store.open_db(db_path)
+    run_id = store.start_run(db, "feeds", "test")
+    store.finish_run(db, run_id, {"feeds_polled": 2, "failed": 2},
+                     ["a: HTTP 404", "b: HTTP 500"], status="failed")
+    at = on_page(demo_app, "views/sources.py")
+    assert "failed: 2 of 2 feeds could not be polled" in at.error[0].value

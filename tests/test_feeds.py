@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
-from ingest import feeds, opml
+from ingest import feeds, opml, store
 from ingest.cli import cli
 from ingest.entries import FeedError, parse_feed
 from tests.conftest import REPO
@@ -235,3 +235,26 @@ def test_an_import_with_one_bad_url_registers_nothing(db, tmp_path):
     with pytest.raises(feeds.FeedError, match="nothing imported"):
         feeds.import_feeds(db, listing, origin="list.txt")
     assert feeds.list_feeds(db) == []
+
+
+def test_cli_pause_keeps_the_feed_listed_but_not_polled(db_path):
+    db = str(db_path)
+    cli_run("feeds", "add", "https://trt.example/afrika.rss", "--name", "TRT Afrika", "--db", db)
+    assert cli_run("feeds", "pause", "1", "--db", db).output == "paused feed #1\n"
+    assert "TRT Afrika [paused]" in cli_run("feeds", "list", "--db", db).output
+    assert feeds.due_feeds(store.open_db(db_path), everything=True) == []
+    cli_run("feeds", "resume", "https://trt.example/afrika.rss", "--db", db)
+    assert "TRT Afrika [ok]" in cli_run("feeds", "list", "--db", db).output
+
+
+def test_the_dashboard_refuses_private_hosts_unless_the_operator_allows_them(monkeypatch):
+    monkeypatch.delenv(feeds.ALLOW_PRIVATE_ENV, raising=False)
+    assert not feeds.private_hosts_allowed()
+    with pytest.raises(feeds.FeedError, match="run with --allow-private-hosts.*"
+                       f"{feeds.ALLOW_PRIVATE_ENV}=1"):
+        feeds.refuse_private("http://127.0.0.1:8000/feed.xml",
+                             allow_private=feeds.private_hosts_allowed())
+    feeds.refuse_private("http://93.184.215.14/rss", allow_private=False)  # a public address
+    monkeypatch.setenv(feeds.ALLOW_PRIVATE_ENV, "1")
+    feeds.refuse_private("http://127.0.0.1:8000/feed.xml",
+                         allow_private=feeds.private_hosts_allowed())

@@ -165,3 +165,21 @@ def test_metadata_of_the_wrong_type_is_named_not_a_crash(db, tmp_path):
         "field 'author' must be text, not dict", "field 'url' must be text, not int",
         "not valid YAML (while parsing a flow sequence)"]
     assert any("_source.yaml" in e for e in report.errors)
+
+
+def test_each_seed_folder_records_its_health(db, tmp_path):
+    root = tmp_path / "corpus"
+    (root / "good").mkdir(parents=True)
+    (root / "mixed").mkdir()
+    (root / "good" / "one.txt").write_text("Russia and Mali signed a defence accord.", "utf-8")
+    (root / "mixed" / "two.txt").write_text("France withdrew from Mali.", "utf-8")
+    (root / "mixed" / "bad.json").write_text('{"title": ', "utf-8")
+
+    seeds.ingest_folder(db, root)
+
+    rows = {row["url"]: row for row in db.query(
+        "SELECT url, files_read, files_failed, last_polled_at, last_error FROM sources")}
+    good, mixed = rows["seeds:corpus/good"], rows["seeds:corpus/mixed"]
+    assert (good["files_read"], good["files_failed"], good["last_error"]) == (1, 0, None)
+    assert (mixed["files_read"], mixed["files_failed"]) == (1, 1)
+    assert "bad.json: not valid JSON" in mixed["last_error"] and mixed["last_polled_at"]

@@ -166,3 +166,17 @@ def test_a_french_item_in_a_feed_declared_english_is_stored_and_tagged_as_french
     assert row == ("fr",)
     assert db.execute("SELECT actor, country, action FROM posture").fetchall() == [
         ("Russia", "Niger", "deploy")]
+
+
+def test_seed_folder_health_upgrade_keeps_sources(db_path):
+    """Migration 10 gives each source files read and failed; older rows start at zero."""
+    conn, old = database_at(db_path, 9)
+    old.execute("INSERT INTO sources (kind, name, url, added_at, last_error) VALUES ('seeds',"
+                " 'Demo', 'seeds:seeds', '2024-01-01T00:00:00Z', 'x.txt: binary file')")
+    conn.close()
+
+    db = store.open_db(db_path)
+
+    assert store.schema_version(db) == schema.SCHEMA_VERSION
+    assert db.execute("SELECT name, files_read, files_failed, last_error FROM sources"
+                      ).fetchall() == [("Demo", 0, 0, "x.txt: binary file")]
