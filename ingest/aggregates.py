@@ -289,7 +289,7 @@ def article_detail(db: sqlite_utils.Database, article_id: str) -> dict | None:
         SELECT 'dyad', id, actor || ' – ' || partner, status, evidence, field, start, "end",
                rule, verdict FROM dyads WHERE article_id = ?
         UNION ALL
-        SELECT 'posture', id, actor || ' ' || action || ' ' || country
+        SELECT 'posture', id, actor || ' in ' || country || ': ' || action
                || coalesce(' (' || coalesce(personnel, personnel_text) || ')', ''),
                status, evidence, field, start, "end", rule, verdict
         FROM posture WHERE article_id = ?

@@ -18,7 +18,7 @@ from typing import NoReturn
 
 import click
 
-from ingest import aggregates, export, lock, pipeline, queries, seeds, store
+from ingest import aggregates, export, labels, lock, pipeline, queries, seeds, store
 
 LOGGER = logging.getLogger(__name__)
 
@@ -226,7 +226,7 @@ def export_command(what, fmt, since, until, actor, partner, theme, query, facts_
     else:
         count = 0
         for row in rows:
-            output.write(json.dumps(row, ensure_ascii=False) + "\n")
+            output.write(json.dumps(labels.with_labels(row), ensure_ascii=False) + "\n")
             count += 1
     LOGGER.info("exported %d %s", count, what)
 

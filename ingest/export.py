@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import IO
 
+from ingest import labels
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
@@ -30,10 +32,12 @@ def neutralised_rows(rows: Iterable[dict]) -> Iterator[dict]:
 
 
 def write_csv(rows: Iterable[dict], out: IO[str], columns: list[str] | None = None) -> int:
-    """Write ``rows`` as CSV with a header; returns the number of data rows."""
-    iterator = iter(rows)
+    """Write ``rows`` as CSV with a header; returns the number of data rows. A theme, action or
+    status column is followed by its label (``action``, ``action_label``)."""
+    iterator = (labels.with_labels(row) for row in rows)
     first = next(iterator, None)
-    writer = csv.DictWriter(out, fieldnames=columns or list(first or {}), extrasaction="ignore")
+    fieldnames = labels.label_columns(columns) if columns else list(first or {})
+    writer = csv.DictWriter(out, fieldnames=fieldnames, extrasaction="ignore")
     writer.writeheader()
     count = 0
     for row in neutralised_rows(chain([first] if first else [], iterator)):

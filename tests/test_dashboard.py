@@ -82,7 +82,7 @@ def test_statuses_filter_lists_but_counts_stay_facts(demo_app):
     demo_app.multiselect(key="f_statuses").set_value(["denied"]).run()
     assert metrics(demo_app)["Actors"] == "0"
     at = on_page(demo_app, "views/review.py")
-    assert "France – Niger (denied)" in at.selectbox(key="r_row").options[0]
+    assert "France – Niger (Denied)" in at.selectbox(key="r_row").options[0]
 
 
 def test_partnership_charts_receive_aggregates(demo_app):
@@ -131,7 +131,7 @@ def test_a_pair_known_only_from_a_denial_can_be_read(demo_app):
     assert "France" in at.selectbox(key="p_actor").options
     at.selectbox(key="p_actor").set_value("France").run()
     evidence = at.dataframe[-1].value
-    assert list(zip(evidence.partner, evidence.status, strict=True)) == [("Niger", "denied")]
+    assert list(zip(evidence.partner, evidence.status, strict=True)) == [("Niger", "Denied")]
     assert not any(spec.get("mark", {}).get("type") == "geoshape" for spec, _ in charts(at))
     assert any("nothing to map" in caption.value for caption in at.caption)
     demo_app.multiselect(key="f_statuses").set_value(["denied"]).run()
@@ -174,7 +174,7 @@ def test_posture_page_steps_the_force_level(demo_app):
     assert sorted(events.action) == ["deploy", "present", "withdraw"]
     latest = at.dataframe[1].value
     row = latest[(latest.actor == "Russia") & (latest.country == "Mali")].iloc[0]
-    assert (row.action, row.date, row.source) == ("withdraw", "2024-03-01", "Demo folder")
+    assert (row.action, row.date, row.source) == ("Withdrawal", "2024-03-01", "Demo folder")
 
 
 def csv_rows(data: bytes) -> list[dict]:
@@ -347,3 +347,39 @@ def test_a_search_beyond_the_count_cap_says_more_than(demo_app, monkeypatch):
     at.run()
     assert any(re.match(r"\d+ articles match; showing \d+, newest first", caption.value)
                for caption in at.caption), [caption.value for caption in at.caption]
+
+
+def screen_text(at: AppTest) -> str:
+    """Everything a reader sees as text: tables, captions, headings, boxes and their options."""
+    parts = [frame.value.to_csv() for frame in at.dataframe]
+    parts += [element.value for kind in ("caption", "markdown", "subheader", "info", "warning")
+              for element in at.get(kind)]
+    parts += [str(option) for box in [*at.selectbox, *at.multiselect] for option in box.options]
+    return "\n".join(parts)
+
+
+def test_themes_actions_and_statuses_read_as_labels(demo_app):
+    """Analysts read "Military cooperation" and "Withdrawal", never `troop_withdrawal`."""
+    at = on_page(demo_app, "views/partnerships.py")
+    at.selectbox(key="p_actor").set_value("Russia").run()
+    at.selectbox(key="p_partner").set_value("Mali").run()
+    no_exceptions(at)
+    evidence = at.dataframe[-1].value
+    assert {"Military cooperation", "Troop withdrawal", "Troop deployment"} == set(
+        evidence.themes)
+    assert set(evidence.status) == {"Reported"}
+    assert "Military cooperation (1)" in chart_with(at, "rect")[1][0].themes_label[0]
+    assert "troop_withdrawal" not in screen_text(at)
+    assert "military_cooperation" not in screen_text(at)
+    at = on_page(at, "views/posture.py")
+    at.selectbox(key="t_actor").set_value("Russia").run()
+    at.selectbox(key="t_country").set_value("Mali").run()
+    no_exceptions(at)
+    assert "Withdrawal" in set(at.dataframe[0].value.action)
+    spec, (events,) = chart_with(at, "point")
+    assert spec["encoding"]["y"]["field"] == "action_label" and "Withdrawal" in set(
+        events.action_label)
+    text = screen_text(at)
+    assert "Withdrawal" in text and "troop_withdrawal" not in text
+    assert not re.search(r"\bwithdraw\b", " ".join(str(v) for v in at.dataframe[1].value.action))
+    assert "Military cooperation" in at.multiselect(key="f_themes").options

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, date, datetime
 
 import pytest
 
-from ingest import export, pipeline, queries, store
+from ingest import export, labels, pipeline, queries, store
+from ingest.labels import ACTION_LABELS
 
 
 def _doc(key: str, title: str, text: str, day: str, lang: str = "en") -> pipeline.Document:
@@ -83,3 +85,27 @@ def test_quotes_commas_newlines_and_scripts_survive_a_round_trip():
 def test_csv_bytes_carry_a_bom_for_spreadsheets():
     data = export.to_csv_bytes([{"title": "Côte d'Ivoire"}])
     assert data.startswith(b"\xef\xbb\xbf") and "Côte".encode() in data
+
+
+def test_exports_keep_the_id_and_its_label(corpus, tmp_path):
+    from click.testing import CliRunner
+
+    from ingest.cli import cli
+
+    out = io.StringIO()
+    export.write_csv([{"action": "withdraw", "status": "reported", "themes": "pmc; training"}],
+                     out)
+    row = next(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    assert list(row) == ["action", "action_label", "status", "status_label", "themes",
+                         "themes_label"]
+    assert (row["action"], row["action_label"]) == ("withdraw", "Withdrawal")
+    assert row["themes_label"] == "Private military companies; Training"
+    db_file = corpus.conn.execute("PRAGMA database_list").fetchone()[2]
+    result = CliRunner().invoke(cli, ["export", "posture", "--format", "jsonl", "--db", db_file])
+    first = json.loads(result.output.splitlines()[0])
+    assert first["action_label"] == ACTION_LABELS[first["action"]]
+
+
+def test_every_tagger_id_has_a_label():
+    for kind, ids in labels.IDS.items():
+        assert set(labels.COLUMNS[kind]) == set(ids), kind

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
+from ingest import labels
 from views import common
 
 PAGE = 50
@@ -92,5 +93,7 @@ if rows:
             st.link_button("Open the source", article["url"])
         st.html('<div style="line-height: 1.6">' + highlighted(article["text"], kept) + "</div>")
         st.subheader("Tags and their evidence")
-        common.table(evidence, ["target", "what", "status", "evidence", "rule", "verdict"])
+        common.table([{**row, "what": labels.described(row["target"], row["what"])}
+                      for row in evidence],
+                     ["target", "what", "status", "evidence", "rule", "verdict"])
         common.download(evidence, "article-evidence")

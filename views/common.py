@@ -19,7 +19,7 @@ from typing import NoReturn
 import pandas as pd
 import streamlit as st
 
-from ingest import export, store
+from ingest import export, labels, store
 from ingest.queries import STATUSES, Filters, QueryError, search_query
 
 LOGGER = logging.getLogger("dashboard")
@@ -125,14 +125,15 @@ def sidebar() -> Filters:
         actors=tuple(bar.multiselect("Actors", options["actors"], key="f_actors")),
         partners=tuple(bar.multiselect("Partner countries", options["partners"],
                                        key="f_partners")),
-        themes=tuple(bar.multiselect("Themes", options["themes"], key="f_themes")),
+        themes=tuple(bar.multiselect("Themes", options["themes"], format_func=labels.theme,
+                                     key="f_themes")),
         languages=tuple(bar.multiselect("Languages", options["languages"], key="f_languages")),
         sources=tuple(bar.multiselect("Sources", list(sources), format_func=sources.get,
                                       key="f_sources")),
         affiliated=AFFILIATION[bar.radio("State-affiliated sources", list(AFFILIATION),
                                          key="f_affiliated")],
         statuses=tuple(bar.multiselect("Statuses listed", STATUSES, default=list(STATUSES),
-                                       key="f_statuses")),
+                                       format_func=labels.status, key="f_statuses")),
     )
     bar.caption("Counts and charts use reported statements only; planned, denied and hedged "
                 "ones are listed apart, with their status.")
@@ -193,8 +194,10 @@ def readable_time(value: object) -> object:
 def table(rows: list[dict], columns: list[str] | None = None, **kwargs):
     """Show rows as a table (text cells stay text: the grid never renders markup).
 
-    Times are shortened for reading; the CSV download keeps them whole. Returns what
-    ``st.dataframe`` returns (the selection, when ``on_select`` is given)."""
+    Times are shortened for reading and theme, action and status ids read as their labels; the
+    CSV download keeps both. Returns what ``st.dataframe`` returns (the selection, when
+    ``on_select`` is given)."""
+    rows = [labels.shown(row) for row in rows]
     frame = pd.DataFrame(rows, columns=columns) if rows or columns else pd.DataFrame()
     for column in TIMES:
         if column in frame:

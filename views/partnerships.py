@@ -5,7 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ingest import charts
+from ingest import charts, labels
 from views import common
 
 common.require_articles()
@@ -30,7 +30,8 @@ statuses = common.fetch("aggregates.status_counts", filters=filters)
 aside = {status: count for status, count in statuses.items() if status != "reported"}
 if aside:
     st.caption("Not counted here (listed with the evidence below): "
-               + ", ".join(f"{count} {status}" for status, count in sorted(aside.items())))
+               + ", ".join(f"{count} {labels.status(status).lower()}"
+                           for status, count in sorted(aside.items())))
 if cells:
     event = st.altair_chart(charts.partnership_matrix(pd.DataFrame(cells)), on_select="rerun",
                             key="matrix", selection_mode=charts.CELL)

@@ -37,8 +37,8 @@ levels = common.fetch("aggregates.force_levels", actor, country, filters=filters
 if levels:
     st.subheader("Reported force over time")
     st.altair_chart(charts.force_level(pd.DataFrame(levels)))
-    st.caption("A `present` figure resets the level (a presence that has ended counts as 0); "
-               "a `deploy` figure adds to it; a `withdraw` figure subtracts (never below zero) "
+    st.caption("A presence figure resets the level (a presence that has ended counts as 0); "
+               "a deployment figure adds to it; a withdrawal figure subtracts (never below zero) "
                "once a level is known, and the last troops leaving bring it to zero. Other "
                "events without a figure leave it unchanged. Reported statements only.")
     common.download([{"actor": actor, "country": country, **row} for row in levels],
