@@ -383,3 +383,40 @@ def test_themes_actions_and_statuses_read_as_labels(demo_app):
     assert "Withdrawal" in text and "troop_withdrawal" not in text
     assert not re.search(r"\bwithdraw\b", " ".join(str(v) for v in at.dataframe[1].value.action))
     assert "Military cooperation" in at.multiselect(key="f_themes").options
+
+
+@pytest.fixture(scope="module")
+def bundled_demo(tmp_path_factory):
+    """The bundled demo as `python -m ingest seeds` builds it: illustrative sources only."""
+    from ingest import seeds
+
+    path = tmp_path_factory.mktemp("bundled") / "demo.db"
+    db = store.open_db(path)
+    assert seeds.ingest_folder(db, REPO / "seeds").errors == []
+    db.conn.close()
+    return path
+
+
+ILLUSTRATIVE = "illustrative sample data"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_illustrative_database_says_so_on_every_page(bundled_demo, monkeypatch, page):
+    monkeypatch.setenv("MONITOR_DB", str(bundled_demo))
+    at = on_page(AppTest.from_file(APP, default_timeout=60).run(), page)
+    no_exceptions(at)
+    assert any(ILLUSTRATIVE in warning.value and "not reporting" in warning.value
+               for warning in at.warning), page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_illustrative_banner_once_real_sources_carry_articles(demo_app, page):
+    at = on_page(demo_app, page)
+    assert not any(ILLUSTRATIVE in warning.value for warning in at.warning), page
+
+
+def test_an_empty_database_has_no_illustrative_banner(db_path, monkeypatch):
+    store.open_db(db_path).conn.close()
+    monkeypatch.setenv("MONITOR_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.warning

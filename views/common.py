@@ -141,6 +141,21 @@ def sidebar() -> Filters:
     return filters
 
 
+def illustrative_banner() -> None:
+    """Say on every page when what is shown is (almost all) bundled sample data, so nobody
+    cites the demo as reporting."""
+    share = fetch("aggregates.illustrative_share")
+    if not share:
+        return
+    illustrative, total = share
+    which = ("Every article in this database is" if illustrative == total
+             else f"{illustrative:,} of the {total:,} articles in this database are")
+    st.warning(f"{which} illustrative sample data, not reporting: bundled"
+               " demo documents that show the tool working. Do not cite them as evidence. The"
+               " banner goes once a feed brings real articles (`python -m ingest feeds add`).",
+               icon="⚠️")
+
+
 def day_of(value: str | None) -> date | None:
     """The day of a stored time, if it is one between 1900 and today: a row an older release
     stored with year 1 ("1-01-01T...") or 9999 must not break or stretch the period picker."""
