@@ -151,7 +151,7 @@ def test_tables_show_dates_to_read_and_downloads_keep_them_whole(db_path, monkey
     assert shown["Russia and Mali sign a defence pact"] == "2024-01-10 08:00 (first seen)"
     assert all("T" not in value and "(first seen)" not in value
                for title, value in shown.items() if "pact" not in title)
-    saved = csv_rows(offered_files(at, downloads)["articles.csv"])
+    saved = csv_rows(offered_files(at, downloads)["articles-all-dates.csv"])
     assert "2024-01-10T08:00:00Z" in {row["published"] for row in saved}
 
 
@@ -178,7 +178,8 @@ def test_posture_page_steps_the_force_level(demo_app):
 
 
 def csv_rows(data: bytes) -> list[dict]:
-    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig").to_dict("records")
+    """A download as a reader loads it: the first line is the export's comment."""
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", skiprows=1).to_dict("records")
 
 
 def test_charts_offer_their_figures_as_csv(demo_app, downloads):
@@ -186,16 +187,16 @@ def test_charts_offer_their_figures_as_csv(demo_app, downloads):
     at = on_page(demo_app, "views/posture.py")
     at.selectbox(key="t_actor").set_value("Russia").run()
     at.selectbox(key="t_country").set_value("Mali").run()
-    levels = csv_rows(offered_files(at, downloads)["posture-force-level.csv"])
+    levels = csv_rows(offered_files(at, downloads)["russia-mali-posture-force-level-all-dates.csv"])
     assert [(row["actor"], row["country"], row["level"]) for row in levels] == [
         ("Russia", "Mali", 1000), ("Russia", "Mali", 1200), ("Russia", "Mali", 0)]
     at = on_page(at, "views/partnerships.py")
     at.selectbox(key="p_actor").set_value("Russia").run()
-    shaded = csv_rows(offered_files(at, downloads)["partnerships-actor-map.csv"])
+    shaded = csv_rows(offered_files(at, downloads)["russia-partnerships-actor-map-all-dates.csv"])
     assert {row["partner"]: row["articles"] for row in shaded} == {
         "Mali": 3, "Central African Republic": 1}
     at = on_page(at, "views/sources.py")
-    per_source = csv_rows(offered_files(at, downloads)["sources-articles.csv"])
+    per_source = csv_rows(offered_files(at, downloads)["sources-articles-all-dates.csv"])
     assert sum(row["articles"] for row in per_source) == 6
     assert list(per_source[0]) == ["name", "marking", "articles"]
 
@@ -420,3 +421,19 @@ def test_an_empty_database_has_no_illustrative_banner(db_path, monkeypatch):
     monkeypatch.setenv("MONITOR_DB", str(db_path))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.warning
+
+
+def test_downloads_are_named_after_their_filters_and_cite_them(demo_app, downloads):
+    demo_app.selectbox(key="f_period").set_value("Last 30 days").run()
+    at = on_page(demo_app, "views/partnerships.py")
+    at.selectbox(key="p_actor").set_value("Russia").run()
+    at.selectbox(key="p_partner").set_value("Mali").run()
+    offered = offered_files(at, downloads)
+    name = "russia-mali-partnerships-evidence-2024-02-02_2024-03-02.csv"
+    assert name in offered, list(offered)
+    data = offered[name]
+    assert data.startswith(b"\xef\xbb\xbf# Influence Monitor export: partnerships-evidence;"
+                           b" filters: since=2024-02-02; until=2024-03-02; actors=Russia;"
+                           b" partners=Mali;")
+    rows = csv_rows(data)
+    assert [row["themes_label"] for row in rows] == ["Troop withdrawal", "Troop deployment"]

@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from ingest import labels
+from ingest.queries import Filters
 from views import common
 
 PAGE = 50
@@ -48,7 +49,7 @@ shown = [{**row, "source": f"{row['source']} (links to {urlparse(row['url']).hos
          if row["offsite"] else row for row in shown]
 common.table(shown, ["published", "title", "source", "language", "actors", "partners", "themes",
                      "url"])
-common.download(rows, "articles")
+common.download(rows, "articles", narrowed=filters)
 
 
 def highlighted(text: str, sentences: list[str]) -> str:
@@ -96,4 +97,4 @@ if rows:
         common.table([{**row, "what": labels.described(row["target"], row["what"])}
                       for row in evidence],
                      ["target", "what", "status", "evidence", "rule", "verdict"])
-        common.download(evidence, "article-evidence")
+        common.download(evidence, f"article-{chosen}-evidence", narrowed=Filters())

@@ -231,9 +231,14 @@ def pair_table(rows: list[dict], columns: list[str], key: str) -> None:
         st.switch_page("views/partnerships.py")
 
 
-def download(rows: list[dict], name: str, columns: list[str] | None = None) -> None:
-    """A CSV of exactly these rows, neutralised like the CLI export."""
+def download(rows: list[dict], name: str, columns: list[str] | None = None,
+             narrowed: Filters | None = None) -> None:
+    """A CSV of exactly these rows, written as the CLI export writes it (BOM, the comment line
+    citing the filters, neutralised cells) and named after them. ``narrowed``: the filters the
+    rows came from when the page narrowed the sidebar's (a chosen pair, force or country)."""
+    used = narrowed or filters()
     st.download_button(
-        f"Download CSV ({len(rows)} rows)", export.to_csv_bytes(rows, columns),
-        file_name=f"{name}.csv", mime="text/csv", key=f"download_{name}",
+        f"Download CSV ({len(rows)} rows)",
+        export.to_csv_bytes(rows, columns, what=name, filters=used),
+        file_name=export.file_name(name, used), mime="text/csv", key=f"download_{name}",
     )

@@ -62,7 +62,8 @@ if actor:
     if activity:
         st.altair_chart(charts.africa_map(activity, "articles"))
         common.download([{"partner": name, "articles": count}
-                         for name, count in activity.items()], "partnerships-actor-map")
+                         for name, count in activity.items()], "partnerships-actor-map",
+                        narrowed=replace(filters, actors=(actor,)))
         st.caption("Countries shaded by the number of articles reporting a partnership with "
                    f"{actor} in the period (offline Natural Earth shapes).")
     else:
@@ -76,4 +77,4 @@ if actor:
     st.caption(f"Newest first, up to {common.PAGE_ROWS} statements, every status.")
     common.table(rows, ["published", "actor", "partner", "status", "themes", "evidence",
                         "speaker", "title", "source", "url"])
-    common.download(rows, "partnerships-evidence")
+    common.download(rows, "partnerships-evidence", narrowed=narrowed)

@@ -42,7 +42,7 @@ if levels:
                "once a level is known, and the last troops leaving bring it to zero. Other "
                "events without a figure leave it unchanged. Reported statements only.")
     common.download([{"actor": actor, "country": country, **row} for row in levels],
-                    "posture-force-level")
+                    "posture-force-level", narrowed=narrowed)
 else:
     st.caption("No reported figure for this force yet, so no force level can be drawn.")
 
@@ -50,7 +50,7 @@ shown = [row for row in events if row["posture_id"] == picked] if picked else ev
 st.subheader("Evidence" + (" for the selected event" if picked else ""))
 common.table(shown, ["date", "action", "personnel", "personnel_text", "place", "status",
                      "evidence", "title", "source", "url"])
-common.download(shown, "posture-events")
+common.download(shown, "posture-events", narrowed=narrowed)
 
 st.subheader("Latest known posture per force and country")
 latest = common.fetch("aggregates.latest_posture", filters=filters)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ingest import corrections, labels, store
+from ingest.queries import Filters
 from views import common
 
 TARGETS = {"Partnership (dyad)": ("dyad", "queries.partnerships", "dyad_id"),
@@ -86,4 +87,4 @@ else:
 st.subheader("History of corrections")
 history = common.fetch("aggregates.correction_history")
 common.table(history, ["created_at", "analyst", "target", "key", "verdict", "note", "title"])
-common.download(history, "corrections")
+common.download(history, "corrections", narrowed=Filters())  # the sidebar does not apply

@@ -50,8 +50,9 @@ def test_cli_export_neutralises_formulas_and_round_trips_everything_else(hostile
     out = tmp_path / f"{what}.csv"
     result = run_cli("export", what, "-o", str(out), "--db", str(hostile_db))
     assert result.returncode == 0, result.stderr
-    with out.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        comment, *rows = list(csv.reader(handle))
+    assert comment[0].startswith(f"# Influence Monitor export: {what}; filters: none;")
     assert len(rows) > 1, what
     assert_no_formula(rows, what)
 
