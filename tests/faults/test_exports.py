@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tomllib
 
 import pytest
@@ -95,7 +96,8 @@ def test_every_dashboard_download_is_formula_safe(hostile_db, downloads, monkeyp
         collect(at)
     st.cache_data.clear()
 
-    assert {"articles.csv", "article-evidence.csv", "sources.csv"} <= set(offered), offered
+    assert {"articles-all-dates.csv", "sources-all-dates.csv"} <= set(offered), offered
+    assert any(re.fullmatch(r"article-\w+-evidence-all-dates\.csv", name) for name in offered)
     cells = []
     for name, data in offered.items():
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
