@@ -102,10 +102,11 @@ def label_columns(columns: list[str]) -> list[str]:
 
 
 def with_labels(row: dict) -> dict:
-    """The row for an export: each id column followed by its ``*_label`` column."""
+    """The row for an export: each id column followed by its ``*_label`` column. A ``status``
+    that is no tagger status (a run's ``ok``) gets none: it is not one of these ids."""
     out: dict = {}
     for key, value in row.items():
         out[key] = value
-        if key in COLUMNS:
+        if key in COLUMNS and (key != "status" or value is None or value in STATUS_LABELS):
             out[f"{key}_label"] = value_label(key, value)
     return out

@@ -151,3 +151,9 @@ def test_cli_csv_carries_a_bom_and_the_filters_that_made_it(corpus, tmp_path):
     stdout = CliRunner().invoke(cli, args).stdout_bytes  # no -o: the same bytes on stdout
     assert _comment(stdout).split("; generated")[0] == comment.split("; generated")[0]
     assert stdout.split(b"\n", 1)[1] == data.split(b"\n", 1)[1]
+
+
+def test_a_run_status_is_not_given_a_tagger_label():
+    out = io.StringIO()
+    export.write_csv([{"id": 1, "status": "ok"}], out)
+    assert out.getvalue().splitlines()[0] == "id,status"
