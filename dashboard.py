@@ -21,6 +21,7 @@ navigation = st.navigation([
 common.refresh_marker()
 try:
     common.sidebar()
+    common.illustrative_banner()
     navigation.run()
 except Exception as exc:  # noqa: BLE001 - a viewer gets one line, never a traceback
     common.LOGGER.exception("page failed")

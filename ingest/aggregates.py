@@ -289,12 +289,34 @@ def article_detail(db: sqlite_utils.Database, article_id: str) -> dict | None:
         SELECT 'dyad', id, actor || ' – ' || partner, status, evidence, field, start, "end",
                rule, verdict FROM dyads WHERE article_id = ?
         UNION ALL
-        SELECT 'posture', id, actor || ' ' || action || ' ' || country
+        SELECT 'posture', id, actor || ' in ' || country || ': ' || action
                || coalesce(' (' || coalesce(personnel, personnel_text) || ')', ''),
                status, evidence, field, start, "end", rule, verdict
         FROM posture WHERE article_id = ?
     """, [article_id] * 3))
     return article
+
+
+def illustrative_share(db: sqlite_utils.Database) -> tuple[int, int] | None:
+    """(illustrative articles, all articles) while no feed has brought an article and some
+    article is illustrative sample data (the bundled demo, a synthetic corpus); else None.
+
+    Seed folders do not end it: the bundled demo ships one real article beside its
+    illustrative chronology. The first feed article does. Reads indexes and the small
+    sources table only, so it stays instant at a million articles."""
+    feeds = [row[0] for row in db.execute("SELECT id FROM sources WHERE kind = 'feed'")]
+    marks = ", ".join("?" * len(feeds))
+    if feeds and (db.execute(f"SELECT 1 FROM articles WHERE source_id IN ({marks}) LIMIT 1",
+                             feeds).fetchone()
+                  or db.execute(f"SELECT 1 FROM article_sources WHERE source_id IN ({marks})"
+                                " LIMIT 1", feeds).fetchone()):
+        return None
+    illustrative = db.execute(
+        "SELECT count(*) FROM articles WHERE source_id IN"
+        " (SELECT id FROM sources WHERE illustrative = 1)").fetchone()[0]
+    if not illustrative:
+        return None
+    return illustrative, db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
 def source_health(db: sqlite_utils.Database, filters: Filters) -> list[dict]:

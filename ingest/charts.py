@@ -10,11 +10,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ingest import geo
+from ingest import geo, labels
 
 CELL = "cell"      # point selection on the partnership matrix: actor + partner
 EVENT = "event"    # point selection on the posture timeline: posture_id
-ACTIONS = ["deploy", "withdraw", "handover", "base_open", "base_close", "present"]
+ACTIONS = [labels.ACTION_LABELS[action] for action in
+           ("deploy", "withdraw", "handover", "base_open", "base_close", "present")]
 MAP_PROJECTION = "mercator"
 # Counts are whole numbers: no tick or legend entry at 0.5 article.
 COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)
@@ -36,6 +37,7 @@ def actor_timeline(months: pd.DataFrame) -> alt.Chart:
 def partnership_matrix(cells: pd.DataFrame) -> alt.Chart:
     """Actor x partner heatmap; hover lists the top themes, a click selects the cell."""
     select = alt.selection_point(name=CELL, fields=["actor", "partner"], on="click")
+    cells = cells.assign(themes_label=cells["themes"].map(labels.themes_text))
     return alt.Chart(cells).mark_rect().encode(
         x=alt.X("partner:N", title="partner country", sort="ascending", axis=NAMES),
         y=alt.Y("actor:N", title="actor", sort="ascending", axis=NAMES),
@@ -43,7 +45,7 @@ def partnership_matrix(cells: pd.DataFrame) -> alt.Chart:
                         legend=COUNT_LEGEND),
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.35)),
         tooltip=["actor:N", "partner:N", "articles:Q", "first:N", "last:N",
-                 alt.Tooltip("themes:N", title="top themes")],
+                 alt.Tooltip("themes_label:N", title="top themes")],
     ).add_params(select)
 
 
@@ -84,18 +86,21 @@ def posture_events(events: pd.DataFrame) -> alt.Chart:
     """Posture events in time, one row per action, sized by personnel; a click selects one."""
     select = alt.selection_point(name=EVENT, fields=["posture_id"], on="click")
     # Vega-Lite drops rows whose size is null: events without a figure get the smallest dot.
-    sized = events.assign(size=events["personnel"].fillna(0))
+    sized = events.assign(size=events["personnel"].fillna(0),
+                          action_label=events["action"].map(labels.action),
+                          status_label=events["status"].map(labels.status))
     return alt.Chart(sized).mark_point(filled=True).encode(
         x=time_axis(events["date"]),
-        y=alt.Y("action:N", sort=ACTIONS, title=None),
+        y=alt.Y("action_label:N", sort=ACTIONS, title=None),
         # Below the chart: beside it, the big circles ran past the chart's height.
         size=alt.Size("size:Q", title="personnel", scale=alt.Scale(range=[60, 600]),
                       legend=alt.Legend(format=",d", tickMinStep=1, tickCount=3,
                                         orient="bottom")),
-        color=alt.Color("status:N", title="status"),
+        color=alt.Color("status_label:N", title="status"),
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.4)),
-        tooltip=["date:T", "action:N", "personnel:Q", "personnel_text:N", "place:N",
-                 "status:N", "source:N"],
+        tooltip=["date:T", alt.Tooltip("action_label:N", title="action"), "personnel:Q",
+                 "personnel_text:N", "place:N", alt.Tooltip("status_label:N", title="status"),
+                 "source:N"],
     ).add_params(select).properties(height=220)
 
 

@@ -6,6 +6,7 @@ here knows SQL or parsing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -13,12 +14,13 @@ import math
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, NoReturn
 
 import click
 
-from ingest import aggregates, export, lock, pipeline, queries, seeds, store
+from ingest import aggregates, export, labels, lock, pipeline, queries, seeds, store
 
 LOGGER = logging.getLogger(__name__)
 
@@ -202,8 +204,10 @@ def retag(workers: int, db_path: str) -> None:
 @click.option("--query", help="Full-text search (SQLite FTS5 syntax; if it does not parse, "
               "each word is searched as typed).")
 @click.option("--facts-only", is_flag=True, help="Only reported dyads and posture events.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="File to write (default: standard output).")
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
+              help="File to write, or a folder to write it in under a name that says what it"
+              " holds (russia-mali-partnerships-2021-01-01_2025-06-30.csv). Default: standard"
+              " output, the same bytes.")
 @db_option
 @friendly_errors
 def export_command(what, fmt, since, until, actor, partner, theme, query, facts_only, output,
@@ -221,14 +225,31 @@ def export_command(what, fmt, since, until, actor, partner, theme, query, facts_
     if facts_only:
         filters = filters.facts_only()
     rows = queries.EXPORTS[what](db, filters)
-    if fmt == "csv":
-        count = export.write_csv(rows, output)
-    else:
-        count = 0
-        for row in rows:
-            output.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
+    if output != "-" and Path(output).is_dir():
+        output = str(Path(output) / export.file_name(what, filters, fmt))
+        LOGGER.info("writing %s", output)
+    with _output(output) as out:
+        if fmt == "csv":
+            count = export.write_export(rows, out, what, filters)
+        else:
+            count = 0
+            for row in rows:
+                out.write(json.dumps(labels.with_labels(row), ensure_ascii=False) + "\n")
+                count += 1
     LOGGER.info("exported %d %s", count, what)
+
+
+@contextlib.contextmanager
+def _output(path: str) -> Iterator[IO[str]]:
+    """The file at ``path`` (or standard output for ``-``) as UTF-8 text; csv writes its own
+    line ends."""
+    if path == "-":
+        with click.open_file("-", "w", encoding="utf-8") as stream:
+            yield stream
+            stream.flush()
+        return
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        yield handle
 
 
 @cli.command()

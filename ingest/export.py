@@ -4,17 +4,33 @@ A cell starting with ``=``, ``+``, ``-``, ``@``, tab, carriage return or NUL wou
 formula in Excel or LibreOffice (CSV injection). OWASP's advice: prefix such cells with a single
 quote so they read as text. Everything else goes through the csv module untouched, so quotes,
 commas, newlines and any script survive a round trip.
+
+Every CSV an analyst takes away, from the dashboard or ``python -m ingest export``, is written
+by ``write_export``: UTF-8 with a byte-order mark (Excel opens "Côte d'Ivoire" right), a first
+line ``# Influence Monitor export: WHAT; filters: ...; tagger V; generated T`` so a report can
+cite the query that produced it, then the header and rows. ``file_name`` names it after the
+same filters (``russia-mali-partnerships-evidence-2021-01-01_2025-06-30.csv``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from datetime import UTC, datetime
 from itertools import chain
 from typing import IO
 
+from ingest import labels
+from ingest.queries import Filters
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\x00")
+BOM = "\ufeff"
+NAMED = ("actors", "partners", "themes")  # the filters a file name spells out
+MAX_NAMED = 2                             # beyond this, "3-actors"
 
 
 def neutralise(value: object) -> object:
@@ -30,10 +46,12 @@ def neutralised_rows(rows: Iterable[dict]) -> Iterator[dict]:
 
 
 def write_csv(rows: Iterable[dict], out: IO[str], columns: list[str] | None = None) -> int:
-    """Write ``rows`` as CSV with a header; returns the number of data rows."""
-    iterator = iter(rows)
+    """Write ``rows`` as CSV with a header; returns the number of data rows. A theme, action or
+    status column is followed by its label (``action``, ``action_label``)."""
+    iterator = (labels.with_labels(row) for row in rows)
     first = next(iterator, None)
-    writer = csv.DictWriter(out, fieldnames=columns or list(first or {}), extrasaction="ignore")
+    fieldnames = labels.label_columns(columns) if columns else list(first or {})
+    writer = csv.DictWriter(out, fieldnames=fieldnames, extrasaction="ignore")
     writer.writeheader()
     count = 0
     for row in neutralised_rows(chain([first] if first else [], iterator)):
@@ -42,8 +60,60 @@ def write_csv(rows: Iterable[dict], out: IO[str], columns: list[str] | None = No
     return count
 
 
-def to_csv_bytes(rows: Iterable[dict], columns: list[str] | None = None) -> bytes:
-    """The same CSV as bytes (UTF-8 with BOM, so Excel reads accents), for download buttons."""
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def file_name(what: str, filters: Filters, ext: str = "csv") -> str:
+    """What the file holds, from its filters: actors, partners and themes, then what, then
+    the period (``2021-01-01_2025-06-30``, ``from-2021-01-01``, ``to-...`` or ``all-dates``)."""
+    parts = []
+    for name in NAMED:
+        values = getattr(filters, name)
+        parts += [f"{len(values)}-{name}"] if len(values) > MAX_NAMED else map(_slug, values)
+    since, until = filters.since, filters.until
+    period = (f"{since}_{until}" if since and until else f"from-{since}" if since
+              else f"to-{until}" if until else "all-dates")
+    return "-".join(part for part in [*parts, _slug(what), period] if part) + f".{ext}"
+
+
+def describe(filters: Filters) -> str:
+    """The filters that differ from "everything", as ``name=value`` pairs (lists joined by
+    ``|``), in the order of ``queries.Filters``; ``none`` when nothing was narrowed."""
+    said = []
+    for field in fields(filters):
+        value = getattr(filters, field.name)
+        if value == field.default:
+            continue
+        if isinstance(value, tuple):
+            value = "|".join(map(str, value)) or "(none)"
+        said.append(f"{field.name}={value}")
+    return "; ".join(said) or "none"
+
+
+def comment_line(what: str, filters: Filters, now: datetime | None = None) -> str:
+    """``# Influence Monitor export: WHAT; filters: ...; tagger V; generated T`` on one line."""
+    from ingest.tagger import TAGGER_VERSION  # the tagger package loads its data: only here
+
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%MZ")
+    text = (f"# Influence Monitor export: {what}; filters: {describe(filters)};"
+            f" tagger {TAGGER_VERSION}; generated {stamp}")
+    return re.sub(r"[\r\n]+", " ", text)
+
+
+def write_export(rows: Iterable[dict], out: IO[str], what: str, filters: Filters,
+                 columns: list[str] | None = None) -> int:
+    """The analyst's CSV: byte-order mark, the comment line, then ``write_csv``. The comment is
+    written as a one-cell CSV row, so a comma in a search cannot spill it into other cells."""
+    out.write(BOM)
+    csv.writer(out).writerow([comment_line(what, filters)])
+    return write_csv(rows, out, columns)
+
+
+def to_csv_bytes(rows: Iterable[dict], columns: list[str] | None = None, *,
+                 what: str = "export", filters: Filters = Filters()) -> bytes:  # noqa: B008
+    """``write_export`` as bytes, for download buttons."""
     buffer = io.StringIO()
-    write_csv(rows, buffer, columns)
-    return buffer.getvalue().encode("utf-8-sig")
+    write_export(rows, buffer, what, filters, columns)
+    return buffer.getvalue().encode("utf-8")

@@ -25,7 +25,7 @@ def test_matrix_has_a_cell_selection_and_theme_tooltip():
     assert spec["mark"]["type"] == "rect"
     assert spec["params"][0]["name"] == charts.CELL
     assert spec["params"][0]["select"]["fields"] == ["actor", "partner"]
-    assert {"field": "themes", "type": "nominal", "title": "top themes"} in spec[
+    assert {"field": "themes_label", "type": "nominal", "title": "top themes"} in spec[
         "encoding"]["tooltip"]
 
 
@@ -92,3 +92,22 @@ def test_dates_read_as_dates_whatever_the_span():
     assert lone["axis"]["format"] == "%d %b %Y"
     years = charts.time_axis(pd.Series(["2013-01-11", "2022-08-15"])).to_dict()
     assert "scale" not in years and "axis" not in years  # Vega's labels follow the span
+
+
+def test_charts_read_labels_not_ids():
+    cells = pd.DataFrame([{"actor": "Russia", "partner": "Mali", "articles": 3,
+                           "first": "2024-01-10", "last": "2024-03-01",
+                           "themes": "troop_withdrawal (2), military_cooperation (1)"}])
+    spec = charts.partnership_matrix(cells).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert rows[0]["themes_label"] == "Troop withdrawal (2), Military cooperation (1)"
+    events = pd.DataFrame([{"posture_id": 1, "date": "2024-03-01", "action": "withdraw",
+                            "personnel": 1500, "personnel_text": None, "place": "Gao",
+                            "status": "hedged", "source": "Demo"}])
+    spec = charts.posture_events(events).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert (rows[0]["action_label"], rows[0]["status_label"]) == ("Withdrawal", "Hedged")
+    assert spec["encoding"]["y"]["field"] == "action_label"
+    assert spec["encoding"]["color"]["field"] == "status_label"
+    tooltip = {item["field"]: item.get("title") for item in spec["encoding"]["tooltip"]}
+    assert tooltip["action_label"] == "action" and "action" not in tooltip

@@ -28,7 +28,9 @@ def test_seeds_then_stats_then_export(seed_dir, db_path, tmp_path):
     result = run("export", "partnerships", "--actor", "Russia", "--partner", "Mali",
                  "-o", str(out), "--db", str(db_path))
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert next(handle).startswith("# Influence Monitor export: partnerships; filters:")
+        rows = list(csv.DictReader(handle))
     assert rows and {r["actor"] for r in rows} == {"Russia"}
     assert all(r["evidence"] and r["published"].startswith("2021-11-11") for r in rows)
 

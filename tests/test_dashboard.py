@@ -82,7 +82,7 @@ def test_statuses_filter_lists_but_counts_stay_facts(demo_app):
     demo_app.multiselect(key="f_statuses").set_value(["denied"]).run()
     assert metrics(demo_app)["Actors"] == "0"
     at = on_page(demo_app, "views/review.py")
-    assert "France – Niger (denied)" in at.selectbox(key="r_row").options[0]
+    assert "France – Niger (Denied)" in at.selectbox(key="r_row").options[0]
 
 
 def test_partnership_charts_receive_aggregates(demo_app):
@@ -131,7 +131,7 @@ def test_a_pair_known_only_from_a_denial_can_be_read(demo_app):
     assert "France" in at.selectbox(key="p_actor").options
     at.selectbox(key="p_actor").set_value("France").run()
     evidence = at.dataframe[-1].value
-    assert list(zip(evidence.partner, evidence.status, strict=True)) == [("Niger", "denied")]
+    assert list(zip(evidence.partner, evidence.status, strict=True)) == [("Niger", "Denied")]
     assert not any(spec.get("mark", {}).get("type") == "geoshape" for spec, _ in charts(at))
     assert any("nothing to map" in caption.value for caption in at.caption)
     demo_app.multiselect(key="f_statuses").set_value(["denied"]).run()
@@ -151,7 +151,7 @@ def test_tables_show_dates_to_read_and_downloads_keep_them_whole(db_path, monkey
     assert shown["Russia and Mali sign a defence pact"] == "2024-01-10 08:00 (first seen)"
     assert all("T" not in value and "(first seen)" not in value
                for title, value in shown.items() if "pact" not in title)
-    saved = csv_rows(offered_files(at, downloads)["articles.csv"])
+    saved = csv_rows(offered_files(at, downloads)["articles-all-dates.csv"])
     assert "2024-01-10T08:00:00Z" in {row["published"] for row in saved}
 
 
@@ -174,11 +174,12 @@ def test_posture_page_steps_the_force_level(demo_app):
     assert sorted(events.action) == ["deploy", "present", "withdraw"]
     latest = at.dataframe[1].value
     row = latest[(latest.actor == "Russia") & (latest.country == "Mali")].iloc[0]
-    assert (row.action, row.date, row.source) == ("withdraw", "2024-03-01", "Demo folder")
+    assert (row.action, row.date, row.source) == ("Withdrawal", "2024-03-01", "Demo folder")
 
 
 def csv_rows(data: bytes) -> list[dict]:
-    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig").to_dict("records")
+    """A download as a reader loads it: the first line is the export's comment."""
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", skiprows=1).to_dict("records")
 
 
 def test_charts_offer_their_figures_as_csv(demo_app, downloads):
@@ -186,16 +187,16 @@ def test_charts_offer_their_figures_as_csv(demo_app, downloads):
     at = on_page(demo_app, "views/posture.py")
     at.selectbox(key="t_actor").set_value("Russia").run()
     at.selectbox(key="t_country").set_value("Mali").run()
-    levels = csv_rows(offered_files(at, downloads)["posture-force-level.csv"])
+    levels = csv_rows(offered_files(at, downloads)["russia-mali-posture-force-level-all-dates.csv"])
     assert [(row["actor"], row["country"], row["level"]) for row in levels] == [
         ("Russia", "Mali", 1000), ("Russia", "Mali", 1200), ("Russia", "Mali", 0)]
     at = on_page(at, "views/partnerships.py")
     at.selectbox(key="p_actor").set_value("Russia").run()
-    shaded = csv_rows(offered_files(at, downloads)["partnerships-actor-map.csv"])
+    shaded = csv_rows(offered_files(at, downloads)["russia-partnerships-actor-map-all-dates.csv"])
     assert {row["partner"]: row["articles"] for row in shaded} == {
         "Mali": 3, "Central African Republic": 1}
     at = on_page(at, "views/sources.py")
-    per_source = csv_rows(offered_files(at, downloads)["sources-articles.csv"])
+    per_source = csv_rows(offered_files(at, downloads)["sources-articles-all-dates.csv"])
     assert sum(row["articles"] for row in per_source) == 6
     assert list(per_source[0]) == ["name", "marking", "articles"]
 
@@ -448,3 +449,92 @@ def test_a_feed_run_that_failed_entirely_says_so(demo_app, db_path):
                      ["a: HTTP 404", "b: HTTP 500"], status="failed")
     at = on_page(demo_app, "views/sources.py")
     assert "failed: 2 of 2 feeds could not be polled" in at.error[0].value
+
+
+def screen_text(at: AppTest) -> str:
+    """Everything a reader sees as text: tables, captions, headings, boxes and their options."""
+    parts = [frame.value.to_csv() for frame in at.dataframe]
+    parts += [element.value for kind in ("caption", "markdown", "subheader", "info", "warning")
+              for element in at.get(kind)]
+    parts += [str(option) for box in [*at.selectbox, *at.multiselect] for option in box.options]
+    return "\n".join(parts)
+
+
+def test_themes_actions_and_statuses_read_as_labels(demo_app):
+    """Analysts read "Military cooperation" and "Withdrawal", never `troop_withdrawal`."""
+    at = on_page(demo_app, "views/partnerships.py")
+    at.selectbox(key="p_actor").set_value("Russia").run()
+    at.selectbox(key="p_partner").set_value("Mali").run()
+    no_exceptions(at)
+    evidence = at.dataframe[-1].value
+    assert {"Military cooperation", "Troop withdrawal", "Troop deployment"} == set(
+        evidence.themes)
+    assert set(evidence.status) == {"Reported"}
+    assert "Military cooperation (1)" in chart_with(at, "rect")[1][0].themes_label[0]
+    assert "troop_withdrawal" not in screen_text(at)
+    assert "military_cooperation" not in screen_text(at)
+    at = on_page(at, "views/posture.py")
+    at.selectbox(key="t_actor").set_value("Russia").run()
+    at.selectbox(key="t_country").set_value("Mali").run()
+    no_exceptions(at)
+    assert "Withdrawal" in set(at.dataframe[0].value.action)
+    spec, (events,) = chart_with(at, "point")
+    assert spec["encoding"]["y"]["field"] == "action_label" and "Withdrawal" in set(
+        events.action_label)
+    text = screen_text(at)
+    assert "Withdrawal" in text and "troop_withdrawal" not in text
+    assert not re.search(r"\bwithdraw\b", " ".join(str(v) for v in at.dataframe[1].value.action))
+    assert "Military cooperation" in at.multiselect(key="f_themes").options
+
+
+@pytest.fixture(scope="module")
+def bundled_demo(tmp_path_factory):
+    """The bundled demo as `python -m ingest seeds` builds it: illustrative sources only."""
+    from ingest import seeds
+
+    path = tmp_path_factory.mktemp("bundled") / "demo.db"
+    db = store.open_db(path)
+    assert seeds.ingest_folder(db, REPO / "seeds").errors == []
+    db.conn.close()
+    return path
+
+
+ILLUSTRATIVE = "illustrative sample data"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_illustrative_database_says_so_on_every_page(bundled_demo, monkeypatch, page):
+    monkeypatch.setenv("MONITOR_DB", str(bundled_demo))
+    at = on_page(AppTest.from_file(APP, default_timeout=60).run(), page)
+    no_exceptions(at)
+    assert any(ILLUSTRATIVE in warning.value and "not reporting" in warning.value
+               for warning in at.warning), page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_illustrative_banner_once_real_sources_carry_articles(demo_app, page):
+    at = on_page(demo_app, page)
+    assert not any(ILLUSTRATIVE in warning.value for warning in at.warning), page
+
+
+def test_an_empty_database_has_no_illustrative_banner(db_path, monkeypatch):
+    store.open_db(db_path).conn.close()
+    monkeypatch.setenv("MONITOR_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.warning
+
+
+def test_downloads_are_named_after_their_filters_and_cite_them(demo_app, downloads):
+    demo_app.selectbox(key="f_period").set_value("Last 30 days").run()
+    at = on_page(demo_app, "views/partnerships.py")
+    at.selectbox(key="p_actor").set_value("Russia").run()
+    at.selectbox(key="p_partner").set_value("Mali").run()
+    offered = offered_files(at, downloads)
+    name = "russia-mali-partnerships-evidence-2024-02-02_2024-03-02.csv"
+    assert name in offered, list(offered)
+    data = offered[name]
+    assert data.startswith(b"\xef\xbb\xbf# Influence Monitor export: partnerships-evidence;"
+                           b" filters: since=2024-02-02; until=2024-03-02; actors=Russia;"
+                           b" partners=Mali;")
+    rows = csv_rows(data)
+    assert [row["themes_label"] for row in rows] == ["Troop withdrawal", "Troop deployment"]

@@ -6,6 +6,8 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
+from ingest import labels
+from ingest.queries import Filters
 from views import common
 
 PAGE = 50
@@ -47,7 +49,7 @@ shown = [{**row, "source": f"{row['source']} (links to {urlparse(row['url']).hos
          if row["offsite"] else row for row in shown]
 common.table(shown, ["published", "title", "source", "language", "actors", "partners", "themes",
                      "url"])
-common.download(rows, "articles")
+common.download(rows, "articles", narrowed=filters)
 
 
 def highlighted(text: str, sentences: list[str]) -> str:
@@ -92,5 +94,7 @@ if rows:
             st.link_button("Open the source", article["url"])
         st.html('<div style="line-height: 1.6">' + highlighted(article["text"], kept) + "</div>")
         st.subheader("Tags and their evidence")
-        common.table(evidence, ["target", "what", "status", "evidence", "rule", "verdict"])
-        common.download(evidence, "article-evidence")
+        common.table([{**row, "what": labels.described(row["target"], row["what"])}
+                      for row in evidence],
+                     ["target", "what", "status", "evidence", "rule", "verdict"])
+        common.download(evidence, f"article-{chosen}-evidence", narrowed=Filters())

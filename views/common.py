@@ -19,7 +19,7 @@ from typing import NoReturn
 import pandas as pd
 import streamlit as st
 
-from ingest import export, store
+from ingest import export, labels, store
 from ingest.queries import STATUSES, Filters, QueryError, search_query
 
 LOGGER = logging.getLogger("dashboard")
@@ -125,19 +125,35 @@ def sidebar() -> Filters:
         actors=tuple(bar.multiselect("Actors", options["actors"], key="f_actors")),
         partners=tuple(bar.multiselect("Partner countries", options["partners"],
                                        key="f_partners")),
-        themes=tuple(bar.multiselect("Themes", options["themes"], key="f_themes")),
+        themes=tuple(bar.multiselect("Themes", options["themes"], format_func=labels.theme,
+                                     key="f_themes")),
         languages=tuple(bar.multiselect("Languages", options["languages"], key="f_languages")),
         sources=tuple(bar.multiselect("Sources", list(sources), format_func=sources.get,
                                       key="f_sources")),
         affiliated=AFFILIATION[bar.radio("State-affiliated sources", list(AFFILIATION),
                                          key="f_affiliated")],
         statuses=tuple(bar.multiselect("Statuses listed", STATUSES, default=list(STATUSES),
-                                       key="f_statuses")),
+                                       format_func=labels.status, key="f_statuses")),
     )
     bar.caption("Counts and charts use reported statements only; planned, denied and hedged "
                 "ones are listed apart, with their status.")
     st.session_state["filters"] = filters
     return filters
+
+
+def illustrative_banner() -> None:
+    """Say on every page when what is shown is (almost all) bundled sample data, so nobody
+    cites the demo as reporting."""
+    share = fetch("aggregates.illustrative_share")
+    if not share:
+        return
+    illustrative, total = share
+    which = ("Every article in this database is" if illustrative == total
+             else f"{illustrative:,} of the {total:,} articles in this database are")
+    st.warning(f"{which} illustrative sample data, not reporting: bundled"
+               " demo documents that show the tool working. Do not cite them as evidence. The"
+               " banner goes once a feed brings real articles (`python -m ingest feeds add`).",
+               icon="⚠️")
 
 
 def day_of(value: str | None) -> date | None:
@@ -193,8 +209,10 @@ def readable_time(value: object) -> object:
 def table(rows: list[dict], columns: list[str] | None = None, **kwargs):
     """Show rows as a table (text cells stay text: the grid never renders markup).
 
-    Times are shortened for reading; the CSV download keeps them whole. Returns what
-    ``st.dataframe`` returns (the selection, when ``on_select`` is given)."""
+    Times are shortened for reading and theme, action and status ids read as their labels; the
+    CSV download keeps both. Returns what ``st.dataframe`` returns (the selection, when
+    ``on_select`` is given)."""
+    rows = [labels.shown(row) for row in rows]
     frame = pd.DataFrame(rows, columns=columns) if rows or columns else pd.DataFrame()
     for column in TIMES:
         if column in frame:
@@ -213,9 +231,14 @@ def pair_table(rows: list[dict], columns: list[str], key: str) -> None:
         st.switch_page("views/partnerships.py")
 
 
-def download(rows: list[dict], name: str, columns: list[str] | None = None) -> None:
-    """A CSV of exactly these rows, neutralised like the CLI export."""
+def download(rows: list[dict], name: str, columns: list[str] | None = None,
+             narrowed: Filters | None = None) -> None:
+    """A CSV of exactly these rows, written as the CLI export writes it (BOM, the comment line
+    citing the filters, neutralised cells) and named after them. ``narrowed``: the filters the
+    rows came from when the page narrowed the sidebar's (a chosen pair, force or country)."""
+    used = narrowed or filters()
     st.download_button(
-        f"Download CSV ({len(rows)} rows)", export.to_csv_bytes(rows, columns),
-        file_name=f"{name}.csv", mime="text/csv", key=f"download_{name}",
+        f"Download CSV ({len(rows)} rows)",
+        export.to_csv_bytes(rows, columns, what=name, filters=used),
+        file_name=export.file_name(name, used), mime="text/csv", key=f"download_{name}",
     )

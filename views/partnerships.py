@@ -5,7 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ingest import charts
+from ingest import charts, labels
 from views import common
 
 common.require_articles()
@@ -30,7 +30,8 @@ statuses = common.fetch("aggregates.status_counts", filters=filters)
 aside = {status: count for status, count in statuses.items() if status != "reported"}
 if aside:
     st.caption("Not counted here (listed with the evidence below): "
-               + ", ".join(f"{count} {status}" for status, count in sorted(aside.items())))
+               + ", ".join(f"{count} {labels.status(status).lower()}"
+                           for status, count in sorted(aside.items())))
 if cells:
     event = st.altair_chart(charts.partnership_matrix(pd.DataFrame(cells)), on_select="rerun",
                             key="matrix", selection_mode=charts.CELL)
@@ -61,7 +62,8 @@ if actor:
     if activity:
         st.altair_chart(charts.africa_map(activity, "articles"))
         common.download([{"partner": name, "articles": count}
-                         for name, count in activity.items()], "partnerships-actor-map")
+                         for name, count in activity.items()], "partnerships-actor-map",
+                        narrowed=replace(filters, actors=(actor,)))
         st.caption("Countries shaded by the number of articles reporting a partnership with "
                    f"{actor} in the period (offline Natural Earth shapes).")
     else:
@@ -75,4 +77,4 @@ if actor:
     st.caption(f"Newest first, up to {common.PAGE_ROWS} statements, every status.")
     common.table(rows, ["published", "actor", "partner", "status", "themes", "evidence",
                         "speaker", "title", "source", "url"])
-    common.download(rows, "partnerships-evidence")
+    common.download(rows, "partnerships-evidence", narrowed=narrowed)

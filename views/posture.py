@@ -37,12 +37,12 @@ levels = common.fetch("aggregates.force_levels", actor, country, filters=filters
 if levels:
     st.subheader("Reported force over time")
     st.altair_chart(charts.force_level(pd.DataFrame(levels)))
-    st.caption("A `present` figure resets the level (a presence that has ended counts as 0); "
-               "a `deploy` figure adds to it; a `withdraw` figure subtracts (never below zero) "
+    st.caption("A presence figure resets the level (a presence that has ended counts as 0); "
+               "a deployment figure adds to it; a withdrawal figure subtracts (never below zero) "
                "once a level is known, and the last troops leaving bring it to zero. Other "
                "events without a figure leave it unchanged. Reported statements only.")
     common.download([{"actor": actor, "country": country, **row} for row in levels],
-                    "posture-force-level")
+                    "posture-force-level", narrowed=narrowed)
 else:
     st.caption("No reported figure for this force yet, so no force level can be drawn.")
 
@@ -50,7 +50,7 @@ shown = [row for row in events if row["posture_id"] == picked] if picked else ev
 st.subheader("Evidence" + (" for the selected event" if picked else ""))
 common.table(shown, ["date", "action", "personnel", "personnel_text", "place", "status",
                      "evidence", "title", "source", "url"])
-common.download(shown, "posture-events")
+common.download(shown, "posture-events", narrowed=narrowed)
 
 st.subheader("Latest known posture per force and country")
 latest = common.fetch("aggregates.latest_posture", filters=filters)

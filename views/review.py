@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ingest import corrections, store
+from ingest import corrections, labels, store
+from ingest.queries import Filters
 from views import common
 
 TARGETS = {"Partnership (dyad)": ("dyad", "queries.partnerships", "dyad_id"),
@@ -12,11 +13,13 @@ TARGETS = {"Partnership (dyad)": ("dyad", "queries.partnerships", "dyad_id"),
 
 def label(row: dict, id_column: str) -> str:
     if id_column == "dyad_id":
-        what = f"{row['actor']} – {row['partner']} ({row['status']})"
+        what = f"{row['actor']} – {row['partner']} ({labels.status(row['status'])})"
     elif id_column == "posture_id":
-        what = f"{row['actor']} {row['action']} {row['country']} ({row['status']})"
+        what = (f"{row['actor']} in {row['country']}: {labels.action(row['action'])}"
+                f" ({labels.status(row['status'])})")
     else:
-        what = f"{row['kind']}: {row['value']}"
+        value = labels.theme(row["value"]) if row["kind"] == "theme" else row["value"]
+        what = f"{row['kind']}: {value}"
     return f"{(row.get('published') or '')[:10]} · {what} · {(row['evidence'] or '')[:90]}"
 
 
@@ -84,4 +87,4 @@ else:
 st.subheader("History of corrections")
 history = common.fetch("aggregates.correction_history")
 common.table(history, ["created_at", "analyst", "target", "key", "verdict", "note", "title"])
-common.download(history, "corrections")
+common.download(history, "corrections", narrowed=Filters())  # the sidebar does not apply

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tomllib
 
 import pytest
@@ -50,8 +51,9 @@ def test_cli_export_neutralises_formulas_and_round_trips_everything_else(hostile
     out = tmp_path / f"{what}.csv"
     result = run_cli("export", what, "-o", str(out), "--db", str(hostile_db))
     assert result.returncode == 0, result.stderr
-    with out.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        comment, *rows = list(csv.reader(handle))
+    assert comment[0].startswith(f"# Influence Monitor export: {what}; filters: none;")
     assert len(rows) > 1, what
     assert_no_formula(rows, what)
 
@@ -94,7 +96,8 @@ def test_every_dashboard_download_is_formula_safe(hostile_db, downloads, monkeyp
         collect(at)
     st.cache_data.clear()
 
-    assert {"articles.csv", "article-evidence.csv", "sources.csv"} <= set(offered), offered
+    assert {"articles-all-dates.csv", "sources-all-dates.csv"} <= set(offered), offered
+    assert any(re.fullmatch(r"article-\w+-evidence-all-dates\.csv", name) for name in offered)
     cells = []
     for name, data in offered.items():
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
