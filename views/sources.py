@@ -14,6 +14,7 @@ import sqlite_utils
 import streamlit as st
 
 from ingest import charts, feeds, store
+from ingest.queries import Filters
 from views import common
 
 
@@ -164,12 +165,12 @@ if runs:
     st.subheader("Recent runs")
     common.table(runs, ["id", "kind", "started_at", "finished_at", "status", "feeds_polled",
                         "new", "updated", "unchanged", "duplicate", "failed"])
-    common.download(runs, "runs")
+    common.download(runs, "runs", narrowed=Filters())  # runs are not filtered by the sidebar
 errors = [{"run": run["id"], "error": error} for run in runs[:5]
           for error in json.loads(run["errors"] or "[]")]
 if errors:
     st.subheader("Errors in the last runs")
     common.table(errors, ["run", "error"])
-    common.download(errors, "run-errors")
+    common.download(errors, "run-errors", narrowed=Filters())
 
 manage()
