@@ -538,3 +538,18 @@ def test_downloads_are_named_after_their_filters_and_cite_them(demo_app, downloa
                            b" partners=Mali;")
     rows = csv_rows(data)
     assert [row["themes_label"] for row in rows] == ["Troop withdrawal", "Troop deployment"]
+
+
+def test_an_empty_cell_reads_as_a_dash_and_figures_stay_whole():
+    """Tables show "—" where a posture event has no figure or place, never "None" or NaN, and a
+    personnel column with gaps shows 1,500 rather than 1500.0."""
+    import pandas as pd
+
+    from views.common import _blank_when_empty
+
+    frame = pd.DataFrame([{"action": "withdraw", "personnel": None, "place": None},
+                          {"action": "present", "personnel": 1500, "place": "Gao"}])
+    shown = _blank_when_empty(frame)
+    assert shown.to_dict("records") == [
+        {"action": "withdraw", "personnel": "—", "place": "—"},
+        {"action": "present", "personnel": "1,500", "place": "Gao"}]

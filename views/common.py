@@ -217,7 +217,22 @@ def table(rows: list[dict], columns: list[str] | None = None, **kwargs):
     for column in TIMES:
         if column in frame:
             frame[column] = frame[column].map(readable_time)
-    return st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+    return st.dataframe(_blank_when_empty(frame), hide_index=True, width="stretch", **kwargs)
+
+
+def _blank_when_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """An empty cell reads "—", never "None" (the grid shows a null as "None", whatever a
+    style says). Only columns with gaps become text; a whole-number column with gaps (pandas
+    makes it float) keeps its figures whole: 1,500, not 1500.0."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if not values.isna().any():
+            continue
+        if values.dtype.kind == "f" and (values.dropna() % 1 == 0).all():
+            values = values.map(lambda v: f"{v:,.0f}" if pd.notna(v) else None)
+        out[column] = values.astype(object).where(values.notna(), "—")
+    return out
 
 
 def pair_table(rows: list[dict], columns: list[str], key: str) -> None:
