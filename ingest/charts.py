@@ -66,31 +66,41 @@ def africa_map(values: dict[str, float], title: str) -> alt.Chart:
 
 
 def time_axis(dates: pd.Series) -> alt.X:
-    """A date axis that reads as dates whatever the span.
+    """A date axis that always shows the year, ticks at a step that suits the span.
 
-    Vega's own labels adapt to the span (days, months, years): a fixed "%b %Y" printed one
-    month under every weekly tick. But events within a fortnight (a lone event under "last 90
-    days") got hour or weekday labels ("Thu 17"): those get a month around them, and full dates.
+    Vega's own labels adapt to the span but drop the year ("Feb 20", "Mar 06" under a
+    2022 line); a fixed "%b %Y" printed one month under every weekly tick; a lone event got
+    hour labels. So the labels carry the year, the ticks step by day, month or year with the
+    span, and a short span gets a month around it. Charts given the same dates share the axis.
     """
     days = pd.to_datetime(dates, utc=True)
     first, last = days.min(), days.max()
-    if pd.isna(first) or last - first >= pd.Timedelta(days=14):
+    if pd.isna(first):
         return alt.X("date:T", title=None)
-    pad = pd.Timedelta(days=15)
+    span = last - first
+    pad = max(span * 0.03, pd.Timedelta(days=15))
     domain = [(first - pad).strftime("%Y-%m-%d"), (last + pad).strftime("%Y-%m-%d")]
-    return alt.X("date:T", title=None, scale=alt.Scale(domain=domain),
-                 axis=alt.Axis(format="%d %b %Y"))
+    if span < pd.Timedelta(days=120):
+        axis = alt.Axis(format="%d %b %Y", labelOverlap=True)
+    elif span < pd.Timedelta(days=3 * 365):
+        months = max(1, round(span.days / 30 / 8))
+        axis = alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": months})
+    else:
+        years = max(1, round(span.days / 365 / 10))
+        axis = alt.Axis(format="%Y", tickCount={"interval": "year", "step": years})
+    return alt.X("date:T", title=None, scale=alt.Scale(domain=domain), axis=axis)
 
 
-def posture_events(events: pd.DataFrame) -> alt.Chart:
-    """Posture events in time, one row per action, sized by personnel; a click selects one."""
+def posture_events(events: pd.DataFrame, span: pd.Series | None = None) -> alt.Chart:
+    """Posture events in time, one row per action, sized by personnel; a click selects one.
+    ``span``: the dates of the force-level chart below, so both share one time axis."""
     select = alt.selection_point(name=EVENT, fields=["posture_id"], on="click")
     # Vega-Lite drops rows whose size is null: events without a figure get the smallest dot.
     sized = events.assign(size=events["personnel"].fillna(0),
                           action_label=events["action"].map(labels.action),
                           status_label=events["status"].map(labels.status))
     return alt.Chart(sized).mark_point(filled=True).encode(
-        x=time_axis(events["date"]),
+        x=time_axis(events["date"] if span is None else pd.concat([events["date"], span])),
         y=alt.Y("action_label:N", sort=ACTIONS, title=None),
         # Below the chart: beside it, the big circles ran past the chart's height.
         size=alt.Size("size:Q", title="personnel", scale=alt.Scale(range=[60, 600]),
@@ -104,10 +114,12 @@ def posture_events(events: pd.DataFrame) -> alt.Chart:
     ).add_params(select).properties(height=220)
 
 
-def force_level(levels: pd.DataFrame) -> alt.Chart:
-    """The reported force over time as a step line (the rule is in ``aggregates.step_levels``)."""
+def force_level(levels: pd.DataFrame, span: pd.Series | None = None) -> alt.Chart:
+    """The reported force over time as a step line (the rule is in ``aggregates.step_levels``).
+    ``span``: the dates of the event chart above it, so both share one time axis."""
+    dates = levels["date"] if span is None else pd.concat([levels["date"], span])
     return alt.Chart(levels).mark_line(interpolate="step-after", point=True).encode(
-        x=time_axis(levels["date"]),
+        x=time_axis(dates),
         y=alt.Y("level:Q", title="reported personnel", axis=COUNT_AXIS),
         tooltip=["date:T", "level:Q"],
     ).properties(height=220)

@@ -91,7 +91,22 @@ def test_dates_read_as_dates_whatever_the_span():
     assert lone["scale"]["domain"] == ["2025-07-02", "2025-08-01"]  # not hours of one day
     assert lone["axis"]["format"] == "%d %b %Y"
     years = charts.time_axis(pd.Series(["2013-01-11", "2022-08-15"])).to_dict()
-    assert "scale" not in years and "axis" not in years  # Vega's labels follow the span
+    assert years["axis"]["format"] == "%Y" and years["axis"]["tickCount"]["interval"] == "year"
+    months = charts.time_axis(pd.Series(["2022-02-17", "2022-08-16"])).to_dict()
+    assert months["axis"]["format"] == "%b %Y"  # the year is on every label, whatever the span
+
+
+def test_the_event_and_level_charts_share_one_time_axis():
+    events = pd.DataFrame([{"date": "2013-01-11", "action": "deploy", "personnel": 3000,
+                            "status": "planned", "posture_id": 1, "personnel_text": None,
+                            "place": None, "source": "s"}])
+    levels = pd.DataFrame([{"date": "2022-02-17", "level": 2400}, {"date": "2022-08-15",
+                                                                     "level": 0}])
+    span = pd.concat([events["date"], levels["date"]])
+    top = charts.posture_events(events, span).to_dict()["encoding"]["x"]
+    bottom = charts.force_level(levels, span).to_dict()["encoding"]["x"]
+    assert top["scale"]["domain"] == bottom["scale"]["domain"]
+    assert top["scale"]["domain"][0] < "2013-01-11" and bottom["scale"]["domain"][1] > "2022-08-15"
 
 
 def test_charts_read_labels_not_ids():

@@ -26,17 +26,19 @@ country = right.selectbox("Country", countries, key="t_country")
 narrowed = replace(filters, actors=(actor,), partners=(country,))
 events = common.fetch("queries.posture", filters=narrowed, limit=common.PAGE_ROWS)
 dated = [row for row in events if row["date"]]
+levels = common.fetch("aggregates.force_levels", actor, country, filters=filters)
+# Both charts read one time axis: the dates of the events and of the levels together.
+span = pd.Series([row["date"] for row in dated] + [row["date"] for row in levels], dtype=object)
 st.subheader(f"{actor} in {country}: events")
 picked = None
 if dated:
-    event = st.altair_chart(charts.posture_events(pd.DataFrame(dated)), on_select="rerun",
+    event = st.altair_chart(charts.posture_events(pd.DataFrame(dated), span), on_select="rerun",
                             key="events", selection_mode=charts.EVENT)
     chosen = event.selection.get(charts.EVENT) if event else None
     picked = chosen[0].get("posture_id") if chosen else None
-levels = common.fetch("aggregates.force_levels", actor, country, filters=filters)
 if levels:
     st.subheader("Reported force over time")
-    st.altair_chart(charts.force_level(pd.DataFrame(levels)))
+    st.altair_chart(charts.force_level(pd.DataFrame(levels), span))
     st.caption("A presence figure resets the level (a presence that has ended counts as 0); "
                "a deployment figure adds to it; a withdrawal figure subtracts (never below zero) "
                "once a level is known, and the last troops leaving bring it to zero. Other "
