@@ -98,7 +98,10 @@ def posture_events(events: pd.DataFrame, span: pd.Series | None = None) -> alt.C
     # Vega-Lite drops rows whose size is null: events without a figure get the smallest dot.
     sized = events.assign(size=events["personnel"].fillna(0),
                           action_label=events["action"].map(labels.action),
-                          status_label=events["status"].map(labels.status))
+                          status_label=events["status"].map(labels.status),
+                          **_dashes(events, "personnel_text", "place", "source"),
+                          personnel_label=events["personnel"].map(
+                              lambda n: "—" if pd.isna(n) else f"{int(n):,}"))
     return alt.Chart(sized).mark_point(filled=True).encode(
         x=time_axis(events["date"] if span is None else pd.concat([events["date"], span])),
         y=alt.Y("action_label:N", sort=ACTIONS, title=None),
@@ -108,10 +111,17 @@ def posture_events(events: pd.DataFrame, span: pd.Series | None = None) -> alt.C
                                         orient="bottom")),
         color=alt.Color("status_label:N", title="status"),
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.4)),
-        tooltip=["date:T", alt.Tooltip("action_label:N", title="action"), "personnel:Q",
-                 "personnel_text:N", "place:N", alt.Tooltip("status_label:N", title="status"),
-                 "source:N"],
+        tooltip=["date:T", alt.Tooltip("action_label:N", title="action"),
+                 alt.Tooltip("personnel_label:N", title="personnel"),
+                 alt.Tooltip("personnel_text:N", title="in the text"), "place:N",
+                 alt.Tooltip("status_label:N", title="status"), "source:N"],
     ).add_params(select).properties(height=220)
+
+
+def _dashes(frame: pd.DataFrame, *columns: str) -> dict[str, pd.Series]:
+    """Text columns with "—" for a missing value: a tooltip would print "null"."""
+    return {c: frame[c].astype(object).where(frame[c].notna(), "—") for c in columns
+            if c in frame}
 
 
 def force_level(levels: pd.DataFrame, span: pd.Series | None = None) -> alt.Chart:

@@ -126,3 +126,6 @@ def test_charts_read_labels_not_ids():
     assert spec["encoding"]["color"]["field"] == "status_label"
     tooltip = {item["field"]: item.get("title") for item in spec["encoding"]["tooltip"]}
     assert tooltip["action_label"] == "action" and "action" not in tooltip
+    # a missing figure or text reads "—" in the tooltip, never "null"
+    assert {rows[0][field] for field in tooltip if field != "date"} >= {"—", "1,500"}
+    assert None not in [rows[0][field] for field in tooltip]
