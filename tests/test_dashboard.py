@@ -85,6 +85,23 @@ def test_statuses_filter_lists_but_counts_stay_facts(demo_app):
     assert "France – Niger (Denied)" in at.selectbox(key="r_row").options[0]
 
 
+def test_review_dates_a_posture_event_as_the_posture_tables_do(demo_app, db_path):
+    db = store.open_db(db_path)
+    with store.transaction(db):  # an event reported in an article of a later day
+        db.execute("UPDATE posture SET date = '2019-03-01' WHERE id = (SELECT min(id)"
+                   " FROM posture)")
+    dated, published, actor, country = db.execute(
+        "SELECT p.date, a.published, p.actor, p.country FROM posture p JOIN articles a"
+        " ON a.id = p.article_id WHERE p.date = '2019-03-01'").fetchone()
+    db.conn.close()
+    st.cache_data.clear()
+    at = on_page(demo_app, "views/review.py")
+    at = at.radio(key="r_kind").set_value("Posture event").run()
+    options = at.selectbox(key="r_row").options
+    assert any(o.startswith(f"{dated[:10]} · {actor} in {country}") for o in options)
+    assert not any(o.startswith(f"{published[:10]} · {actor} in {country}") for o in options)
+
+
 def test_partnership_charts_receive_aggregates(demo_app):
     at = on_page(demo_app, "views/partnerships.py")
     spec, (cells,) = chart_with(at, "rect")

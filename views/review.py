@@ -20,7 +20,9 @@ def label(row: dict, id_column: str) -> str:
     else:
         value = labels.theme(row["value"]) if row["kind"] == "theme" else row["value"]
         what = f"{row['kind']}: {value}"
-    return f"{(row.get('published') or '')[:10]} · {what} · {(row['evidence'] or '')[:90]}"
+    # A posture event is dated by the event, as the posture tables show it, not by its article.
+    when = row.get("date") if id_column == "posture_id" else row.get("published")
+    return f"{(when or '')[:10]} · {what} · {(row['evidence'] or '')[:90]}"
 
 
 def save(target: str, row_id: int, verdict: str, analyst: str, note: str) -> None:
