@@ -216,17 +216,41 @@ def run_of(s: Sentence, e: Ent, ents: list[Ent], gap: re.Pattern[str]) -> list[E
     return ordered[lo:hi + 1]
 
 
-def named_as_place(s: Sentence, e: Ent, lang: str) -> bool:
+def mark_places(s: Sentence) -> None:
     """'the war in Ukraine', 'en Syrie', 'in Ukraine and Syria': a state after a locative, or
-    listed after one, is where, not who."""
-    if e.parent is not None or e.hit.entry.extra is not None:
-        return False  # an organisation is never a place ("liées au groupe Wagner")
-    if _IN_PLACE.search(s.folded, max(s.start, e.start - 12), e.start):
-        return True
-    before = [x for x in s.actors() if x.end <= e.start]
-    return bool(before) and named_as_place(s, before[-1], lang) and re.fullmatch(
-        r"\s*(?:,|and|et|or|ou)\s*(?:in|en|au|aux)?\s*", s.folded[before[-1].end:e.start]
-    ) is not None
+    listed right after one, is where, not who: a landmark. One pass in text order."""
+    prev, prev_place = None, False
+    for e in s.actors():
+        state = e.parent is None and e.hit.entry.extra is None  # "liées au groupe Wagner"
+        place = state and (
+            _IN_PLACE.search(s.folded, max(s.start, e.start - 12), e.start) is not None
+            or (prev_place and _LISTED_PLACE.fullmatch(s.folded, prev.end, e.start) is not None))
+        e.landmark = e.landmark or place
+        prev, prev_place = e, place
+
+
+_LISTED_PLACE = re.compile(r"\s*(?:,|and|et|or|ou)\s*(?:in|en|au|aux)?\s*")
+
+
+def family(e: Ent) -> str:
+    """An organisation counts with its parent state."""
+    return e.parent or e.value
+
+
+def owned_themes(s: Sentence, a: Ent, actors: list[Ent]) -> set[str]:
+    """The sentence's themes that are ``a``'s: with several powers named, a theme cue belongs to
+    the power named nearest it, and to the powers listed with that one."""
+    if len({family(x) for x in actors}) <= 1:
+        return set(s.themes)
+    spots = [(theme, start, end) for theme, (_rule, start, end, _conf) in s.themes.items()]
+    spots += [(h.entry.value, h.start, h.end) for h in s.cues("theme")]  # every cue, not the first
+    out = set()
+    for theme, start, end in spots:
+        nearest = min(actors, key=lambda x: min(abs(start - x.end), abs(x.start - end)))
+        if theme in s.themes and family(a) in {family(x) for x in coordinated(s, nearest,
+                                                                             actors)}:
+            out.add(theme)
+    return out
 
 
 def _looks_like_person(s: Sentence, h: Hit, titles: frozenset[str]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import dyads, posture, themes
-from .analysis import Sentence, analyse, coordinated, named_as_place, promote
+from .analysis import Sentence, analyse, mark_places, owned_themes, promote
 from .dates import parse_published
 from .language import SUPPORTED, detect, vote
 from .model import Tag, TagResult
@@ -57,8 +57,7 @@ def _tag(text: str, title: str | None, lang: str | None,
     _mark_sport_document(sentences)
     promote(sentences)
     for s in sentences:
-        for e in s.actors():
-            e.landmark = e.landmark or named_as_place(s, e, lang)
+        mark_places(s)
         s.freeze()
     notes = (f"truncated to the first {MAX_CHARS} characters",) if truncated else ()
     if not _may_have_tags(sentences):  # most feed articles: skip posture, themes and dyads
@@ -176,7 +175,7 @@ def _acting(sentences: list[Sentence], events, pairs) -> set[str]:
     found = {p.actor for p in events} | {d.actor for d in pairs}
     for s in sentences:
         if s.themes and (s.has("africa") or s.partners()):
-            found.update(e.value for e in s.actors() if _owns_a_theme(s, e))
+            found.update(e.value for e in s.actors() if owned_themes(s, e, s.actors()))
     for s in sentences:  # "Those dispatched include personnel of the Wagner Group": the
         # instrument of a state acting in this story acts with it
         if s.themes:
@@ -186,20 +185,6 @@ def _acting(sentences: list[Sentence], events, pairs) -> set[str]:
             if e.value in found and e.parent:
                 found.add(e.parent)
     return found
-
-
-def _owns_a_theme(s: Sentence, e) -> bool:
-    """The power is the one named nearest one of the sentence's theme cues: it does the thing,
-    rather than being named beside another power that does."""
-    actors = s.actors()
-    spots = [(start, end) for _rule, start, end, _conf in s.themes.values()]
-    spots += [(h.start, h.end) for h in s.cues("theme")]
-    family = e.parent or e.value
-    for start, end in spots:
-        nearest = min(actors, key=lambda x: min(abs(start - x.end), abs(x.start - end)))
-        if family in {x.parent or x.value for x in coordinated(s, nearest, actors)}:
-            return True
-    return False
 
 
 def _acting_only(sentences: list[Sentence], events, pairs) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import Ent, Sentence, coordinated, run_of
+from .analysis import Ent, Sentence, family, owned_themes, run_of
 from .model import THEMES, Dyad
 from .speaker import find_speaker, is_quote
 from .status import clause_bounds, combine, status_of
@@ -56,25 +56,6 @@ def _partners(s: Sentence) -> list[Ent]:
     return found
 
 
-def _family(e: Ent) -> str:
-    return e.parent or e.value
-
-
-def _themes_for(s: Sentence, a: Ent, actors: list[Ent]) -> set[str]:
-    """With several powers in one sentence, a theme cue belongs to the power named nearest it."""
-    if len({_family(x) for x in actors}) <= 1:
-        return set(s.themes)
-    spots = [(theme, start, end) for theme, (_rule, start, end, _conf) in s.themes.items()]
-    spots += [(h.entry.value, h.start, h.end) for h in s.cues("theme")]  # every cue, not the first
-    out = set()
-    for theme, start, end in spots:
-        nearest = min(actors, key=lambda x: min(abs(start - x.end), abs(x.start - end)))
-        if theme in s.themes and _family(a) in {_family(x) for x in coordinated(s, nearest,
-                                                                              actors)}:
-            out.add(theme)
-    return out
-
-
 def _sentence_pairs(s: Sentence, lang: str) -> list[_Evidence]:
     actors = s.actors()
     if not actors or not s.themes:
@@ -82,7 +63,7 @@ def _sentence_pairs(s: Sentence, lang: str) -> list[_Evidence]:
     partners = _partners(s)
     if not partners:
         return []
-    if len({_family(a) for a in actors}) > 1 and len({p.value for p in partners}) > 1:
+    if len({family(a) for a in actors}) > 1 and len({p.value for p in partners}) > 1:
         # each power with its own partner, or its own list of them ("du Mali et du Niger")
         pairs = [(a, p) for a in actors for p in _listed(s, _closest(a, partners), partners)]
     else:
@@ -92,7 +73,7 @@ def _sentence_pairs(s: Sentence, lang: str) -> list[_Evidence]:
         if (a.value, p.value) in seen or a.value == p.value:
             continue
         seen.add((a.value, p.value))
-        themes = _themes_for(s, a, actors)
+        themes = owned_themes(s, a, actors)
         if not themes:
             continue
         first, last = min(a.start, p.start), max(a.end, p.end)
