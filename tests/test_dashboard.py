@@ -114,11 +114,17 @@ def test_partnership_charts_receive_aggregates(demo_app):
     assert len(months) <= 5_000
 
 
-def test_choosing_a_cell_lists_evidence_and_maps_the_actor(demo_app):
+def russia_mali(demo_app) -> AppTest:
+    """The Partnerships page with the Russia–Mali pair chosen."""
     at = on_page(demo_app, "views/partnerships.py")
     at.selectbox(key="p_actor").set_value("Russia").run()
     at.selectbox(key="p_partner").set_value("Mali").run()
     no_exceptions(at)
+    return at
+
+
+def test_choosing_a_cell_lists_evidence_and_maps_the_actor(demo_app):
+    at = russia_mali(demo_app)
     evidence = at.dataframe[-1].value
     assert set(evidence.partner) == {"Mali"} and len(evidence) == 3
     assert "Russia sent 200 more troops to Mali." in set(evidence.evidence)
@@ -479,10 +485,7 @@ def screen_text(at: AppTest) -> str:
 
 def test_themes_actions_and_statuses_read_as_labels(demo_app):
     """Analysts read "Military cooperation" and "Withdrawal", never `troop_withdrawal`."""
-    at = on_page(demo_app, "views/partnerships.py")
-    at.selectbox(key="p_actor").set_value("Russia").run()
-    at.selectbox(key="p_partner").set_value("Mali").run()
-    no_exceptions(at)
+    at = russia_mali(demo_app)
     evidence = at.dataframe[-1].value
     assert {"Military cooperation", "Troop withdrawal", "Troop deployment"} == set(
         evidence.themes)
@@ -543,9 +546,7 @@ def test_an_empty_database_has_no_illustrative_banner(db_path, monkeypatch):
 
 def test_downloads_are_named_after_their_filters_and_cite_them(demo_app, downloads):
     demo_app.selectbox(key="f_period").set_value("Last 30 days").run()
-    at = on_page(demo_app, "views/partnerships.py")
-    at.selectbox(key="p_actor").set_value("Russia").run()
-    at.selectbox(key="p_partner").set_value("Mali").run()
+    at = russia_mali(demo_app)
     offered = offered_files(at, downloads)
     name = "russia-mali-partnerships-evidence-2024-02-02_2024-03-02.csv"
     assert name in offered, list(offered)
