@@ -124,9 +124,20 @@ def score_document(gold: dict, predicted: dict, report: Report) -> None:
 
 
 def read_lines(path: str | Path) -> list[dict]:
-    """The JSON objects of a JSON-lines file."""
+    """The JSON objects of a JSON-lines file; a line that is not one is named, with its number."""
+    out = []
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}: not a JSON object ({exc.msg})") from None
+            if not isinstance(item, dict):
+                raise ValueError(f"{path}:{number}: not a JSON object")
+            out.append(item)
+    return out
 
 
 def labelled(gold_path: str | Path, texts_path: str | Path | None = None,
@@ -136,6 +147,8 @@ def labelled(gold_path: str | Path, texts_path: str | Path | None = None,
     docs = read_lines(gold_path)
     if split:
         docs = [d for d in docs if d.get("split") == split]
+        if not docs:
+            raise ValueError(f"{gold_path}: no labelled document has split {split!r}")
     if texts_path is not None:
         texts = {t["id"]: t for t in read_lines(texts_path)}
         missing = [d["id"] for d in docs if d["id"] not in texts]

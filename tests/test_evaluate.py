@@ -109,3 +109,22 @@ def test_the_baseline_and_the_agreement_are_scored_the_same_way(gold_file, tmp_p
                       encoding="utf-8")
     report = agreement(gold_file, second)
     assert report.scores["actors"].f1 == 1.0 and report.scores["partners"].recall == 0.0
+
+
+def test_a_bad_labels_file_is_named_in_one_line(tmp_path) -> None:
+    """A line that is not JSON names its file and line; a split nobody labelled is said, not
+    scored as zero documents."""
+    from click.testing import CliRunner
+
+    from ingest.cli import cli
+
+    bad = tmp_path / "labels.jsonl"
+    bad.write_text(json.dumps(GOLD[0]) + "\n{\"id\": 1, \"text\": \n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", str(bad), "--no-misses"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {bad}:2: not a JSON object (Expecting value)"]
+    bad.write_text(json.dumps(GOLD[0]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", str(bad), "--split", "test", "--no-misses"])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {bad}: no labelled document has split 'test'"
