@@ -372,20 +372,24 @@ def recent_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
 
 
 def correction_history(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
-    """Corrections newest first, with the article they concern."""
+    """Corrections newest first, with the article they concern: what each changed, and the
+    undo that took it back (``undone_by``), if any."""
     return list(fetch_rows(db, f"""
-        SELECT c.id, c.created_at, c.analyst, c.target, c.key, c.verdict, c.note,
-               c.article_id, a.title
+        SELECT c.id, c.created_at, c.analyst, c.target, c.kind, c.key, c.verdict, c.changes,
+               c.undoes, (SELECT u.id FROM corrections u WHERE u.undoes = c.id) AS undone_by,
+               c.note, c.article_id, a.title
         FROM corrections c LEFT JOIN articles a ON a.id = c.article_id
         ORDER BY c.id DESC LIMIT {int(limit)}
     """, []))
 
 
 def rejected_rows(db: sqlite_utils.Database, target: str, limit: int = 200) -> list[dict]:
-    """Rows an analyst rejected (hidden everywhere else), so a rejection can be reversed."""
+    """Rows an analyst rejected (hidden everywhere else), so a rejection can be reversed; a
+    posture event with its own date, as the posture tables show it."""
     table = TARGET_TABLES[target]
     return list(fetch_rows(db, f"""
-        SELECT r.id, r.key, r.evidence, r.article_id, a.title, a.published
+        SELECT r.id, r.key, r.evidence, r.article_id, a.title, a.published,
+               {'r.date' if table == 'posture' else 'NULL'} AS date
         FROM {table} r JOIN articles a ON a.id = r.article_id
         WHERE r.verdict = 'rejected' ORDER BY a.published DESC LIMIT {int(limit)}
     """, []))

@@ -336,3 +336,7 @@ cli.add_command(run)
 from ingest.cli_synth import synth  # noqa: E402
 
 cli.add_command(synth)
+
+from ingest.cli_correct import correct  # noqa: E402
+
+cli.add_command(correct)

@@ -363,9 +363,54 @@ def m010_seed_folder_health(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE sources ADD COLUMN files_failed INTEGER NOT NULL DEFAULT 0")
 
 
+def m011_value_corrections(db: sqlite_utils.Database) -> None:
+    """Corrections of values, added rows and undos, beside confirm and reject.
+
+    A correction is now of a ``kind``: ``verdict`` (as before; existing rows become these),
+    ``edit`` (``changes``: the corrected columns as JSON), ``add`` (``changes``: the whole row)
+    or ``undo`` (``undoes``: the correction it takes out of force). SQLite cannot alter a
+    CHECK, so the table is rebuilt with its rows and ids. Tag, dyad and posture rows say who
+    wrote them (``origin``), which correction last changed them (``corrected_by``) and what
+    the tagger had written before (``tagger_values``, JSON), so an undo restores it.
+    """
+    db.execute(
+        """
+        CREATE TABLE corrections_new (
+            id INTEGER PRIMARY KEY,
+            target TEXT NOT NULL CHECK (target IN ('tag', 'dyad', 'posture')),
+            key TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('verdict', 'edit', 'add', 'undo')),
+            verdict TEXT CHECK (verdict IN ('confirmed', 'rejected')),
+            changes TEXT,                      -- JSON: corrected columns, or the added row
+            undoes INTEGER REFERENCES corrections_new(id),
+            note TEXT,
+            analyst TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            CHECK ((kind = 'verdict') = (verdict IS NOT NULL)),
+            CHECK ((kind IN ('edit', 'add')) = (changes IS NOT NULL)),
+            CHECK ((kind = 'undo') = (undoes IS NOT NULL))
+        )
+        """
+    )
+    db.execute("INSERT INTO corrections_new (id, target, key, article_id, kind, verdict, note,"
+               " analyst, created_at) SELECT id, target, key, article_id, 'verdict', verdict,"
+               " note, analyst, created_at FROM corrections")
+    db.execute("DROP TABLE corrections")
+    db.execute("ALTER TABLE corrections_new RENAME TO corrections")
+    db.execute("CREATE INDEX corrections_article ON corrections(article_id, target, key)")
+    db.execute("CREATE UNIQUE INDEX corrections_undoes ON corrections(undoes)")
+    for table in ("tags", "dyads", "posture"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN origin TEXT NOT NULL DEFAULT 'tagger'"
+                   " CHECK (origin IN ('tagger', 'analyst'))")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN corrected_by INTEGER")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN tagger_values TEXT")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
     m008_claims_and_bounded_dates, m009_tag_mentions, m010_seed_folder_health,
+    m011_value_corrections,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
