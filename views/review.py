@@ -230,7 +230,11 @@ st.title("Review")
 if done := st.session_state.pop("r_done", None):
     st.success(done)
 
-st.text_input("Your name (required for every correction)", key="r_analyst")
+# The name outlives the widget: Streamlit forgets a widget's value on another page.
+if "r_analyst" not in st.session_state:
+    st.session_state["r_analyst"] = st.session_state.get("analyst", "")
+st.session_state["analyst"] = st.text_input("Your name (required for every correction)",
+                                            key="r_analyst")
 kind = st.radio("What to review", list(TARGETS), horizontal=True, key="r_kind")
 target, query, id_column = TARGETS[kind]
 rejected = st.toggle("Show rejected rows (to reverse a rejection)", key="r_rejected")
