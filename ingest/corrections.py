@@ -157,7 +157,8 @@ def record(db: sqlite_utils.Database, *, target: str, row_id: int, verdict: str,
     with transaction(db):
         row = _row(db, target, row_id)
         return _write(db, target=target, key=row["key"], article_id=row["article_id"],
-                      kind="verdict", verdict=verdict, analyst=name, note=note)
+                      kind="verdict", verdict=verdict, evidence=row["evidence"],
+                      analyst=name, note=note)
 
 
 def correct(db: sqlite_utils.Database, *, target: str, row_id: int,
@@ -173,7 +174,8 @@ def correct(db: sqlite_utils.Database, *, target: str, row_id: int,
         row = _row(db, target, row_id)
         values = _checked(target, changes, row.get("kind"))
         return _write(db, target=target, key=row["key"], article_id=row["article_id"],
-                      kind="edit", changes=values, analyst=name, note=note)
+                      kind="edit", changes=values, evidence=row["evidence"], analyst=name,
+                      note=note)
 
 
 def add(db: sqlite_utils.Database, *, target: str, article_id: str,
@@ -227,15 +229,16 @@ def undo(db: sqlite_utils.Database, correction_id: int, *, analyst: str,
 
 def _write(db: sqlite_utils.Database, *, target: str, key: str, article_id: str, kind: str,
            analyst: str, note: str | None, verdict: str | None = None,
-           changes: Mapping | None = None, undoes: int | None = None) -> int:
+           changes: Mapping | None = None, undoes: int | None = None,
+           evidence: str | None = None) -> int:
     """Insert one correction and apply its article's corrections (in the caller's
     transaction)."""
     cursor = db.execute(
         "INSERT INTO corrections (target, key, article_id, kind, verdict, changes, undoes,"
-        " note, analyst, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " evidence, note, analyst, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [target, key, article_id, kind, verdict,
          None if changes is None else json.dumps(changes, ensure_ascii=False), undoes,
-         (note or "").strip() or None, analyst, now()])
+         evidence, (note or "").strip() or None, analyst, now()])
     correction_id = cursor.lastrowid
     if kind == "add":  # an added row is keyed by the correction that added it
         db.execute("UPDATE corrections SET key = ? WHERE id = ?",
@@ -328,7 +331,8 @@ def _restore(db: sqlite_utils.Database, article_ids: list[str]) -> None:
 def _in_force(db: sqlite_utils.Database, article_ids: list[str]) -> Iterator[dict]:
     """The corrections of these articles that no undo took back, oldest first."""
     cursor = db.execute(
-        f"SELECT id, target, key, article_id, kind, verdict, changes FROM corrections c"
+        f"SELECT id, target, key, article_id, kind, verdict, changes, evidence"
+        " FROM corrections c"
         f" WHERE article_id IN ({', '.join('?' * len(article_ids))}) AND kind != 'undo'"
         " AND NOT EXISTS (SELECT 1 FROM corrections u WHERE u.undoes = c.id) ORDER BY id",
         article_ids)
@@ -339,10 +343,15 @@ def _in_force(db: sqlite_utils.Database, article_ids: list[str]) -> Iterator[dic
 
 def _replay(db: sqlite_utils.Database, correction: dict) -> None:
     table = TARGET_TABLES[correction["target"]]
-    where = [correction["article_id"], correction["key"]]
+    # The rows of the key whose sentence is the one judged; all of them when none is (migrated
+    # verdicts have no sentence; a new tagger may quote another one).
+    where = (f"article_id = ? AND key = ? AND (evidence = ? OR NOT EXISTS (SELECT 1 FROM"
+             f" {table} s WHERE s.article_id = ? AND s.key = ? AND s.evidence = ?))")
+    same = [correction["article_id"], correction["key"], correction["evidence"]]
+    params = [*same, *same]
     if correction["kind"] == "verdict":
-        db.execute(f"UPDATE {table} SET verdict = ? WHERE article_id = ? AND key = ?",
-                   [correction["verdict"], *where])
+        db.execute(f"UPDATE {table} SET verdict = ? WHERE {where}",
+                   [correction["verdict"], *params])
     elif correction["kind"] == "edit":
         changes = json.loads(correction["changes"])
         if "personnel" in changes:
@@ -352,8 +361,8 @@ def _replay(db: sqlite_utils.Database, correction: dict) -> None:
         db.execute(
             f"UPDATE {table} SET tagger_values = CASE WHEN origin = 'tagger' AND tagger_values"
             f" IS NULL THEN json_object({kept}) ELSE tagger_values END, {sets},"
-            " verdict = 'corrected', corrected_by = ? WHERE article_id = ? AND key = ?",
-            [*changes.values(), correction["id"], *where])
+            f" verdict = 'corrected', corrected_by = ? WHERE {where}",
+            [*changes.values(), correction["id"], *params])
     else:  # add
         row = json.loads(correction["changes"])
         if table == "dyads":

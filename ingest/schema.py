@@ -368,7 +368,9 @@ def m011_value_corrections(db: sqlite_utils.Database) -> None:
 
     A correction is now of a ``kind``: ``verdict`` (as before; existing rows become these),
     ``edit`` (``changes``: the corrected columns as JSON), ``add`` (``changes``: the whole row)
-    or ``undo`` (``undoes``: the correction it takes out of force). SQLite cannot alter a
+    or ``undo`` (``undoes``: the correction it takes out of force); ``evidence`` is the
+    sentence of the row judged or edited, since an article may report one event (one key) in
+    two sentences with two statuses or figures. SQLite cannot alter a
     CHECK, so the table is rebuilt with its rows and ids. Tag, dyad and posture rows say who
     wrote them (``origin``), which correction last changed them (``corrected_by``) and what
     the tagger had written before (``tagger_values``, JSON), so an undo restores it.
@@ -384,6 +386,8 @@ def m011_value_corrections(db: sqlite_utils.Database) -> None:
             verdict TEXT CHECK (verdict IN ('confirmed', 'rejected')),
             changes TEXT,                      -- JSON: corrected columns, or the added row
             undoes INTEGER REFERENCES corrections_new(id),
+            evidence TEXT,                     -- the judged row's sentence: tells apart rows
+                                               -- with one key (one event, two sentences)
             note TEXT,
             analyst TEXT NOT NULL,
             created_at TEXT NOT NULL,

@@ -193,6 +193,29 @@ def test_a_rejection_undone_shows_the_row_again_and_a_later_verdict_wins(db, see
     assert edit
 
 
+def test_a_correction_changes_the_sentence_judged_not_another_telling_of_the_event(db):
+    """One article reports France present in Niger twice: a plan without a figure, and
+    "about 1,500 French soldiers" as a fact. Correcting the first leaves the second alone."""
+    seeds.ingest_folder(db, Path(__file__).parent.parent / "seeds" / "chronology")
+    told_twice = [row for row in queries.posture(db, Filters(actors=("France",),
+                                                            partners=("Niger",)))
+                  if (row["action"], row["date"]) == ("present", "2023-08-04")]
+    planned, reported = sorted(told_twice, key=lambda row: row["status"])
+    assert (planned["status"], reported["status"], reported["personnel"]) == (
+        "planned", "reported", 1500)
+    assert planned["article_id"] == reported["article_id"]
+    old_date = planned["date"]
+
+    corrections.correct(db, target="posture", row_id=planned["posture_id"],
+                        changes={"status": "hedged"}, analyst="A")
+    pipeline.retag(db)
+
+    rows = [row for row in queries.posture(db, Filters(actors=("France",), partners=("Niger",)))
+            if row["article_id"] == planned["article_id"] and row["date"] == old_date]
+    assert sorted((row["status"], row["personnel"]) for row in rows) == [
+        ("hedged", None), ("reported", 1500)]
+
+
 def _everything(db) -> list:
     return [db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
             for table in ("tags", "dyads", "posture", "corrections")]
