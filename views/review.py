@@ -62,30 +62,41 @@ def value_input(field: str, current: object, key: str, kind: str | None = None) 
         return st.text_input(f"{name}, empty when not known",
                              "" if current is None else str(current), key=key)
     if field == "date":
-        return st.date_input(name, common.day_of(current), min_value=date(1900, 1, 1),
+        return st.date_input(name, day(current), min_value=date(1900, 1, 1),
                              max_value=date(2100, 12, 31), key=key)
     options = list(corrections.choices(field, kind))
     if current is not None and current not in options:
-        options.insert(0, current)
+        options.insert(0, current)  # a value from an older vocabulary stays choosable
+    shown = labels.theme if kind == "theme" else VALUE_LABELS.get(field, str)
     return st.selectbox(name, options, index=options.index(current) if current in options
-                        else None, format_func=VALUE_LABELS.get(field, labels.theme
-                                                                if kind == "theme" else str),
-                        key=key)
+                        else None, format_func=shown, key=key)
+
+
+def day(value: object) -> date | None:
+    """A stored date as the date picker takes it (future ones too: a planned withdrawal)."""
+    try:
+        return date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        return None
 
 
 def as_typed(value: object) -> str:
-    """A widget's value as the library reads it (a date as YYYY-MM-DD, nothing as '')."""
+    """A widget's or a row's value as the library reads it: a date as YYYY-MM-DD (a stored
+    time cut to its day), nothing as ''."""
     if value is None:
         return ""
-    return value.isoformat() if isinstance(value, date) else str(value).strip()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
 
 
 def changed_values(target: str, row: dict, typed: dict[str, object]) -> dict[str, str]:
     """The fields whose typed value differs from the row's."""
     columns = corrections.FIELDS[target]
+    stored = {field: day(row.get(column)) if field == "date" else row.get(column)
+              for field, column in columns.items()}
     return {field: as_typed(value) for field, value in typed.items()
-            if as_typed(value) != as_typed(row.get(columns[field]))[:10 if field == "date"
-                                                                   else None]}
+            if as_typed(value) != as_typed(stored[field])}
 
 
 def analyst_name() -> str | None:
