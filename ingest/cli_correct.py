@@ -74,7 +74,7 @@ def verdict(target: str, row_id: int, verdict: str, analyst: str, note: str | No
 @friendly_errors
 def set_values(target: str, row_id: int, analyst: str, note: str | None, db_path: str,
                **values: str | None) -> None:
-    """Correct values of the row ROW_ID of TARGET, e.g. --personnel 2400 --date 2022-08-15."""
+    """Correct values of the row ROW_ID of TARGET; only the fields given change."""
     db = store.open_db(db_path)
     changes = {field: value for field, value in values.items() if value is not None}
     number = corrections.correct(db, target=target, row_id=row_id, changes=changes,

@@ -373,7 +373,9 @@ def m011_value_corrections(db: sqlite_utils.Database) -> None:
     two sentences with two statuses or figures. SQLite cannot alter a
     CHECK, so the table is rebuilt with its rows and ids. Tag, dyad and posture rows say who
     wrote them (``origin``), which correction last changed them (``corrected_by``) and what
-    the tagger had written before (``tagger_values``, JSON), so an undo restores it.
+    the tagger had written before (``tagger_values``, JSON), so an undo restores it. Their
+    ``verdict`` may now also be ``corrected`` or ``added``; queries still skip only
+    ``rejected``.
     """
     db.execute(
         """
