@@ -1,6 +1,7 @@
 """Review: confirm, reject or correct a tag, dyad or posture event, add one the tagger missed,
 and undo any of it; the dashboard's only writes to tags, all through ``ingest.corrections``."""
 
+import json
 from collections.abc import Callable
 from datetime import date
 
@@ -114,7 +115,9 @@ def tagger_said(stored: dict | None) -> None:
     if stored["origin"] == "analyst":
         st.caption(f"Added by an analyst (correction {stored['corrected_by']}).")
         return
-    was = corrections.describe("edit", changes=stored["tagger_values"] or "{}")
+    tagger = json.loads(stored["tagger_values"] or "{}")
+    was = corrections.describe("edit", changes={
+        column: value for column, value in tagger.items() if value != stored.get(column)})
     st.caption(f"Corrected (correction {stored['corrected_by']}); the tagger had: {was}. "
                "Undo the correction below to restore it.")
 
