@@ -14,7 +14,7 @@ from typing import Any
 
 from .gazetteer import DATA, Hit, matcher
 from .sentences import split
-from .status import conditional_hits
+from .status import conditional_hits, drop_month_may
 from .text import fold
 
 _PREV_WORD = re.compile(r"([\w'’.-]+)\W*$")
@@ -103,6 +103,8 @@ def analyse(field_name: str, text: str, lang: str) -> list[Sentence]:
     hits = matcher(lang).scan(text, folded)
     if lang == "fr":
         hits = conditional_hits(folded, hits)
+    elif "May" in text:
+        hits = drop_month_may(text, hits)
     out: list[Sentence] = []
     i = 0
     for start, end in split(text):

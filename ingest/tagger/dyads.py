@@ -6,13 +6,14 @@ unrelated one yields nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from .analysis import Ent, Sentence, family, owned_themes, run_of
 from .model import THEMES, Dyad
 from .speaker import find_speaker, is_quote
-from .status import clause_bounds, combine, status_of
+from .status import clause_bounds, combine, statement_status, status_of
 
 
 @dataclass(slots=True)
@@ -26,7 +27,7 @@ class _Evidence:
     window: bool
 
 
-def extract(sentences: list[Sentence], lang: str) -> list[Dyad]:
+def extract(sentences: list[Sentence], lang: str, published: dt.date | None = None) -> list[Dyad]:
     """All dyads of a document, one per (actor, partner)."""
     evidence: dict[tuple[str, str], list[_Evidence]] = {}
     prev: Sentence | None = None
@@ -34,7 +35,7 @@ def extract(sentences: list[Sentence], lang: str) -> list[Dyad]:
         if s.offtopic:
             prev = None
             continue
-        for ev in _sentence_pairs(s, lang) + _window_pairs(prev, s):
+        for ev in _sentence_pairs(s, lang, published) + _window_pairs(prev, s):
             for actor_name in _names(ev.actor):
                 evidence.setdefault((actor_name, ev.partner.value), []).append(ev)
         prev = s
@@ -56,7 +57,7 @@ def _partners(s: Sentence) -> list[Ent]:
     return found
 
 
-def _sentence_pairs(s: Sentence, lang: str) -> list[_Evidence]:
+def _sentence_pairs(s: Sentence, lang: str, published: dt.date | None) -> list[_Evidence]:
     actors = s.actors()
     if not actors or not s.themes:
         return []
@@ -78,7 +79,7 @@ def _sentence_pairs(s: Sentence, lang: str) -> list[_Evidence]:
             continue
         first, last = min(a.start, p.start), max(a.end, p.end)
         lo, hi = clause_bounds(s, first, last, lang)
-        status, rule = status_of(s.cues("status"), lo, hi, first, last)
+        status, rule = statement_status(s, lang, lo, hi, first, last, a.end, published)
         out.append(_Evidence(a, p, (s,), themes, status,
                              "dyad:sentence" + (f"|{rule}" if rule else ""), False))
     return out

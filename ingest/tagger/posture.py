@@ -11,11 +11,10 @@ from itertools import pairwise
 
 from . import themes
 from .analysis import Ent, Sentence
-from .dates import find_dates
 from .gazetteer import DATA, Hit
 from .model import Posture
 from .personnel import figures
-from .status import clause_bounds, status_of
+from .status import after_publication, clause_bounds, refine, sentence_dates, status_of
 
 _PLACE_WINDOW = 45  # a place this close after the verb, with no comma between, is where it happens
 _FORCE_WINDOW = 100  # the verb must have troops (or a force, or a base) this close
@@ -71,10 +70,6 @@ _LOCATIVE_REACH = 90
 _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb is where
 # "Western governments led by France say the deployment...": the speaker does not move.
 _PAST_STOCK = re.compile(r"\b(?:had been|had|avaient été|avait été|étaient|était)\s+$")
-# French future tense of the verb itself ("mobilisera", "quitteront", "enverra"): a plan.
-_FUTURE_FR = re.compile(r"\w{2,}(?:era|eront|ira|iront)$|^(?:sera|seront|enverra|enverront|"
-                        r"ira|iront|fera|feront|devra|devront|viendra|viendront)$")
-
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
@@ -211,23 +206,11 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         last = max(actor.end, cue.end, country.end)
         lo, hi = clause_bounds(s, first, last, lang)
         status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
-        if status == "planned" and _ANNOUNCING.search(status_rule or "") and (
-                _ENDING.match(s.folded, cue.start) or _ATTRIBUTED.search(
-                    s.folded, cue.end, min(s.end, cue.end + 80))):
-            # announcing the end of it is the end; "sont arrivés jeudi, a annoncé la
-            # télévision" attributes a report, it announces no plan
-            status, status_rule = "reported", None
-        if status == "reported" and (
-                _INTENT.search(s.folded, max(lo, cue.start - 40), cue.start)
-                or (action == "base_open" and _AGREEMENT.search(s.folded, lo, cue.start))):
-            # "agreed Friday to withdraw", "signed an agreement on the construction of a base"
-            status, status_rule = "planned", "status:planned:intent"
-        if status == "reported" and lang == "fr" and _FUTURE_FR.search(
-                s.folded[cue.start:cue.end]):
-            status, status_rule = "planned", f"status:fr:planned:future:{cue.entry.form}"
+        status, status_rule = refine(s, lang, status, status_rule, lo, cue, actor.end,
+                                     ends=bool(_ENDING.match(s.folded, cue.start)),
+                                     opens_base=action == "base_open")
         date, stated = _event_date(s, cue, published, status == "planned")
-        if status == "reported" and published and date and date > published:
-            status, status_rule = "planned", "status:date-after-publication"
+        status, status_rule = after_publication(status, status_rule, date, published)
         claimed = _claimed_figures(s, cue, [c for c, _ in cues], lang)
         personnel, personnel_text, how = _personnel(s, cue, action, country, claimed, ended)
         place = _place(s, cue, country.value)
@@ -332,7 +315,7 @@ def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
     """(the date nearest the verb, whether the sentence stated it). A planned move happens
     later: a past date in its sentence ("le retrait annoncé en février") is when it was
     announced, not when it happens."""
-    dates = _dates(s, published, planned)
+    dates = sentence_dates(s, published, planned)
     if planned:
         dates = [d for d in dates if not _ANNOUNCED.search(
             s.folded, max(s.start, s.start + d[0] - 16), s.start + d[0])]
@@ -345,14 +328,6 @@ def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
 _DATE_REACH = 110  # a date further from the verb dates another clause's event
 
 
-_INTENT = re.compile(r"\b(?:agree[sd]?|decided|decides|plans?|planning|intends?|promised|pledged|"
-                     r"vowed|offered|a accepté|ont accepté|a décidé|ont décidé|s'est engagée?|"
-                     r"se sont engagés|a promis|ont promis)\b(?:\s+[\w-]+){0,2}\s+(?:to|de|d'|à)\s+"
-                     r"(?:[\w-]+\s+){0,2}$")
-_AGREEMENT = re.compile(r"\b(?:agreement|accord|deal|pact|memorandum|convention|protocole)\b")
-_ATTRIBUTED = re.compile(r",\s*(?:a|ont|a-t-il|a-t-elle|ont-ils|has|have)\s+(?:annoncé|"
-                         r"announced)\b")
-_ANNOUNCING = re.compile(r":(?:annon|announc)\w*$")
 _ANNOUNCED = re.compile(r"\b(?:annonc\w*|décid\w*|signé\w*|announced|decided|signed|since|"
                         r"depuis)\s+(?:en|in|le|on|the)?\s*$")
 
@@ -452,13 +427,6 @@ def _share(s: Sentence, country: Ent) -> tuple[int, str] | None:
         if m.end() == country.start:
             return int(re.sub(r"\D", "", m.group(1))), s.text[m.start(1):country.end]
     return None
-
-
-def _dates(s: Sentence, published: dt.date | None, future: bool) -> list:
-    key = f"dates:{future}"
-    if key not in s.memo:
-        s.memo[key] = find_dates(s.folded[s.start:s.end], published, future)
-    return s.memo[key]
 
 
 def _figures(s: Sentence, lang: str) -> list:
