@@ -146,7 +146,7 @@ def _entities(s: Sentence, lang: str) -> list[Ent]:
             continue
         if e.person_risk and _looks_like_person(s, h, titles):
             continue
-        if e.cat == "actor" and (_describes_goods_or_people(s, h) or _only_a_source(s, h)):
+        if _describes_goods_or_people(s, h) or (e.cat == "actor" and _only_a_source(s, h)):
             continue
         ents.append(Ent(e.cat, e.value, e.parent, e.place, h.start, h.end, h))
     ents.sort(key=lambda x: x.start)
