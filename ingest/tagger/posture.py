@@ -29,6 +29,7 @@ _POSSESSIVE = re.compile(r"\b(?:son|sa|ses|its|their|leur|leurs)\s+$")
 _SINCE = re.compile(r"(?:\s+[\w'-]+){0,4}?\s+(?:since|depuis)\b")
 _FILLERS = frozenset(("du", "de", "des", "d'", "of", "the", "la", "le", "les", "group", "groupe"))
 _CHANGES = ("deploy", "withdraw", "handover", "base_open", "base_close")
+_DEPARTURES = ("withdraw", "handover", "base_close")
 # "Wagner n'est plus présent au Mali", "troops are no longer stationed": the force there is none.
 _NO_LONGER = re.compile(r"\b(?:no longer|not any longer|n'(?:est|sont|y est|y sont)\s+plus|"
                         r"ne\s+(?:sont|est)\s+plus)\b(?:\s+\w+){0,2}\s*$")
@@ -231,13 +232,19 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
             confidence=round(confidence, 2), rule=rule,
         ), stated, cue))
     # A stock beside a change of the same force is the change's own figure, unless it has a
-    # figure of its own ("1,346 have left; 157 remain").
+    # figure of its own ("1,346 have left; 157 remain"), or it says where the leaving force is
+    # stationed ("le départ d'un millier de soldats français déployés dans le pays"): the force
+    # that was there until it left.
     changed = {(c.event.actor, c.event.country): c.event.personnel for c in out
                if c.event.action in _CHANGES}
+    leaving = {(c.event.actor, c.event.country) for c in out
+               if c.event.action in _DEPARTURES}
     kept = [c for c in out if c.event.action != "present"
             or (c.event.actor, c.event.country) not in changed
             or (c.event.personnel  # a figure of its own: not none, not the change's
-                and c.event.personnel != changed[c.event.actor, c.event.country])]
+                and c.event.personnel != changed[c.event.actor, c.event.country])
+            or ((c.event.actor, c.event.country) in leaving and c.event.personnel != 0
+                and s.folded[c.cue.start:c.cue.end] in _STOCK_VERBS)]
     for c in kept:
         # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
         theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
