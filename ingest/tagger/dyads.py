@@ -39,7 +39,36 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None = No
             for actor_name in _names(ev.actor):
                 evidence.setdefault((actor_name, ev.partner.value), []).append(ev)
         prev = s
+    _instrument_pairs(evidence, sentences)
     return [_dyad(actor, partner, evs, sentences) for (actor, partner), evs in evidence.items()]
+
+
+_PRIVATE = ("pmc", "company")
+
+
+def _instrument_pairs(evidence: dict[tuple[str, str], list[_Evidence]],
+                     sentences: list[Sentence]) -> None:
+    """A state's dyads are its company's too when that company is the only one of the state's
+    named in a sentence with a theme ("three networks of Russian accounts ... researchers said
+    the companies included the Wagner Group"): in such a story the state acts through it. Only
+    a private military or state company: an operation or a mission has its own theatre
+    (Barkhane and Takuba are France's, but not everywhere France is)."""
+    orgs: dict[str, set[str]] = {}
+    for s in sentences:
+        if s.themes and not s.offtopic:
+            for e in s.actors():
+                if e.parent and (e.hit.entry.extra or "").startswith(_PRIVATE):
+                    orgs.setdefault(e.parent, set()).add(e.value)
+    for state, names in orgs.items():
+        if len(names) != 1:
+            continue
+        (org,) = names
+        for (actor, partner), evs in list(evidence.items()):
+            if actor == state and (org, partner) not in evidence:
+                evidence[org, partner] = [_Evidence(ev.actor, ev.partner, ev.sentences,
+                                                    ev.themes, ev.status,
+                                                    f"{ev.rule}|instrument-of:{state}",
+                                                    ev.window) for ev in evs]
 
 
 def _names(actor: Ent) -> list[str]:
@@ -140,7 +169,7 @@ def _dyad(actor: str, partner: str, evs: list[_Evidence], doc: list[Sentence]) -
     confidence = (0.6 if best.window else 0.8) * min(
         best.actor.hit.entry.confidence, best.partner.hit.entry.confidence) / 0.9
     rule = best.rule
-    if actor != best.actor.value:
+    if actor != best.actor.value and "|instrument-of:" not in rule:
         rule += f"|parent-of:{best.actor.value}"
     return Dyad(actor=actor, partner=partner, themes=tuple(t for t in THEMES if t in themes),
                 status=status, evidence=text, field=first.field, start=first.start,
