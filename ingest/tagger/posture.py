@@ -207,7 +207,7 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         last = max(actor.end, cue.end, country.end)
         lo, hi = clause_bounds(s, first, last, lang)
         status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
-        status, status_rule = refine(s, lang, status, status_rule, lo, cue, actor.end,
+        status, status_rule = refine(s, lang, status, status_rule, lo, hi, cue, actor.end,
                                      ends=bool(_ENDING.match(s.folded, cue.start)),
                                      opens_base=action == "base_open")
         date, stated = _event_date(s, cue, published, status == "planned")

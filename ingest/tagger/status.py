@@ -140,7 +140,7 @@ _ENDING_WORDS = re.compile(r"\b(?:mettant fin|met fin|mis fin|mettre fin|rompre|
                            r"an end to|ending|ended|end to|end its|end their)\b")
 
 
-def refine(s: Sentence, lang: str, status: str, rule: str | None, lo: int, verb: Hit,
+def refine(s: Sentence, lang: str, status: str, rule: str | None, lo: int, hi: int, verb: Hit,
            subject: int | None = None, ends: bool = False,
            opens_base: bool = False) -> tuple[str, str | None]:
     """The clause's status corrected by the words around the statement's verb.
@@ -153,7 +153,7 @@ def refine(s: Sentence, lang: str, status: str, rule: str | None, lo: int, verb:
     folded = s.folded
     if status == "planned" and _ANNOUNCING.search(rule or "") and (
             ends or _ATTRIBUTED.search(folded, verb.end, min(s.end, verb.end + 80))
-            or _ENDING_WORDS.search(folded, lo, min(s.end, verb.end + 60))):
+            or _ENDING_WORDS.search(folded, lo, hi)):
         status, rule = "reported", None
     if status != "reported":
         return status, rule
@@ -198,7 +198,7 @@ def statement_status(s: Sentence, lang: str, lo: int, hi: int, first: int, last:
     if not verbs:
         return status, rule
     verb = min(verbs, key=lambda h: (max(h.start - last, first - h.end, 0), h.start))
-    status, rule = refine(s, lang, status, rule, lo, verb, subject)
+    status, rule = refine(s, lang, status, rule, lo, hi, verb, subject)
     if status == "reported" and published:
         near = [(abs(s.start + at - verb.start), d) for at, d in sentence_dates(s, published)
                 if lo <= s.start + at < hi]
