@@ -193,44 +193,45 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         actor = _pick_actor(s, actors, cue, lang)
         if actor is None:
             continue
-        country = _country(s, cue, action, partners, context)
-        if country is None:
+        where = _country(s, cue, action, partners, context)
+        if where is None:
             continue
-        owner = _owner(actor)
-        if _someone_elses_force(s, cue, actor, owner):
-            continue
-        key = (owner, country.value, action)
-        if key in seen or owner == country.value or not _force_near(s, cue):
-            continue
-        seen.add(key)
-        first = min(actor.start, cue.start, country.start)
-        last = max(actor.end, cue.end, country.end)
-        lo, hi = clause_bounds(s, first, last, lang)
-        status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
-        status, status_rule = refine(s, lang, status, status_rule, lo, hi, cue, actor.end,
-                                     ends=bool(_ENDING.match(s.folded, cue.start)),
-                                     opens_base=action == "base_open")
-        date, stated = _event_date(s, cue, published, status == "planned")
-        status, status_rule = after_publication(status, status_rule, date, published)
-        claimed = _claimed_figures(s, cue, [c for c, _ in cues], lang)
-        personnel, personnel_text, how = _personnel(s, cue, action, country, claimed, ended)
-        place = _place(s, cue, country.value)
-        rule = f"posture:{lang}:{action}:{cue.entry.form}{how}"
-        if status_rule:
-            rule += f"|{status_rule}"
-        if action == "present" and _PAST_STOCK.search(s.folded, max(s.start, cue.start - 14),
-                                                        cue.start):
-            rule += ":past"
-        confidence = (0.55 + 0.1 * (personnel is not None) + 0.1 * (place is not None)
-                      + 0.1 * stated)
-        when = date or published
-        out.append(_Candidate(Posture(
-            actor=owner, country=country.value, action=action,
-            personnel=personnel, personnel_text=personnel_text,
-            place=place, date=when.isoformat() if when else None,
-            status=status, evidence=sentence, field=s.field, start=s.start, end=s.end,
-            confidence=round(confidence, 2), rule=rule,
-        ), stated, cue))
+        for country in [where, *_listed_after(s, where, partners)]:
+            owner = _owner(actor)
+            if _someone_elses_force(s, cue, actor, owner):
+                continue
+            key = (owner, country.value, action)
+            if key in seen or owner == country.value or not _force_near(s, cue):
+                continue
+            seen.add(key)
+            first = min(actor.start, cue.start, country.start)
+            last = max(actor.end, cue.end, country.end)
+            lo, hi = clause_bounds(s, first, last, lang)
+            status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
+            status, status_rule = refine(s, lang, status, status_rule, lo, hi, cue, actor.end,
+                                         ends=bool(_ENDING.match(s.folded, cue.start)),
+                                         opens_base=action == "base_open")
+            date, stated = _event_date(s, cue, published, status == "planned")
+            status, status_rule = after_publication(status, status_rule, date, published)
+            claimed = _claimed_figures(s, cue, [c for c, _ in cues], lang)
+            personnel, personnel_text, how = _personnel(s, cue, action, country, claimed, ended)
+            place = _place(s, cue, country.value)
+            rule = f"posture:{lang}:{action}:{cue.entry.form}{how}"
+            if status_rule:
+                rule += f"|{status_rule}"
+            if action == "present" and _PAST_STOCK.search(s.folded, max(s.start, cue.start - 14),
+                                                            cue.start):
+                rule += ":past"
+            confidence = (0.55 + 0.1 * (personnel is not None) + 0.1 * (place is not None)
+                          + 0.1 * stated)
+            when = date or published
+            out.append(_Candidate(Posture(
+                actor=owner, country=country.value, action=action,
+                personnel=personnel, personnel_text=personnel_text,
+                place=place, date=when.isoformat() if when else None,
+                status=status, evidence=sentence, field=s.field, start=s.start, end=s.end,
+                confidence=round(confidence, 2), rule=rule,
+            ), stated, cue))
     # A stock beside a change of the same force is the change's own figure, unless it has a
     # figure of its own ("1,346 have left; 157 remain"), or it says where the leaving force is
     # stationed ("le départ d'un millier de soldats français déployés dans le pays"): the force
@@ -381,6 +382,26 @@ def _personnel(s: Sentence, cue: Hit, action: str, country: Ent, figs: list,
     if complete:
         return None, s.text[complete.start():complete.end()], ALL_LEFT
     return None, None, ""
+
+
+def _listed_after(s: Sentence, country: Ent, partners: list[Ent]) -> list[Ent]:
+    """The countries listed right after the verb's country ("se retirer du Mali et du Niger",
+    "from Mali, Burkina Faso and Niger"): the move is out of (or into) each of them."""
+    out: list[Ent] = []
+    prev = country
+    for e in sorted(partners, key=lambda e: e.start):
+        if e.start < prev.end:
+            continue
+        if not _LISTED_MOVE.fullmatch(s.folded, prev.end, e.start) or e.value == country.value:
+            break
+        out.append(e)
+        prev = e
+    return out
+
+
+_LISTED_MOVE = re.compile(r"\s*(?:,|and|et|or|ou)\s*(?:,|and|et)?\s*"
+                          r"(?:from|to|in|into|du|des|de|au|aux|"
+                          r"en|d'|à|the|le|la|l')?\s*(?:the\s+|la\s+|le\s+|l')?")
 
 
 def _tied(s: Sentence, fig, country: Ent) -> bool:
