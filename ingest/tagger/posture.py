@@ -238,7 +238,7 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     # that was there until it left.
     changed = {(c.event.actor, c.event.country): c.event.personnel for c in out
                if c.event.action in _CHANGES}
-    leaving = {(c.event.actor, c.event.country) for c in out
+    leaving = {(c.event.actor, c.event.country): c.event.personnel for c in out
                if c.event.action in _DEPARTURES}
     kept = [c for c in out if c.event.action != "present"
             or (c.event.actor, c.event.country) not in changed
@@ -246,6 +246,11 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
                 and c.event.personnel != changed[c.event.actor, c.event.country])
             or ((c.event.actor, c.event.country) in leaving and c.event.personnel != 0
                 and s.folded[c.cue.start:c.cue.end] in _STOCK_VERBS)]
+    # "le départ d'un millier de soldats déployés dans le pays": the figure of the leaving force
+    # is that of the stock its participle describes.
+    kept = [replace(c, event=replace(c.event, personnel=leaving[key]))
+            if c.event.action == "present" and c.event.personnel is None
+            and leaving.get(key := (c.event.actor, c.event.country)) else c for c in kept]
     for c in kept:
         # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
         theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
