@@ -343,3 +343,24 @@ def test_a_statement_is_not_diplomacy() -> None:
     r = tag("Russia said in a statement that its instructors had arrived in Bangui.", lang="en",
             published="2018-03-01")
     assert "diplomacy" not in r.themes
+
+
+def test_a_country_named_with_its_main_base_keeps_the_countrys_figure() -> None:
+    r = tag("Au Niger, environ un millier de soldats américains sont stationnés, pour l'essentiel "
+            "sur la base de drones d'Agadez, construite il y a cinq ans.", lang="fr",
+            published="2024-04-26")
+    stock = _events(r, "United States", "Niger", "present")
+    assert stock and stock[0].personnel == 1000
+    # a garrison at one camp, its country named only to say where the camp is, is still not
+    # the country's force
+    r = tag("About 150 French soldiers are stationed at the camp in Gao, in Mali.", lang="en",
+            published="2022-04-01")
+    stock = _events(r, "France", "Mali", "present")
+    assert stock and stock[0].personnel is None
+
+
+def test_troops_also_deployed_somewhere_are_a_stock_not_a_move() -> None:
+    r = tag("The Wagner Group, whose fighters are also deployed in Sudan, ran the accounts.",
+            lang="en", published="2019-11-01")
+    assert _events(r, "Wagner Group", "Sudan", "present")
+    assert not _events(r, "Wagner Group", "Sudan", "deploy")

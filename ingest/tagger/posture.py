@@ -22,7 +22,8 @@ _OBJECT_WINDOW = 30  # "sent fighter jets": equipment right after the verb is no
 _BASE_AFTER, _BASE_BEFORE = 40, 50  # "close its base" / "the bases ... will be closed"
 _STOCK_VERBS = ("deployed", "déployé", "déployés", "déployée", "déployées", "stationed")
 # Between a force noun and 'deployed', these still describe a stock, not a movement.
-_STOCK_AUX = ("", "had been", "are", "is", "remain", "remained", "sont", "étaient", "restent",
+_STOCK_AUX = ("", "had been", "are", "is", "are also", "is also", "also", "remain", "remained",
+              "sont", "sont aussi", "sont également", "étaient", "restent",
               "avaient été", "still", "would be", "are believed to be", "seraient", "serait",
               "sont toujours", "are still")
 _POSSESSIVE = re.compile(r"\b(?:son|sa|ses|its|their|leur|leurs)\s+$")
@@ -422,11 +423,14 @@ def _tied(s: Sentence, fig, country: Ent) -> bool:
 
 
 def _names_country_with(s: Sentence, country: Ent) -> bool:
-    """The sentence places the force in the country itself ("in Mali", "au Niger"), not in a
-    town, at a camp, or by context ("the Malian flag" is not where the troops are)."""
-    return (s.start <= country.start < s.end and country.place is None
-            and _LOCATIVE.search(s.folded, max(s.start, country.start - 12), country.start)
-            is not None)
+    """The sentence places the force in the country itself ("in Mali", "au Niger"), not only in
+    a town, at a camp, or by context ("the Malian flag" is not where the troops are). "Au
+    Niger, un millier de soldats sont stationnés, surtout à Agadez" names the country first: the
+    figure is the country's; "at the camp in Gossi, in Mali" only says where the town is."""
+    return any(e.value == country.value and e.place is None and s.start <= e.start < s.end
+               and e.start <= country.start
+               and _LOCATIVE.search(s.folded, max(s.start, e.start - 12), e.start) is not None
+               for e in s.partners())
 
 
 def _listed_with_others(s: Sentence, country: Ent) -> bool:
