@@ -364,3 +364,18 @@ def test_troops_also_deployed_somewhere_are_a_stock_not_a_move() -> None:
             lang="en", published="2019-11-01")
     assert _events(r, "Wagner Group", "Sudan", "present")
     assert not _events(r, "Wagner Group", "Sudan", "deploy")
+
+
+def test_reducing_a_force_is_a_partial_withdrawal_from_each_country_listed() -> None:
+    r = tag("La France va réduire ses effectifs militaires au Gabon et au Sénégal d'ici l'été.",
+            lang="fr", published="2024-06-18")
+    for country in ("Gabon", "Senegal"):
+        events = _events(r, "France", country, "withdraw")
+        assert events and events[0].status == "planned" and events[0].personnel is None
+    r = tag("Washington has begun to scale back its troops in Somalia, the Pentagon said.",
+            lang="en", published="2021-01-10")
+    assert _events(r, "United States", "Somalia", "withdraw")[0].status == "reported"
+    # reducing costs moves no troops
+    r = tag("France will reduce the cost of its visas for students from Senegal.", lang="en",
+            published="2024-06-18")
+    assert not r.posture
