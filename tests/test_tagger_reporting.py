@@ -379,3 +379,18 @@ def test_reducing_a_force_is_a_partial_withdrawal_from_each_country_listed() -> 
     r = tag("France will reduce the cost of its visas for students from Senegal.", lang="en",
             published="2024-06-18")
     assert not r.posture
+
+
+def test_the_nationality_on_the_force_noun_names_who_moves() -> None:
+    r = tag("Bangui a informé l'ONU de l'arrivée de 300 « instructeurs » russes.", lang="fr",
+            published="2021-05-21")
+    assert _events(r, "Russia", "Central African Republic", "deploy")
+    assert not _events(r, "United Nations")
+
+
+def test_a_force_that_first_arrived_years_ago_is_a_stock() -> None:
+    r = tag("Since Wagner mercenaries first arrived in the Central African Republic five years "
+            "ago, they have taken over much of its security.", lang="en",
+            published="2023-09-18")
+    assert _events(r, "Wagner Group", "Central African Republic", "present")
+    assert not _events(r, "Wagner Group", "Central African Republic", "deploy")

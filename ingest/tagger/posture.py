@@ -27,6 +27,8 @@ _STOCK_AUX = ("", "had been", "are", "is", "are also", "is also", "also", "remai
               "avaient été", "still", "would be", "are believed to be", "seraient", "serait",
               "sont toujours", "are still")
 _POSSESSIVE = re.compile(r"\b(?:son|sa|ses|its|their|leur|leurs)\s+$")
+_FIRST = re.compile(r"\bfirst\s+$")
+_FIRST_FR = re.compile(r"(?:\s+[\w'-]+){0,3}?\s+pour la première fois\b")
 _SINCE = re.compile(r"(?:\s+[\w'-]+){0,4}?\s+(?:since|depuis)\b")
 _FILLERS = frozenset(("du", "de", "des", "d'", "of", "the", "la", "le", "les", "group", "groupe"))
 _CHANGES = ("deploy", "withdraw", "handover", "base_open", "base_close")
@@ -499,6 +501,9 @@ def _action(s: Sentence, cue: Hit) -> str | None:
         return None
     if action == "deploy" and _SINCE.match(s.folded, cue.end):
         return "present"  # "an Africa Corps unit has been deployed since April": a stock
+    if action == "deploy" and (_FIRST.search(s.folded, max(s.start, cue.start - 8), cue.start)
+                               or _FIRST_FR.match(s.folded, cue.end)):
+        return "present"  # "since they first arrived five years ago": they are still there
     if action == "deploy" and s.folded[cue.start:cue.end] in _STOCK_VERBS:
         before = [h for h in s.cues("force") if h.end <= cue.start]
         if before and _words_between(s, before[-1].end, cue.start) in _STOCK_AUX:
@@ -524,7 +529,7 @@ def _pick_actor(s: Sentence, actors: list[Ent], cue: Hit, lang: str) -> Ent | No
     move: the mover is a power named after its verb, or the speaker itself when a pronoun
     refers back to it ("France said it would withdraw"), else nobody.
     """
-    nearest = _nearest(actors, cue)
+    nearest = _force_owner(s, actors, cue) or _nearest(actors, cue)
     if nearest.end <= cue.start:
         said = [h for h in s.cues("speech") + s.cues("reaction")
                 if nearest.end <= h.start and h.end <= cue.start]
@@ -540,6 +545,27 @@ def _pick_actor(s: Sentence, actors: list[Ent], cue: Hit, lang: str) -> Ent | No
     forces = [e for e in actors if _force_kind(e) in ("pmc", "mission")
               and e.parent == nearest.value and lo <= e.start < hi]
     return _nearest(forces, cue) if forces else nearest
+
+
+_OWNER_REACH = 40  # a force noun this close to the verb is the one that moves
+_QUOTES = " «»\"“”'’\u00a0"
+
+
+def _force_owner(s: Sentence, actors: list[Ent], cue: Hit) -> Ent | None:
+    """The power named on the force noun next to the verb ("informe l'ONU de l'arrivée de 600
+    instructeurs russes", "Russian instructors arrived"): the nationality of the force that
+    moves beats a power named nearer the verb."""
+    found: list[tuple[int, Ent]] = []
+    for h in s.cues("force"):
+        reach = _gap(h, cue)
+        if reach > _OWNER_REACH:
+            continue
+        for e in actors:
+            gap = (s.folded[e.end:h.start] if e.end <= h.start else
+                   s.folded[h.end:e.start] if h.end <= e.start else "-")
+            if len(gap) <= 4 and not gap.strip(_QUOTES):  # 'instructeurs » russes' too
+                found.append((reach, e))
+    return min(found, key=lambda f: f[0])[1] if found else None
 
 
 _BACK_REFERENCE = re.compile(r"\b(?:it|its|they|their|them|il|elle|ils|elles|sa|son|ses|leur|"
