@@ -395,6 +395,8 @@ def _personnel(s: Sentence, cue: Hit, action: str, country: Ent, figs: list,
 def _listed_after(s: Sentence, country: Ent, partners: list[Ent]) -> list[Ent]:
     """The countries listed right after the verb's country ("se retirer du Mali et du Niger",
     "from Mali, Burkina Faso and Niger"): the move is out of (or into) each of them."""
+    if not _LIST_NEXT.match(s.folded, country.end):  # most events: no list after the country
+        return []
     out: list[Ent] = []
     prev = country
     for e in sorted(partners, key=lambda e: e.start):
@@ -407,6 +409,7 @@ def _listed_after(s: Sentence, country: Ent, partners: list[Ent]) -> list[Ent]:
     return out
 
 
+_LIST_NEXT = re.compile(r"\s*(?:,|and\b|et\b|or\b|ou\b)")
 _LISTED_MOVE = re.compile(r"\s*(?:,|and|et|or|ou)\s*(?:,|and|et)?\s*"
                           r"(?:from|to|in|into|du|des|de|au|aux|"
                           r"en|d'|à|the|le|la|l')?\s*(?:the\s+|la\s+|le\s+|l')?")

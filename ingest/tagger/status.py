@@ -186,6 +186,7 @@ def sentence_dates(s: Sentence, published: dt.date | None,
 
 
 _STATEMENT_DATE_REACH = 110
+_DIGIT = re.compile(r"\d")
 
 
 def statement_status(s: Sentence, lang: str, lo: int, hi: int, first: int, last: int,
@@ -199,7 +200,8 @@ def statement_status(s: Sentence, lang: str, lo: int, hi: int, first: int, last:
         return status, rule
     verb = min(verbs, key=lambda h: (max(h.start - last, first - h.end, 0), h.start))
     status, rule = refine(s, lang, status, rule, lo, hi, verb, subject)
-    if status == "reported" and published:
+    if status == "reported" and published and _DIGIT.search(s.folded, lo, hi):
+        # a date after publication needs a day or a year: "in March" alone is the last March
         near = [(abs(s.start + at - verb.start), d) for at, d in sentence_dates(s, published)
                 if lo <= s.start + at < hi]
         near = [x for x in near if x[0] <= _STATEMENT_DATE_REACH]
