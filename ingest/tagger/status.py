@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from .dates import find_dates
@@ -195,10 +196,21 @@ def statement_status(s: Sentence, lang: str, lo: int, hi: int, first: int, last:
     theme or posture cue nearest the statement, and planned when that cue is dated after
     publication."""
     status, rule = status_of(s.cues("status"), lo, hi, first, last)
-    verbs = [h for h in s.cues("posture") + s.cues("theme") if lo <= h.start < hi]
-    if not verbs:
+    if status == "reported":
+        if not _refinable(s, lang):
+            return status, rule
+    elif status != "planned" or not _ANNOUNCING.search(rule or ""):
+        return status, rule  # refine() changes only reports and announced plans
+    verb, gap = None, 0
+    for h in _verbs(s):  # in text order: the first of the nearest
+        if h.start >= hi:
+            break
+        if h.start >= lo:
+            d = max(h.start - last, first - h.end, 0)
+            if verb is None or d < gap:
+                verb, gap = h, d
+    if verb is None:
         return status, rule
-    verb = min(verbs, key=lambda h: (max(h.start - last, first - h.end, 0), h.start))
     status, rule = refine(s, lang, status, rule, lo, hi, verb, subject)
     if status == "reported" and published and _DIGIT.search(s.folded, lo, hi):
         # a date after publication needs a day or a year: "in March" alone is the last March
@@ -208,6 +220,30 @@ def statement_status(s: Sentence, lang: str, lo: int, hi: int, first: int, last:
         if near:
             status, rule = after_publication(status, rule, min(near)[1], published)
     return status, rule
+
+
+def _refinable(s: Sentence, lang: str) -> bool:
+    """Whether a report in this sentence could be refined (computed once per sentence): in
+    English, refine() needs a "to" (an intention, "agreed to withdraw", or a headline, "Rwanda to
+    send") or a digit (a date after publication); most sentences have neither."""
+    found = s.memo.get("refinable")
+    if found is None:
+        found = (lang != "en" or " to " in s.folded[s.start:s.end]
+                 or _DIGIT.search(s.folded, s.start, s.end) is not None)
+        s.memo["refinable"] = found
+    return found
+
+
+def _verbs(s: Sentence) -> list[Hit]:
+    """The posture and theme cues of a sentence, the verbs a dyad's status is refined at."""
+    found = s.memo.get("verbs")
+    if found is None:
+        found = sorted(s.cues("posture") + s.cues("theme"), key=_START)
+        s.memo["verbs"] = found
+    return found
+
+
+_START = attrgetter("start")
 
 
 def combine(statuses: list[str]) -> str:
