@@ -187,7 +187,6 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         return []
     out: list[_Candidate] = []
     seen: set[tuple[str, str, str]] = set()
-    sentence = s.sentence
     cues = [(cue, action) for cue in s.cues("posture") if (action := _action(s, cue))]
     for cue, action in cues:
         ended = _ends_presence(s, cue, action)
@@ -199,42 +198,16 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         where = _country(s, cue, action, partners, context)
         if where is None:
             continue
+        owner = _owner(actor)
+        if _someone_elses_force(s, cue, actor, owner):
+            continue
         for country in [where, *_listed_after(s, where, partners)]:
-            owner = _owner(actor)
-            if _someone_elses_force(s, cue, actor, owner):
-                continue
             key = (owner, country.value, action)
             if key in seen or owner == country.value or not _force_near(s, cue):
                 continue
             seen.add(key)
-            first = min(actor.start, cue.start, country.start)
-            last = max(actor.end, cue.end, country.end)
-            lo, hi = clause_bounds(s, first, last, lang)
-            status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
-            status, status_rule = refine(s, lang, status, status_rule, lo, hi, cue, actor.end,
-                                         ends=bool(_ENDING.match(s.folded, cue.start)),
-                                         opens_base=action == "base_open")
-            date, stated = _event_date(s, cue, published, status == "planned")
-            status, status_rule = after_publication(status, status_rule, date, published)
-            claimed = _claimed_figures(s, cue, [c for c, _ in cues], lang)
-            personnel, personnel_text, how = _personnel(s, cue, action, country, claimed, ended)
-            place = _place(s, cue, country.value)
-            rule = f"posture:{lang}:{action}:{cue.entry.form}{how}"
-            if status_rule:
-                rule += f"|{status_rule}"
-            if action == "present" and _PAST_STOCK.search(s.folded, max(s.start, cue.start - 14),
-                                                            cue.start):
-                rule += ":past"
-            confidence = (0.55 + 0.1 * (personnel is not None) + 0.1 * (place is not None)
-                          + 0.1 * stated)
-            when = date or published
-            out.append(_Candidate(Posture(
-                actor=owner, country=country.value, action=action,
-                personnel=personnel, personnel_text=personnel_text,
-                place=place, date=when.isoformat() if when else None,
-                status=status, evidence=sentence, field=s.field, start=s.start, end=s.end,
-                confidence=round(confidence, 2), rule=rule,
-            ), stated, cue))
+            out.append(_candidate(s, lang, published, cue, action, actor, country,
+                                  [c for c, _ in cues], ended))
     # A stock beside a change of the same force is the change's own figure, unless it has a
     # figure of its own ("1,346 have left; 157 remain"), or it says where the leaving force is
     # stationed ("le départ d'un millier de soldats français déployés dans le pays"): the force
@@ -261,6 +234,39 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
                    c.cue.end, 0.7)
     return kept
+
+
+def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, action: str,
+               actor: Ent, country: Ent, verbs: list[Hit], ended: str | None) -> _Candidate:
+    """One event of a posture verb: its status, date, figure, place and rule."""
+    first = min(actor.start, cue.start, country.start)
+    last = max(actor.end, cue.end, country.end)
+    lo, hi = clause_bounds(s, first, last, lang)
+    status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
+    status, status_rule = refine(s, lang, status, status_rule, lo, hi, cue, actor.end,
+                                 ends=bool(_ENDING.match(s.folded, cue.start)),
+                                 opens_base=action == "base_open")
+    date, stated = _event_date(s, cue, published, status == "planned")
+    status, status_rule = after_publication(status, status_rule, date, published)
+    claimed = _claimed_figures(s, cue, verbs, lang)
+    personnel, personnel_text, how = _personnel(s, cue, action, country, claimed, ended)
+    place = _place(s, cue, country.value)
+    rule = f"posture:{lang}:{action}:{cue.entry.form}{how}"
+    if status_rule:
+        rule += f"|{status_rule}"
+    if action == "present" and _PAST_STOCK.search(s.folded, max(s.start, cue.start - 14),
+                                                    cue.start):
+        rule += ":past"
+    confidence = (0.55 + 0.1 * (personnel is not None) + 0.1 * (place is not None)
+                  + 0.1 * stated)
+    when = date or published
+    return _Candidate(Posture(
+        actor=_owner(actor), country=country.value, action=action,
+        personnel=personnel, personnel_text=personnel_text,
+        place=place, date=when.isoformat() if when else None,
+        status=status, evidence=s.sentence, field=s.field, start=s.start, end=s.end,
+        confidence=round(confidence, 2), rule=rule,
+    ), stated, cue)
 
 
 def _ends_presence(s: Sentence, cue: Hit, action: str) -> str | None:
