@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,3 +186,63 @@ def agreement(first: str | Path, second: str | Path) -> Report:
         if doc["id"] in other:
             score_document(doc, other[doc["id"]], report)
     return report
+
+
+def miss_causes(gold: dict, predicted: dict) -> Counter[str]:
+    """One document's misses sorted into coarse causes that need no reading of the text: the
+    table of causes in docs/tagger-evaluation.md is the sum of these over the dev split."""
+    out: Counter[str] = Counter()
+    for name in ("actors", "partners"):
+        out[f"{name} FP"] += len(set(predicted[name]) - set(gold[name]))
+        out[f"{name} FN"] += len(set(gold[name]) - set(predicted[name]))
+    for theme in set(predicted["themes"]) ^ set(gold["themes"]):
+        out[f"themes {'FP' if theme in predicted['themes'] else 'FN'} {theme}"] += 1
+    want, got = _keys(gold, "dyads"), _keys(predicted, "dyads")
+    for key in want.keys() - got.keys():
+        actor, partner = key.split(" – ")
+        if actor not in predicted["actors"] and partner not in predicted["partners"]:
+            out["dyads FN: neither side found acting"] += 1
+        elif any(k.endswith(f" – {partner}") for k in got):
+            out["dyads FN: partner paired with another power"] += 1
+        else:
+            out["dyads FN: pair not linked (other sentence, list, missing cue)"] += 1
+    for key in got.keys() - want.keys():
+        actor, partner = key.split(" – ")
+        out["dyads FP: " + ("power that does not act (source, passing, target)"
+                            if actor not in gold["actors"] else
+                            "country in background or passing" if partner not in gold["partners"]
+                            else "wrong pairing of two real participants")] += 1
+    for key in want.keys() & got.keys():
+        if want[key]["status"] != got[key]["status"]:
+            out[f"dyad status: {want[key]['status']} read as {got[key]['status']}"] += 1
+    want, got = _keys(gold, "posture"), _keys(predicted, "posture")
+    split = {k: tuple(k.split(" / ")) for k in want.keys() | got.keys()}
+    for side, mine, other in (("FN", want, got), ("FP", got, want)):
+        for key in mine.keys() - other.keys():
+            a, c, act = split[key]
+            if any(split[k][:2] == (a, c) for k in other):
+                cause = "other action for the same force (stock vs move)"
+            elif any(split[k][1:] == (c, act) for k in other):
+                cause = "event given to another power"
+            elif side == "FP" and any(split[k][0::2] == (a, act) for k in other):
+                cause = "wrong country"
+            else:
+                cause = ("no event for the force there" if side == "FN"
+                         else "no such event (background, recap, not troops)")
+            out[f"posture {side}: {cause}"] += 1
+    for key in want.keys() & got.keys():
+        if want[key].get("status", "reported") != got[key]["status"]:
+            out[f"posture status: {want[key].get('status')} read as {got[key]['status']}"] += 1
+        if want[key].get("personnel") != got[key]["personnel"]:
+            out["personnel wrong" + (" (none found)" if got[key]["personnel"] is None
+                                     else "")] += 1
+    return out
+
+
+def causes(gold_path: str | Path, texts_path: str | Path | None = None,
+           split: str | None = None) -> Counter[str]:
+    """miss_causes() summed over a labelled set (only ever run on the dev split)."""
+    total: Counter[str] = Counter()
+    for gold in labelled(gold_path, texts_path, split):
+        total += miss_causes(gold, _ours(gold))
+    return total

@@ -196,3 +196,201 @@ def test_aircraft_by_name_are_arms() -> None:
     r = tag("L'Égypte a commandé trente Rafale supplémentaires à la France.", lang="fr",
             published="2021-05-04")
     assert "France" in r.actors and "arms_transfer" in r.themes
+
+
+# --- 2026.12.2: status decided once, for posture events and dyads alike ------------------------
+
+def _dyad(result: TagResult, actor: str, partner: str):
+    found = [d for d in result.dyads if (d.actor, d.partner) == (actor, partner)]
+    assert found, f"no {actor}–{partner} dyad in {[(d.actor, d.partner) for d in result.dyads]}"
+    return found[0]
+
+
+def test_an_agreement_to_leave_makes_the_partnership_planned_not_only_the_move() -> None:
+    r = tag("Washington agreed on Friday to pull its soldiers out of Niger.", lang="en",
+            published="2024-04-20")
+    assert _events(r, "United States", "Niger", "withdraw")[0].status == "planned"
+    assert _dyad(r, "United States", "Niger").status == "planned"
+
+
+def test_a_french_future_tense_makes_the_partnership_planned() -> None:
+    r = tag("Les militaires français quitteront le Tchad avant la fin du mois de janvier.",
+            lang="fr", published="2024-12-05")
+    assert _dyad(r, "France", "Chad").status == "planned"
+
+
+def test_a_partnership_dated_after_the_article_is_planned() -> None:
+    r = tag("Turkish troops arrive in Somalia in March 2026 to train the army.", lang="en",
+            published="2025-11-02")
+    assert _dyad(r, "Turkey", "Somalia").status == "planned"
+
+
+def test_a_headline_power_to_verb_is_a_plan() -> None:
+    r = tag("Rwanda to send 1,000 more soldiers to Mozambique", lang="en",
+            published="2021-07-09")
+    assert _events(r, "Rwanda", "Mozambique", "deploy")[0].status == "planned"
+    assert _dyad(r, "Rwanda", "Mozambique").status == "planned"
+
+
+def test_the_month_of_may_is_no_hedge() -> None:
+    r = tag("Kenyan police officers deployed to Haiti, and Rwanda deployed another battalion to "
+            "Mozambique on May 12, the army said.", lang="en", published="2024-05-20")
+    assert _dyad(r, "Rwanda", "Mozambique").status == "reported"
+    r = tag("Russia may send more instructors to the Central African Republic.", lang="en",
+            published="2024-05-20")
+    assert _dyad(r, "Russia", "Central African Republic").status == "hedged"
+
+
+def test_devrait_says_what_is_expected_a_plan_not_doubt() -> None:
+    r = tag("Des instructeurs russes devraient arriver au Burkina Faso la semaine prochaine.",
+            lang="fr", published="2024-01-10")
+    assert _dyad(r, "Russia", "Burkina Faso").status == "planned"
+
+
+def test_announcing_the_end_of_an_accord_is_the_end_not_a_plan() -> None:
+    r = tag("Lors d'une visite du ministre français des Affaires étrangères au Niger, Niamey a "
+            "annoncé mardi rompre sa coopération militaire avec la France.", lang="fr",
+            published="2023-08-02")
+    assert _dyad(r, "France", "Niger").status == "reported"
+
+
+def test_reporting_cues_seen_in_real_news() -> None:
+    # an accusation with its accuser in between still hedges
+    r = tag("The UAE was accused by a panel of experts of shipping weapons to Libya.", lang="en",
+            published="2024-02-01")
+    assert _dyad(r, "United Arab Emirates", "Libya").status == "hedged"
+    # "as announced" attributes a report; it announces nothing
+    r = tag("The last French troops left Niger on Friday, as announced by the Nigerien army.",
+            lang="en", published="2023-12-22")
+    assert _dyad(r, "France", "Niger").status == "reported"
+    # a stock that "will not change" is a stock, not a denial
+    r = tag("The 1,500 French soldiers stationed in Djibouti will not change, the minister said.",
+            lang="en", published="2024-12-01")
+    assert _dyad(r, "France", "Djibouti").status == "reported"
+    # "sur le point de" is about to happen
+    r = tag("La Russie est sur le point de signer un accord de défense avec le Togo.", lang="fr",
+            published="2024-06-01")
+    assert _dyad(r, "Russia", "Togo").status == "planned"
+
+
+# --- 2026.12.2: who acts ------------------------------------------------------------------------
+
+def test_experts_elections_and_currencies_do_not_make_their_state_act() -> None:
+    r = tag("UN experts said the Russian contractors had trained soldiers in Mali.", lang="en",
+            published="2023-05-01")
+    assert "United Nations" not in r.actors and "Russia" in r.actors
+    r = tag("Russian troll networks that meddled in past U.S. elections targeted voters in "
+            "Madagascar.", lang="en", published="2019-10-30")
+    assert "United States" not in r.actors and "Madagascar" in r.partners
+    r = tag("Russian networks paid for advertising in Sudan with Egyptian pounds and rubles.",
+            lang="en", published="2019-10-30")
+    assert "Egypt" not in r.partners and "Sudan" in r.partners
+
+
+def test_a_states_only_company_in_the_story_shares_its_partnerships() -> None:
+    r = tag("Facebook removed networks of Russian accounts that targeted Cameroon and Sudan "
+            "with disinformation.\n\nResearchers said the firms behind them included the "
+            "Wagner Group.", lang="en", published="2019-10-30")
+    assert {("Wagner Group", "Cameroon"), ("Wagner Group", "Sudan")} <= {
+        (d.actor, d.partner) for d in r.dyads}
+
+
+def test_a_national_operation_does_not_share_its_states_partnerships() -> None:
+    r = tag("France signed a defence pact with Benin. Operation Barkhane fought jihadists in "
+            "Mali.", lang="en", published="2021-06-01")
+    assert ("Barkhane", "Benin") not in {(d.actor, d.partner) for d in r.dyads}
+
+
+def test_rosatom_and_amisom_are_known_instruments() -> None:
+    r = tag("Rosatom signed a memorandum with Burkina Faso on building a nuclear plant.",
+            lang="en", published="2023-10-13")
+    assert {"Rosatom", "Russia"} <= set(r.actors)
+    r = tag("AMISOM troops handed over the base at Baidoa to the Somali army.", lang="en",
+            published="2022-03-01")
+    assert "AMISOM" in r.actors and "African Union" in r.actors
+
+
+def test_au_and_un_in_a_french_headline_in_capitals_are_words() -> None:
+    r = tag("LA RUSSIE LIVRE UN NOUVEAU LOT D'HÉLICOPTÈRES AU MALI", lang="fr",
+            published="2024-01-01")
+    assert "African Union" not in r.mentions and "United Nations" not in r.mentions
+    assert "Russia" in r.actors and "Mali" in r.partners
+    r = tag("Les soldats de l'UA restent en Somalie.", lang="fr", published="2024-01-01")
+    assert "African Union" in r.actors
+
+
+# --- 2026.12.2: posture --------------------------------------------------------------------------
+
+def test_a_departure_from_a_list_of_countries_leaves_each() -> None:
+    r = tag("Les troupes françaises ont dû se retirer du Mali et du Niger en moins de deux ans.",
+            lang="fr", published="2024-01-15")
+    assert _events(r, "France", "Mali", "withdraw") and _events(r, "France", "Niger", "withdraw")
+
+
+def test_the_force_stationed_where_a_departure_leaves_from_is_a_stock() -> None:
+    r = tag("La décision aura pour conséquence le départ d'un millier de soldats français "
+            "déployés dans le pays, au Tchad.", lang="fr", published="2024-11-29")
+    assert _events(r, "France", "Chad", "withdraw")
+    stock = _events(r, "France", "Chad", "present")
+    assert stock and stock[0].personnel == 1000
+    # a presence named only as the thing ending is not a stock of its own
+    r = tag("Around 75 U.S. special forces soldiers are leaving Chad after officials questioned "
+            "their presence.", lang="en", published="2024-04-25")
+    assert not _events(r, "United States", "Chad", "present")
+
+
+def test_a_statement_is_not_diplomacy() -> None:
+    r = tag("Russia said in a statement that its instructors had arrived in Bangui.", lang="en",
+            published="2018-03-01")
+    assert "diplomacy" not in r.themes
+
+
+def test_a_country_named_with_its_main_base_keeps_the_countrys_figure() -> None:
+    r = tag("Au Niger, environ un millier de soldats américains sont stationnés, pour l'essentiel "
+            "sur la base de drones d'Agadez, construite il y a cinq ans.", lang="fr",
+            published="2024-04-26")
+    stock = _events(r, "United States", "Niger", "present")
+    assert stock and stock[0].personnel == 1000
+    # a garrison at one camp, its country named only to say where the camp is, is still not
+    # the country's force
+    r = tag("About 150 French soldiers are stationed at the camp in Gao, in Mali.", lang="en",
+            published="2022-04-01")
+    stock = _events(r, "France", "Mali", "present")
+    assert stock and stock[0].personnel is None
+
+
+def test_troops_also_deployed_somewhere_are_a_stock_not_a_move() -> None:
+    r = tag("The Wagner Group, whose fighters are also deployed in Sudan, ran the accounts.",
+            lang="en", published="2019-11-01")
+    assert _events(r, "Wagner Group", "Sudan", "present")
+    assert not _events(r, "Wagner Group", "Sudan", "deploy")
+
+
+def test_reducing_a_force_is_a_partial_withdrawal_from_each_country_listed() -> None:
+    r = tag("La France va réduire ses effectifs militaires au Gabon et au Sénégal d'ici l'été.",
+            lang="fr", published="2024-06-18")
+    for country in ("Gabon", "Senegal"):
+        events = _events(r, "France", country, "withdraw")
+        assert events and events[0].status == "planned" and events[0].personnel is None
+    r = tag("Washington has begun to scale back its troops in Somalia, the Pentagon said.",
+            lang="en", published="2021-01-10")
+    assert _events(r, "United States", "Somalia", "withdraw")[0].status == "reported"
+    # reducing costs moves no troops
+    r = tag("France will reduce the cost of its visas for students from Senegal.", lang="en",
+            published="2024-06-18")
+    assert not r.posture
+
+
+def test_the_nationality_on_the_force_noun_names_who_moves() -> None:
+    r = tag("Bangui a informé l'ONU de l'arrivée de 300 « instructeurs » russes.", lang="fr",
+            published="2021-05-21")
+    assert _events(r, "Russia", "Central African Republic", "deploy")
+    assert not _events(r, "United Nations")
+
+
+def test_a_force_that_first_arrived_years_ago_is_a_stock() -> None:
+    r = tag("Since Wagner mercenaries first arrived in the Central African Republic five years "
+            "ago, they have taken over much of its security.", lang="en",
+            published="2023-09-18")
+    assert _events(r, "Wagner Group", "Central African Republic", "present")
+    assert not _events(r, "Wagner Group", "Central African Republic", "deploy")

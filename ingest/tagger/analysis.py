@@ -14,7 +14,7 @@ from typing import Any
 
 from .gazetteer import DATA, Hit, matcher
 from .sentences import split
-from .status import conditional_hits
+from .status import conditional_hits, drop_month_may
 from .text import fold
 
 _PREV_WORD = re.compile(r"([\w'’.-]+)\W*$")
@@ -103,6 +103,8 @@ def analyse(field_name: str, text: str, lang: str) -> list[Sentence]:
     hits = matcher(lang).scan(text, folded)
     if lang == "fr":
         hits = conditional_hits(folded, hits)
+    elif "May" in text:
+        hits = drop_month_may(text, hits)
     out: list[Sentence] = []
     i = 0
     for start, end in split(text):
@@ -144,7 +146,9 @@ def _entities(s: Sentence, lang: str) -> list[Ent]:
             continue
         if e.person_risk and _looks_like_person(s, h, titles):
             continue
-        if e.cat == "actor" and (_describes_goods_or_people(s, h) or _only_a_source(s, h)):
+        if lang == "fr" and s.text[h.start:h.end] in _FR_WORDS and _in_capitals(s, h):
+            continue  # "LA TURQUIE LIVRE UN LOT DE DRONES AU NIGER": French words, no body
+        if _describes_goods_or_people(s, h) or (e.cat == "actor" and _only_a_source(s, h)):
             continue
         ents.append(Ent(e.cat, e.value, e.parent, e.place, h.start, h.end, h))
     ents.sort(key=lambda x: x.start)
@@ -268,6 +272,17 @@ def _looks_like_person(s: Sentence, h: Hit, titles: frozenset[str]) -> bool:
         if word[0].isupper() and word not in titles and not _is_entity_at(s, h.end + 1):
             return True
     return False
+
+
+_FR_WORDS = frozenset(("AU", "UN"))  # acronyms that are French words in a headline in capitals
+
+
+def _in_capitals(s: Sentence, h: Hit) -> bool:
+    """The words on both sides of the hit are written in capitals (a headline in capitals)."""
+    prev = _PREV_WORD.search(s.text, s.start, h.start)
+    nxt = _NEXT_WORD.match(s.text[h.end:s.end])
+    return all(m is not None and m.group(1).isupper() and len(m.group(1)) > 1
+               for m in (prev, nxt))
 
 
 def _is_entity_at(s: Sentence, pos: int) -> bool:

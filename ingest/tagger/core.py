@@ -65,7 +65,7 @@ def _tag(text: str, title: str | None, lang: str | None,
     events = posture.extract(sentences, lang, ref)
     for s in sentences:
         themes.assign(s)
-    pairs = dyads.extract(sentences, lang)
+    pairs = dyads.extract(sentences, lang, ref)
     tags = _tags(sentences, events, pairs)
     if not tags:
         events, pairs = [], []

@@ -6,13 +6,14 @@ unrelated one yields nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from .analysis import Ent, Sentence, family, owned_themes, run_of
 from .model import THEMES, Dyad
 from .speaker import find_speaker, is_quote
-from .status import clause_bounds, combine, status_of
+from .status import clause_bounds, combine, statement_status, status_of
 
 
 @dataclass(slots=True)
@@ -26,7 +27,7 @@ class _Evidence:
     window: bool
 
 
-def extract(sentences: list[Sentence], lang: str) -> list[Dyad]:
+def extract(sentences: list[Sentence], lang: str, published: dt.date | None = None) -> list[Dyad]:
     """All dyads of a document, one per (actor, partner)."""
     evidence: dict[tuple[str, str], list[_Evidence]] = {}
     prev: Sentence | None = None
@@ -34,11 +35,40 @@ def extract(sentences: list[Sentence], lang: str) -> list[Dyad]:
         if s.offtopic:
             prev = None
             continue
-        for ev in _sentence_pairs(s, lang) + _window_pairs(prev, s):
+        for ev in _sentence_pairs(s, lang, published) + _window_pairs(prev, s):
             for actor_name in _names(ev.actor):
                 evidence.setdefault((actor_name, ev.partner.value), []).append(ev)
         prev = s
+    _instrument_pairs(evidence, sentences)
     return [_dyad(actor, partner, evs, sentences) for (actor, partner), evs in evidence.items()]
+
+
+_PRIVATE = ("pmc", "company")
+
+
+def _instrument_pairs(evidence: dict[tuple[str, str], list[_Evidence]],
+                     sentences: list[Sentence]) -> None:
+    """A state's dyads are its company's too when that company is the only one of the state's
+    named in a sentence with a theme ("three networks of Russian accounts ... researchers said
+    the companies included the Wagner Group"): in such a story the state acts through it. Only
+    a private military or state company: an operation or a mission has its own theatre
+    (Barkhane and Takuba are France's, but not everywhere France is)."""
+    orgs: dict[str, set[str]] = {}
+    for s in sentences:
+        if s.themes and not s.offtopic:
+            for e in s.actors():
+                if e.parent and (e.hit.entry.extra or "").startswith(_PRIVATE):
+                    orgs.setdefault(e.parent, set()).add(e.value)
+    for state, names in orgs.items():
+        if len(names) != 1:
+            continue
+        (org,) = names
+        for (actor, partner), evs in list(evidence.items()):
+            if actor == state and (org, partner) not in evidence:
+                evidence[org, partner] = [_Evidence(ev.actor, ev.partner, ev.sentences,
+                                                    ev.themes, ev.status,
+                                                    f"{ev.rule}|instrument-of:{state}",
+                                                    ev.window) for ev in evs]
 
 
 def _names(actor: Ent) -> list[str]:
@@ -56,7 +86,7 @@ def _partners(s: Sentence) -> list[Ent]:
     return found
 
 
-def _sentence_pairs(s: Sentence, lang: str) -> list[_Evidence]:
+def _sentence_pairs(s: Sentence, lang: str, published: dt.date | None) -> list[_Evidence]:
     actors = s.actors()
     if not actors or not s.themes:
         return []
@@ -78,7 +108,7 @@ def _sentence_pairs(s: Sentence, lang: str) -> list[_Evidence]:
             continue
         first, last = min(a.start, p.start), max(a.end, p.end)
         lo, hi = clause_bounds(s, first, last, lang)
-        status, rule = status_of(s.cues("status"), lo, hi, first, last)
+        status, rule = statement_status(s, lang, lo, hi, first, last, a.end, published)
         out.append(_Evidence(a, p, (s,), themes, status,
                              "dyad:sentence" + (f"|{rule}" if rule else ""), False))
     return out
@@ -139,7 +169,7 @@ def _dyad(actor: str, partner: str, evs: list[_Evidence], doc: list[Sentence]) -
     confidence = (0.6 if best.window else 0.8) * min(
         best.actor.hit.entry.confidence, best.partner.hit.entry.confidence) / 0.9
     rule = best.rule
-    if actor != best.actor.value:
+    if actor != best.actor.value and "|instrument-of:" not in rule:
         rule += f"|parent-of:{best.actor.value}"
     return Dyad(actor=actor, partner=partner, themes=tuple(t for t in THEMES if t in themes),
                 status=status, evidence=text, field=first.field, start=first.start,

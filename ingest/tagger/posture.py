@@ -11,11 +11,10 @@ from itertools import pairwise
 
 from . import themes
 from .analysis import Ent, Sentence
-from .dates import find_dates
 from .gazetteer import DATA, Hit
 from .model import Posture
 from .personnel import figures
-from .status import clause_bounds, status_of
+from .status import after_publication, clause_bounds, refine, sentence_dates, status_of
 
 _PLACE_WINDOW = 45  # a place this close after the verb, with no comma between, is where it happens
 _FORCE_WINDOW = 100  # the verb must have troops (or a force, or a base) this close
@@ -23,13 +22,17 @@ _OBJECT_WINDOW = 30  # "sent fighter jets": equipment right after the verb is no
 _BASE_AFTER, _BASE_BEFORE = 40, 50  # "close its base" / "the bases ... will be closed"
 _STOCK_VERBS = ("deployed", "déployé", "déployés", "déployée", "déployées", "stationed")
 # Between a force noun and 'deployed', these still describe a stock, not a movement.
-_STOCK_AUX = ("", "had been", "are", "is", "remain", "remained", "sont", "étaient", "restent",
+_STOCK_AUX = ("", "had been", "are", "is", "are also", "is also", "also", "remain", "remained",
+              "sont", "sont aussi", "sont également", "étaient", "restent",
               "avaient été", "still", "would be", "are believed to be", "seraient", "serait",
               "sont toujours", "are still")
 _POSSESSIVE = re.compile(r"\b(?:son|sa|ses|its|their|leur|leurs)\s+$")
+_FIRST = re.compile(r"\bfirst\s+$")
+_FIRST_FR = re.compile(r"(?:\s+[\w'-]+){0,3}?\s+pour la première fois\b")
 _SINCE = re.compile(r"(?:\s+[\w'-]+){0,4}?\s+(?:since|depuis)\b")
 _FILLERS = frozenset(("du", "de", "des", "d'", "of", "the", "la", "le", "les", "group", "groupe"))
 _CHANGES = ("deploy", "withdraw", "handover", "base_open", "base_close")
+_DEPARTURES = ("withdraw", "handover", "base_close")
 # "Wagner n'est plus présent au Mali", "troops are no longer stationed": the force there is none.
 _NO_LONGER = re.compile(r"\b(?:no longer|not any longer|n'(?:est|sont|y est|y sont)\s+plus|"
                         r"ne\s+(?:sont|est)\s+plus)\b(?:\s+\w+){0,2}\s*$")
@@ -71,10 +74,6 @@ _LOCATIVE_REACH = 90
 _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb is where
 # "Western governments led by France say the deployment...": the speaker does not move.
 _PAST_STOCK = re.compile(r"\b(?:had been|had|avaient été|avait été|étaient|était)\s+$")
-# French future tense of the verb itself ("mobilisera", "quitteront", "enverra"): a plan.
-_FUTURE_FR = re.compile(r"\w{2,}(?:era|eront|ira|iront)$|^(?:sera|seront|enverra|enverront|"
-                        r"ira|iront|fera|feront|devra|devront|viendra|viendront)$")
-
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
@@ -188,7 +187,6 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         return []
     out: list[_Candidate] = []
     seen: set[tuple[str, str, str]] = set()
-    sentence = s.sentence
     cues = [(cue, action) for cue in s.cues("posture") if (action := _action(s, cue))]
     for cue, action in cues:
         ended = _ends_presence(s, cue, action)
@@ -197,64 +195,38 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         actor = _pick_actor(s, actors, cue, lang)
         if actor is None:
             continue
-        country = _country(s, cue, action, partners, context)
-        if country is None:
+        where = _country(s, cue, action, partners, context)
+        if where is None:
             continue
         owner = _owner(actor)
         if _someone_elses_force(s, cue, actor, owner):
             continue
-        key = (owner, country.value, action)
-        if key in seen or owner == country.value or not _force_near(s, cue):
-            continue
-        seen.add(key)
-        first = min(actor.start, cue.start, country.start)
-        last = max(actor.end, cue.end, country.end)
-        lo, hi = clause_bounds(s, first, last, lang)
-        status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
-        if status == "planned" and _ANNOUNCING.search(status_rule or "") and (
-                _ENDING.match(s.folded, cue.start) or _ATTRIBUTED.search(
-                    s.folded, cue.end, min(s.end, cue.end + 80))):
-            # announcing the end of it is the end; "sont arrivés jeudi, a annoncé la
-            # télévision" attributes a report, it announces no plan
-            status, status_rule = "reported", None
-        if status == "reported" and (
-                _INTENT.search(s.folded, max(lo, cue.start - 40), cue.start)
-                or (action == "base_open" and _AGREEMENT.search(s.folded, lo, cue.start))):
-            # "agreed Friday to withdraw", "signed an agreement on the construction of a base"
-            status, status_rule = "planned", "status:planned:intent"
-        if status == "reported" and lang == "fr" and _FUTURE_FR.search(
-                s.folded[cue.start:cue.end]):
-            status, status_rule = "planned", f"status:fr:planned:future:{cue.entry.form}"
-        date, stated = _event_date(s, cue, published, status == "planned")
-        if status == "reported" and published and date and date > published:
-            status, status_rule = "planned", "status:date-after-publication"
-        claimed = _claimed_figures(s, cue, [c for c, _ in cues], lang)
-        personnel, personnel_text, how = _personnel(s, cue, action, country, claimed, ended)
-        place = _place(s, cue, country.value)
-        rule = f"posture:{lang}:{action}:{cue.entry.form}{how}"
-        if status_rule:
-            rule += f"|{status_rule}"
-        if action == "present" and _PAST_STOCK.search(s.folded, max(s.start, cue.start - 14),
-                                                        cue.start):
-            rule += ":past"
-        confidence = (0.55 + 0.1 * (personnel is not None) + 0.1 * (place is not None)
-                      + 0.1 * stated)
-        when = date or published
-        out.append(_Candidate(Posture(
-            actor=owner, country=country.value, action=action,
-            personnel=personnel, personnel_text=personnel_text,
-            place=place, date=when.isoformat() if when else None,
-            status=status, evidence=sentence, field=s.field, start=s.start, end=s.end,
-            confidence=round(confidence, 2), rule=rule,
-        ), stated, cue))
+        for country in [where, *_listed_after(s, where, partners)]:
+            key = (owner, country.value, action)
+            if key in seen or owner == country.value or not _force_near(s, cue):
+                continue
+            seen.add(key)
+            out.append(_candidate(s, lang, published, cue, action, actor, country,
+                                  [c for c, _ in cues], ended))
     # A stock beside a change of the same force is the change's own figure, unless it has a
-    # figure of its own ("1,346 have left; 157 remain").
+    # figure of its own ("1,346 have left; 157 remain"), or it says where the leaving force is
+    # stationed ("le départ d'un millier de soldats français déployés dans le pays"): the force
+    # that was there until it left.
     changed = {(c.event.actor, c.event.country): c.event.personnel for c in out
                if c.event.action in _CHANGES}
+    leaving = {(c.event.actor, c.event.country): c.event.personnel for c in out
+               if c.event.action in _DEPARTURES}
     kept = [c for c in out if c.event.action != "present"
             or (c.event.actor, c.event.country) not in changed
             or (c.event.personnel  # a figure of its own: not none, not the change's
-                and c.event.personnel != changed[c.event.actor, c.event.country])]
+                and c.event.personnel != changed[c.event.actor, c.event.country])
+            or ((c.event.actor, c.event.country) in leaving and c.event.personnel != 0
+                and s.folded[c.cue.start:c.cue.end] in _STOCK_VERBS)]
+    # "le départ d'un millier de soldats déployés dans le pays": the figure of the leaving force
+    # is that of the stock its participle describes.
+    kept = [replace(c, event=replace(c.event, personnel=leaving[key]))
+            if c.event.action == "present" and c.event.personnel is None
+            and leaving.get(key := (c.event.actor, c.event.country)) else c for c in kept]
     for c in kept:
         # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
         theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
@@ -262,6 +234,39 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
                    c.cue.end, 0.7)
     return kept
+
+
+def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, action: str,
+               actor: Ent, country: Ent, verbs: list[Hit], ended: str | None) -> _Candidate:
+    """One event of a posture verb: its status, date, figure, place and rule."""
+    first = min(actor.start, cue.start, country.start)
+    last = max(actor.end, cue.end, country.end)
+    lo, hi = clause_bounds(s, first, last, lang)
+    status, status_rule = status_of(s.cues("status"), lo, hi, first, last)
+    status, status_rule = refine(s, lang, status, status_rule, lo, hi, cue, actor.end,
+                                 ends=bool(_ENDING.match(s.folded, cue.start)),
+                                 opens_base=action == "base_open")
+    date, stated = _event_date(s, cue, published, status == "planned")
+    status, status_rule = after_publication(status, status_rule, date, published)
+    claimed = _claimed_figures(s, cue, verbs, lang)
+    personnel, personnel_text, how = _personnel(s, cue, action, country, claimed, ended)
+    place = _place(s, cue, country.value)
+    rule = f"posture:{lang}:{action}:{cue.entry.form}{how}"
+    if status_rule:
+        rule += f"|{status_rule}"
+    if action == "present" and _PAST_STOCK.search(s.folded, max(s.start, cue.start - 14),
+                                                    cue.start):
+        rule += ":past"
+    confidence = (0.55 + 0.1 * (personnel is not None) + 0.1 * (place is not None)
+                  + 0.1 * stated)
+    when = date or published
+    return _Candidate(Posture(
+        actor=_owner(actor), country=country.value, action=action,
+        personnel=personnel, personnel_text=personnel_text,
+        place=place, date=when.isoformat() if when else None,
+        status=status, evidence=s.sentence, field=s.field, start=s.start, end=s.end,
+        confidence=round(confidence, 2), rule=rule,
+    ), stated, cue)
 
 
 def _ends_presence(s: Sentence, cue: Hit, action: str) -> str | None:
@@ -332,7 +337,7 @@ def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
     """(the date nearest the verb, whether the sentence stated it). A planned move happens
     later: a past date in its sentence ("le retrait annoncé en février") is when it was
     announced, not when it happens."""
-    dates = _dates(s, published, planned)
+    dates = sentence_dates(s, published, planned)
     if planned:
         dates = [d for d in dates if not _ANNOUNCED.search(
             s.folded, max(s.start, s.start + d[0] - 16), s.start + d[0])]
@@ -345,14 +350,6 @@ def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
 _DATE_REACH = 110  # a date further from the verb dates another clause's event
 
 
-_INTENT = re.compile(r"\b(?:agree[sd]?|decided|decides|plans?|planning|intends?|promised|pledged|"
-                     r"vowed|offered|a accepté|ont accepté|a décidé|ont décidé|s'est engagée?|"
-                     r"se sont engagés|a promis|ont promis)\b(?:\s+[\w-]+){0,2}\s+(?:to|de|d'|à)\s+"
-                     r"(?:[\w-]+\s+){0,2}$")
-_AGREEMENT = re.compile(r"\b(?:agreement|accord|deal|pact|memorandum|convention|protocole)\b")
-_ATTRIBUTED = re.compile(r",\s*(?:a|ont|a-t-il|a-t-elle|ont-ils|has|have)\s+(?:annoncé|"
-                         r"announced)\b")
-_ANNOUNCING = re.compile(r":(?:annon|announc)\w*$")
 _ANNOUNCED = re.compile(r"\b(?:annonc\w*|décid\w*|signé\w*|announced|decided|signed|since|"
                         r"depuis)\s+(?:en|in|le|on|the)?\s*$")
 
@@ -401,6 +398,29 @@ def _personnel(s: Sentence, cue: Hit, action: str, country: Ent, figs: list,
     return None, None, ""
 
 
+def _listed_after(s: Sentence, country: Ent, partners: list[Ent]) -> list[Ent]:
+    """The countries listed right after the verb's country ("se retirer du Mali et du Niger",
+    "from Mali, Burkina Faso and Niger"): the move is out of (or into) each of them."""
+    if not _LIST_NEXT.match(s.folded, country.end):  # most events: no list after the country
+        return []
+    out: list[Ent] = []
+    prev = country
+    for e in sorted(partners, key=lambda e: e.start):
+        if e.start < prev.end:
+            continue
+        if not _LISTED_MOVE.fullmatch(s.folded, prev.end, e.start) or e.value == country.value:
+            break
+        out.append(e)
+        prev = e
+    return out
+
+
+_LIST_NEXT = re.compile(r"\s*(?:,|and\b|et\b|or\b|ou\b)")
+_LISTED_MOVE = re.compile(r"\s*(?:,|and|et|or|ou)\s*(?:,|and|et)?\s*"
+                          r"(?:from|to|in|into|du|des|de|au|aux|"
+                          r"en|d'|à|the|le|la|l')?\s*(?:the\s+|la\s+|le\s+|l')?")
+
+
 def _tied(s: Sentence, fig, country: Ent) -> bool:
     """With several countries in the sentence, the figure is this country's only when this
     country is the one named nearest to it."""
@@ -414,11 +434,14 @@ def _tied(s: Sentence, fig, country: Ent) -> bool:
 
 
 def _names_country_with(s: Sentence, country: Ent) -> bool:
-    """The sentence places the force in the country itself ("in Mali", "au Niger"), not in a
-    town, at a camp, or by context ("the Malian flag" is not where the troops are)."""
-    return (s.start <= country.start < s.end and country.place is None
-            and _LOCATIVE.search(s.folded, max(s.start, country.start - 12), country.start)
-            is not None)
+    """The sentence places the force in the country itself ("in Mali", "au Niger"), not only in
+    a town, at a camp, or by context ("the Malian flag" is not where the troops are). "Au
+    Niger, un millier de soldats sont stationnés, surtout à Agadez" names the country first: the
+    figure is the country's; "at the camp in Gossi, in Mali" only says where the town is."""
+    return any(e.value == country.value and e.place is None and s.start <= e.start < s.end
+               and e.start <= country.start
+               and _LOCATIVE.search(s.folded, max(s.start, e.start - 12), e.start) is not None
+               for e in s.partners())
 
 
 def _listed_with_others(s: Sentence, country: Ent) -> bool:
@@ -454,13 +477,6 @@ def _share(s: Sentence, country: Ent) -> tuple[int, str] | None:
     return None
 
 
-def _dates(s: Sentence, published: dt.date | None, future: bool) -> list:
-    key = f"dates:{future}"
-    if key not in s.memo:
-        s.memo[key] = find_dates(s.folded[s.start:s.end], published, future)
-    return s.memo[key]
-
-
 def _figures(s: Sentence, lang: str) -> list:
     if "figures" not in s.memo:
         s.memo["figures"] = figures(s.sentence, lang)
@@ -494,6 +510,9 @@ def _action(s: Sentence, cue: Hit) -> str | None:
         return None
     if action == "deploy" and _SINCE.match(s.folded, cue.end):
         return "present"  # "an Africa Corps unit has been deployed since April": a stock
+    if action == "deploy" and (_FIRST.search(s.folded, max(s.start, cue.start - 8), cue.start)
+                               or _FIRST_FR.match(s.folded, cue.end)):
+        return "present"  # "since they first arrived five years ago": they are still there
     if action == "deploy" and s.folded[cue.start:cue.end] in _STOCK_VERBS:
         before = [h for h in s.cues("force") if h.end <= cue.start]
         if before and _words_between(s, before[-1].end, cue.start) in _STOCK_AUX:
@@ -519,7 +538,7 @@ def _pick_actor(s: Sentence, actors: list[Ent], cue: Hit, lang: str) -> Ent | No
     move: the mover is a power named after its verb, or the speaker itself when a pronoun
     refers back to it ("France said it would withdraw"), else nobody.
     """
-    nearest = _nearest(actors, cue)
+    nearest = _force_owner(s, actors, cue) or _nearest(actors, cue)
     if nearest.end <= cue.start:
         said = [h for h in s.cues("speech") + s.cues("reaction")
                 if nearest.end <= h.start and h.end <= cue.start]
@@ -535,6 +554,27 @@ def _pick_actor(s: Sentence, actors: list[Ent], cue: Hit, lang: str) -> Ent | No
     forces = [e for e in actors if _force_kind(e) in ("pmc", "mission")
               and e.parent == nearest.value and lo <= e.start < hi]
     return _nearest(forces, cue) if forces else nearest
+
+
+_OWNER_REACH = 40  # a force noun this close to the verb is the one that moves
+_QUOTES = " «»\"“”'’\u00a0"
+
+
+def _force_owner(s: Sentence, actors: list[Ent], cue: Hit) -> Ent | None:
+    """The power named on the force noun next to the verb ("informe l'ONU de l'arrivée de 600
+    instructeurs russes", "Russian instructors arrived"): the nationality of the force that
+    moves beats a power named nearer the verb."""
+    found: list[tuple[int, Ent]] = []
+    for h in s.cues("force"):
+        reach = _gap(h, cue)
+        if reach > _OWNER_REACH:
+            continue
+        for e in actors:
+            gap = (s.folded[e.end:h.start] if e.end <= h.start else
+                   s.folded[h.end:e.start] if h.end <= e.start else "-")
+            if len(gap) <= 4 and not gap.strip(_QUOTES):  # 'instructeurs » russes' too
+                found.append((reach, e))
+    return min(found, key=lambda f: f[0])[1] if found else None
 
 
 _BACK_REFERENCE = re.compile(r"\b(?:it|its|they|their|them|il|elle|ils|elles|sa|son|ses|leur|"
