@@ -28,6 +28,7 @@ FORMATS = ("html", "pdf")
 MAX_DEVELOPMENTS = 60   # reported bullets; beyond, the newest are kept and the rest counted
 MAX_ASIDE = 30          # planned, denied and hedged bullets
 MAX_FORCES = 4          # force-level charts, most documented forces first
+MAX_ACTORS = 6          # small multiples of the articles-per-month chart
 MAX_PAIRS = 15          # rows of the partnership table
 CHART_WIDTH = 600       # px: fits an A4 page between 18 mm margins at 96 dpi
 CHART_SCALE = 2         # PNG pixels per CSS pixel: sharp on screen and in print
@@ -95,7 +96,8 @@ def build(db: sqlite_utils.Database, filters: Filters, now: datetime | None = No
     return {
         "title": title(filters),
         "period": period(filters),
-        "filters": described(filters),
+        "filters": described(filters, {row["id"]: row["name"] for row
+                                        in aggregates.filter_options(db)["sources"]}),
         "generated": now.strftime("%d %B %Y, %H:%M UTC").lstrip("0"),
         "tagger": TAGGER_VERSION,
         "older_taggers": aggregates.older_taggers(db, TAGGER_VERSION),
@@ -174,14 +176,28 @@ def partnerships(db: sqlite_utils.Database, filters: Filters) -> dict | None:
     from ingest import charts
 
     cells = aggregates.matrix(db, filters)
-    if not cells:
+    months = aggregates.actor_months(db, filters)
+    if not cells and not months:
         return None
     # One pair makes a one-square heatmap: its table row says the same.
     image = png(charts.partnership_matrix(_frame(cells))) if len(cells) > 1 else None
-    return {"image": image, "rows": [
+    return {"image": image, "timeline": timeline(months), "rows": [
         {**cell, "first": short_date(cell["first"]), "last": short_date(cell["last"]),
          "themes": labels.themes_text(cell["themes"])} for cell in cells[:MAX_PAIRS]],
         "more": max(0, len(cells) - MAX_PAIRS)}
+
+
+def timeline(months: list[dict]) -> dict | None:
+    """Articles per actor per month, as on the Partnerships page, for the busiest actors."""
+    from ingest import charts
+
+    if not months:
+        return None
+    frame = _frame(months)
+    busiest = frame.groupby("actor")["articles"].sum().nlargest(MAX_ACTORS).index
+    chart = charts.actor_timeline(frame[frame["actor"].isin(busiest)])
+    return {**png(chart.properties(width=CHART_WIDTH - 100)),
+            "left": max(0, frame["actor"].nunique() - MAX_ACTORS)}
 
 
 def _frame(rows: list[dict]):
@@ -216,15 +232,28 @@ def period(filters: Filters) -> str:
     return f"Until {until}" if until else "All dates"
 
 
-def described(filters: Filters) -> list[tuple[str, str]]:
-    """The filters as (name, value) lines a reader understands; "any" where not narrowed."""
-    return [
+def described(filters: Filters, source_names: dict[int, str]) -> list[tuple[str, str]]:
+    """The filters as (name, value) lines a reader understands; "any" where not narrowed, and
+    the dashboard-only ones (sources, state media, statuses) only when narrowed."""
+    lines = [
         ("Actors", ", ".join(filters.actors) or "any"),
         ("Partner countries", ", ".join(filters.partners) or "any"),
         ("Themes", ", ".join(map(labels.theme, filters.themes)) or "any"),
         ("Languages", ", ".join(filters.languages) or "any"),
         ("Period", period(filters)),
     ]
+    if filters.sources:
+        lines.append(("Sources", ", ".join(source_names.get(s, str(s))
+                                           for s in filters.sources)))
+    if filters.affiliated is not None:
+        lines.append(("State-affiliated sources",
+                      "only these" if filters.affiliated else "excluded"))
+    if set(filters.statuses) != set(queries.STATUSES):
+        lines.append(("Statuses listed", ", ".join(map(labels.status, filters.statuses))
+                      or "none"))
+    if filters.query:
+        lines.append(("Search", filters.query))
+    return lines
 
 
 def export_hint(filters: Filters) -> str:
