@@ -200,3 +200,28 @@ def test_a_bad_flag_is_one_line(demo, tmp_path, args, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0]
     assert not out.exists()
+
+
+@pytest.mark.browser
+def test_chromium_opens_the_brief_without_any_request_and_draws_its_charts(demo, tmp_path):
+    """Offline in practice, not only by parsing: the browser asks for nothing but the file."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import ARGS, CHROMIUM
+
+    out = tmp_path / "brief.html"
+    assert brief(demo, out, "--actor", "France", "--partner", "Mali", "--since", "2022-01-01",
+                 "--until", "2022-12-31").exit_code == 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page()
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
+            page.goto(out.as_uri())
+            page.wait_for_load_state("networkidle")
+            widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+        finally:
+            browser.close()
+    assert requested == [out.as_uri()]
+    assert len(widths) >= 2 and all(width > 100 for width in widths)
