@@ -304,7 +304,12 @@ def render_pdf(html: str) -> bytes:
     images travel inside the HTML, and making a brief must never reach out to the network."""
     # Before the import, which parses its own stylesheets: else a log line per step and page.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    import weasyprint
+    try:
+        import weasyprint
+    except OSError as exc:  # WeasyPrint loads Pango with ctypes when imported
+        raise BriefError(f"PDF briefs need the Pango library ({exc}): run `make pango` or"
+                         " `apt-get install --no-install-recommends libpango-1.0-0"
+                         " libpangoft2-1.0-0`; HTML briefs work without it") from None
 
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
