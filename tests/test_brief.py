@@ -225,3 +225,30 @@ def test_chromium_opens_the_brief_without_any_request_and_draws_its_charts(demo,
             browser.close()
     assert requested == [out.as_uri()]
     assert len(widths) >= 2 and all(width > 100 for width in widths)
+
+
+def test_known_rows_give_known_bullets_and_force_levels(db_path):
+    """On a hand-built database: the force table follows the force rule, an analyst's
+    rejection takes the sentence out, and a hostile title stays text."""
+    from ingest import brief as briefs
+    from ingest import corrections
+    from tests.test_aggregates import HOSTILE, build_demo
+
+    db = build_demo(db_path)
+    russia_mali = Filters(actors=("Russia",), partners=("Mali",))
+    page = LexborHTMLParser(briefs.make(db, russia_mali).decode("utf-8"))
+    force = [[td.text() for td in tr.css("td")] for tr in page.css(".force tbody tr")]
+    assert force == [["10 Jan 2024", "1,000"], ["5 Feb 2024", "1,200"], ["1 Mar 2024", "0"]]
+    assert page.css_first(".force img")  # three figures: a line worth drawing
+    quotes = [q.text() for q in page.css("ol.bullets blockquote")]
+    assert "“Russia sent 200 more troops to Mali.”" in quotes
+
+    dyad = db.execute("SELECT id FROM dyads WHERE article_id = 'a3'").fetchone()[0]
+    corrections.record(db, target="dyad", row_id=dyad, verdict="rejected", analyst="test")
+    page = LexborHTMLParser(briefs.make(db, russia_mali).decode("utf-8"))
+    bullets = [li.css_first(".what").text() for li in page.css("li[data-article='a3']")]
+    assert bullets == ["Russia in Mali: Deployment, 200 personnel"]  # the posture event stays
+
+    page = LexborHTMLParser(briefs.make(db, Filters(actors=("Turkey",))).decode("utf-8"))
+    assert HOSTILE in page.css_first(".cite").text()
+    assert not page.css("li img, li a[href^='javascript']")
