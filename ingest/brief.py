@@ -104,8 +104,9 @@ def build(db: sqlite_utils.Database, filters: Filters, now: datetime | None = No
         "counts": counts,
         "latest_article": readable_date(fresh["latest_article"]),
         "last_ingest": readable_stamp(fresh["last_ingest"]),
-        "illustrative": aggregates.illustrative_share(db) is not None
-        or any(row["illustrative"] for row in rows),
+        # All sample data: one warning on top. Some: the warning, and each such bullet marked.
+        "illustrative": aggregates.illustrative_share(db) is not None,
+        "some_illustrative": any(row["illustrative"] for row in rows),
         "developments": reported[-MAX_DEVELOPMENTS:],
         "developments_left": max(0, len(reported) - MAX_DEVELOPMENTS),
         "aside": aside[-MAX_ASIDE:],
@@ -129,6 +130,7 @@ def bullets(rows: Iterable[dict]) -> list[dict]:
             "evidence": row["evidence"], "outlet": row["outlet"], "source": row["source"],
             "title": row["title"],
             "url": row["url"], "article_id": row["article_id"], "what": [], "themes": [],
+            "illustrative": bool(row["illustrative"]),
         })
         said = statement(row)
         if said not in bullet["what"]:

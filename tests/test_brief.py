@@ -242,6 +242,12 @@ def test_known_rows_give_known_bullets_and_force_levels(db_path):
     assert page.css_first(".force img")  # three figures: a line worth drawing
     quotes = [q.text() for q in page.css("ol.bullets blockquote")]
     assert "“Russia sent 200 more troops to Mali.”" in quotes
+    # A feed brought real articles, so sample data is marked bullet by bullet.
+    assert "Some statements below come from illustrative sample data" in page.body.text()
+    assert all(li.css_first(".badge.sample") for li in page.css("li[data-article]"))
+    russia = LexborHTMLParser(briefs.make(db, Filters(actors=("Russia",))).decode("utf-8"))
+    from_feed = russia.css("li[data-article='a2']")
+    assert from_feed and not any(li.css_first(".badge.sample") for li in from_feed)
 
     dyad = db.execute("SELECT id FROM dyads WHERE article_id = 'a3'").fetchone()[0]
     corrections.record(db, target="dyad", row_id=dyad, verdict="rejected", analyst="test")
