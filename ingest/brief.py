@@ -24,7 +24,6 @@ import sqlite_utils
 from ingest import aggregates, export, labels, queries
 from ingest.queries import Filters
 
-FORMATS = ("html", "pdf")
 MAX_DEVELOPMENTS = 60   # reported bullets; beyond, the newest are kept and the rest counted
 MAX_ASIDE = 30          # planned, denied and hedged bullets
 MAX_FORCES = 4          # force-level charts, most documented forces first
@@ -70,9 +69,10 @@ def check_filters(db: sqlite_utils.Database, filters: Filters) -> Filters:
 
 @lru_cache(maxsize=1)
 def _gazetteer_actors() -> tuple[str, ...]:
-    from ingest.tagger.gazetteer import _load
+    from ingest.tagger.gazetteer import DATA
 
-    return tuple(actor["name"] for actor in _load("actors.json")["actors"])
+    actors = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))["actors"]
+    return tuple(actor["name"] for actor in actors)
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +125,7 @@ def bullets(rows: Iterable[dict]) -> list[dict]:
     for row in rows:
         key = (row["article_id"], row["evidence"], row["status"])
         bullet = merged.setdefault(key, {
-            "date": readable_date(row["published"]), "day": row["published"],
+            "date": readable_date(row["published"]),
             "status": labels.status(row["status"]), "status_id": row["status"],
             "evidence": row["evidence"], "outlet": row["outlet"], "source": row["source"],
             "title": row["title"],
