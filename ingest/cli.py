@@ -340,4 +340,3 @@ cli.add_command(brief)
 from ingest.cli_synth import synth  # noqa: E402
 
 cli.add_command(synth)
-
