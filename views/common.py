@@ -148,6 +148,8 @@ def brief_downloads(bar, filters: Filters) -> None:
     from ingest import brief
 
     bar.subheader("Brief")
+    bar.caption("A report of these filters to forward: dated developments with their sources "
+                "and quotes, force levels and partnerships. Made when clicked (a few seconds).")
     path = db_path()
 
     def made(fmt: str):
