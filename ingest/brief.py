@@ -24,8 +24,9 @@ import sqlite_utils
 from ingest import aggregates, export, labels, queries
 from ingest.queries import Filters
 
-MAX_DEVELOPMENTS = 60   # reported bullets; beyond, the newest are kept and the rest counted
+MAX_DEVELOPMENTS = 60   # reported bullets; beyond, the newest are kept
 MAX_ASIDE = 30          # planned, denied and hedged bullets
+ROWS_PER_BULLET = 4     # statements read per bullet shown: a sentence can back several pairs
 MAX_FORCES = 4          # force-level charts, most documented forces first
 MAX_ACTORS = 6          # small multiples of the articles-per-month chart
 MAX_PAIRS = 15          # rows of the partnership table
@@ -88,9 +89,9 @@ def build(db: sqlite_utils.Database, filters: Filters, now: datetime | None = No
 
     filters = check_filters(db, filters)
     now = now or datetime.now(UTC)
-    rows = list(queries.statements(db, filters))
-    reported = bullets(row for row in rows if row["status"] == "reported")
-    aside = bullets(row for row in rows if row["status"] != "reported")
+    reported, more = newest(db, aggregates.facts(filters), MAX_DEVELOPMENTS)
+    aside, more_aside = newest(db, replace(filters, statuses=tuple(
+        status for status in filters.statuses if status != "reported")), MAX_ASIDE)
     counts = aggregates.cited_counts(db, filters)
     fresh = aggregates.freshness(db)
     return {
@@ -106,16 +107,25 @@ def build(db: sqlite_utils.Database, filters: Filters, now: datetime | None = No
         "last_ingest": readable_stamp(fresh["last_ingest"]),
         # All sample data: one warning on top. Some: the warning, and each such bullet marked.
         "illustrative": aggregates.illustrative_share(db) is not None,
-        "some_illustrative": any(row["illustrative"] for row in rows),
-        "developments": reported[-MAX_DEVELOPMENTS:],
-        "developments_left": max(0, len(reported) - MAX_DEVELOPMENTS),
-        "aside": aside[-MAX_ASIDE:],
-        "aside_left": max(0, len(aside) - MAX_ASIDE),
-        "cited": len({b["article_id"] for b in reported[-MAX_DEVELOPMENTS:] + aside[-MAX_ASIDE:]}),
+        "some_illustrative": any(b["illustrative"] for b in reported + aside),
+        "developments": reported, "developments_left": more,
+        "aside": aside, "aside_left": more_aside,
+        "cited": len({b["article_id"] for b in reported + aside}),
         "forces": forces(db, filters),
         "partnerships": partnerships(db, filters),
         "export_hint": export_hint(filters),
     }
+
+
+def newest(db: sqlite_utils.Database, filters: Filters, most: int) -> tuple[list[dict], bool]:
+    """The newest ``most`` bullets, oldest first, and whether older ones were left out. Only
+    the newest statements are read: an unfiltered brief of a million articles stays small."""
+    cap = most * ROWS_PER_BULLET
+    rows = list(queries.statements(db, filters, limit=cap))
+    made = bullets(reversed(rows))
+    if len(rows) == cap:  # the oldest bullet read may lack some of its pairs: it goes
+        made = made[1:]
+    return made[-most:], len(rows) == cap or len(made) > most
 
 
 def bullets(rows: Iterable[dict]) -> list[dict]:

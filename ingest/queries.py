@@ -375,8 +375,9 @@ def posture(db: sqlite_utils.Database, filters: Filters, *,
 EXPORTS = {"articles": articles, "tags": tags, "partnerships": partnerships, "posture": posture}
 
 
-def statements(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict]:
-    """Every dyad and posture statement of the matching articles, one row each, oldest first,
+def statements(db: sqlite_utils.Database, filters: Filters, *,
+               limit: int | None = None) -> Iterator[dict]:
+    """The dyad and posture statements of the matching articles, one row each, newest first,
     with what a citation needs (outlet, title, publication date, URL): a brief's bullets."""
     check_query(db, filters.query)
     dyad_where, dyad_params = evidence_where(filters, "d", "actor", "partner", "themes")
@@ -394,6 +395,6 @@ def statements(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict]:
         FROM posture p JOIN articles a ON a.id = p.article_id
              JOIN sources so ON so.id = a.source_id
         WHERE {posture_where}
-        ORDER BY published, article_id, kind, id
+        ORDER BY published DESC, article_id, kind, id LIMIT ?
     """
-    return fetch_rows(db, sql, [*dyad_params, *posture_params])
+    return fetch_rows(db, sql, [*dyad_params, *posture_params, -1 if limit is None else limit])

@@ -261,3 +261,21 @@ def test_known_rows_give_known_bullets_and_force_levels(db_path):
     assert HOSTILE in page.css_first(".cite").text()
     assert not page.css("li img, li a")  # the address is shown, as text: no link to run
     assert "javascript:alert(1)" in page.css_first(".cite").text()
+
+
+def test_a_long_period_keeps_the_latest_developments_in_date_order(demo_db):
+    from ingest import brief as briefs
+
+    db = sqlite_utils.Database(demo_db)
+    page = LexborHTMLParser(briefs.make(db, Filters()).decode("utf-8"))
+    listed = page.css("ol.bullets:not(.aside) li")
+    assert len(listed) == briefs.MAX_DEVELOPMENTS
+    days = [db["articles"].get(li.attributes["data-article"])["published"] for li in listed]
+    assert days == sorted(days)
+    newest = db.execute(
+        "SELECT max(a.published) FROM articles a WHERE a.id IN (SELECT article_id FROM dyads"
+        " WHERE status = 'reported' UNION SELECT article_id FROM posture"
+        " WHERE status = 'reported')").fetchone()[0]
+    assert days[-1] == newest
+    assert f"Only the latest {briefs.MAX_DEVELOPMENTS} are listed" in " ".join(
+        page.css_first("h2 + p.note").text().split())
