@@ -11,9 +11,9 @@ what the dashboard counts for the same filters.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
-import struct
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -29,6 +29,7 @@ MAX_ASIDE = 30          # planned, denied and hedged bullets
 ROWS_PER_BULLET = 4     # statements read per bullet shown: a sentence can back several pairs
 MAX_FORCES = 4          # force-level charts, most documented forces first
 MAX_ACTORS = 6          # small multiples of the articles-per-month chart
+MAX_LEVELS = 12         # rows of a force-level table: the latest changes; the chart has all
 MAX_PAIRS = 15          # rows of the partnership table
 CHART_WIDTH = 600       # px: fits an A4 page between 18 mm margins at 96 dpi
 CHART_SCALE = 2         # PNG pixels per CSS pixel: sharp on screen and in print
@@ -177,7 +178,8 @@ def forces(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
         out.append({"actor": pair["actor"], "country": pair["country"],
                     "image": png(chart) if len(levels) > 1 else None,
                     "rows": [{"date": short_date(row["date"]), "level": f"{row['level']:,}"}
-                             for row in levels]})
+                             for row in levels[-MAX_LEVELS:]],
+                    "earlier": max(0, len(levels) - MAX_LEVELS)})
         if len(out) == MAX_FORCES:
             break
     return out
@@ -220,13 +222,17 @@ def _frame(rows: list[dict]):
 
 def png(chart) -> dict:
     """An Altair chart as a PNG data URI rendered offline (vl-convert bundles Vega), with its
-    size in CSS pixels: drawn at ``CHART_SCALE`` for print, shown at the size Vega laid out."""
+    size in CSS pixels: drawn at ``CHART_SCALE`` for print, shown at the size Vega laid out.
+    Pillow (WeasyPrint's own dependency) packs it in a palette."""
     import vl_convert
+    from PIL import Image
 
     data = vl_convert.vegalite_to_png(chart.to_dict(), scale=CHART_SCALE)
-    width, height = struct.unpack(">II", data[16:24])  # the PNG header's IHDR chunk
-    return {"src": "data:image/png;base64," + base64.b64encode(data).decode("ascii"),
-            "width": width // CHART_SCALE, "height": height // CHART_SCALE}
+    image = Image.open(io.BytesIO(data))
+    out = io.BytesIO()  # a 256-colour palette: a third of the bytes, no visible change
+    image.convert("RGB").quantize(256, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
+    return {"src": "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii"),
+            "width": image.width // CHART_SCALE, "height": image.height // CHART_SCALE}
 
 
 def title(filters: Filters) -> str:
