@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB := data/monitor.db
 
-.PHONY: dashboard test lint demo-db browser
+.PHONY: dashboard test lint demo-db browser pango
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,7 +18,7 @@ $(DB): | $(VENV)/.installed
 demo-db: $(DB)
 
 # `init` upgrades a database made by an older release (after a `git pull`); else it does nothing.
-dashboard: $(VENV)/.installed $(DB)
+dashboard: $(VENV)/.installed $(DB) pango
 	$(PY) -m ingest init --db $(DB)
 	$(VENV)/bin/streamlit run dashboard.py --server.address 127.0.0.1
 
@@ -28,7 +28,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q --no-install-recommends chromium; \
 	  else sudo apt-get update -q && sudo apt-get install -y -q --no-install-recommends chromium; fi; }
 
-test: $(VENV)/.installed browser
+# WeasyPrint (PDF briefs) lays text out with Pango, a system library (Debian package names).
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; fi; }
+
+test: $(VENV)/.installed browser pango
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 

@@ -393,3 +393,22 @@ def rejected_rows(db: sqlite_utils.Database, target: str, limit: int = 200) -> l
         FROM {table} r JOIN articles a ON a.id = r.article_id
         WHERE r.verdict = 'rejected' ORDER BY a.published DESC LIMIT {int(limit)}
     """, []))
+
+
+def freshness(db: sqlite_utils.Database) -> dict:
+    """How current the database is: its newest article and its last finished ingest run."""
+    latest = db.execute("SELECT max(published) FROM articles").fetchone()[0]
+    run = db.execute("SELECT max(finished_at) FROM runs WHERE status = 'ok'"
+                     " AND kind != 'retag'").fetchone()[0]
+    return {"latest_article": latest, "last_ingest": run}
+
+
+def cited_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, int]:
+    """Matching articles and the outlets that published them (a seed folder or an aggregator
+    feed is one source but carries many outlets)."""
+    where, params = article_where(filters)
+    articles, sources, outlets = db.execute(
+        "SELECT count(*), count(DISTINCT a.source_id),"
+        " count(DISTINCT coalesce(nullif(a.outlet, ''), a.source_id))"
+        f" FROM articles a WHERE {where}", params).fetchone()
+    return {"articles": articles, "sources": sources, "outlets": outlets}

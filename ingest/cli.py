@@ -333,6 +333,10 @@ from ingest.cli_feeds import feeds, run  # noqa: E402
 cli.add_command(feeds)
 cli.add_command(run)
 
+from ingest.cli_brief import brief  # noqa: E402
+
+cli.add_command(brief)
+
 from ingest.cli_synth import synth  # noqa: E402
 
 cli.add_command(synth)

@@ -373,3 +373,28 @@ def posture(db: sqlite_utils.Database, filters: Filters, *,
 
 
 EXPORTS = {"articles": articles, "tags": tags, "partnerships": partnerships, "posture": posture}
+
+
+def statements(db: sqlite_utils.Database, filters: Filters, *,
+               limit: int | None = None) -> Iterator[dict]:
+    """The dyad and posture statements of the matching articles, one row each, newest first,
+    with what a citation needs (outlet, title, publication date, URL): a brief's bullets."""
+    check_query(db, filters.query)
+    dyad_where, dyad_params = evidence_where(filters, "d", "actor", "partner", "themes")
+    posture_where, posture_params = evidence_where(filters, "p", "actor", "country", None)
+    cite = ("a.id AS article_id, substr(a.published, 1, 10) AS published, a.title, a.url,"
+            " nullif(a.outlet, '') AS outlet, so.name AS source, so.illustrative")
+    sql = f"""
+        SELECT 'dyad' AS kind, d.id AS id, d.status, d.actor, d.partner AS country, d.themes,
+               NULL AS action, NULL AS personnel, NULL AS date, d.evidence, {cite}
+        FROM dyads d JOIN articles a ON a.id = d.article_id JOIN sources so ON so.id = a.source_id
+        WHERE {dyad_where}
+        UNION ALL
+        SELECT 'posture', p.id, p.status, p.actor, p.country, '[]', p.action, p.personnel,
+               substr(p.date, 1, 10), p.evidence, {cite}
+        FROM posture p JOIN articles a ON a.id = p.article_id
+             JOIN sources so ON so.id = a.source_id
+        WHERE {posture_where}
+        ORDER BY published DESC, article_id, kind, id LIMIT ?
+    """
+    return fetch_rows(db, sql, [*dyad_params, *posture_params, -1 if limit is None else limit])

@@ -59,6 +59,8 @@ def offered_files(at, downloads: dict[str, tuple[str | None, bytes]]) -> dict[st
     """The files the page's download buttons offer now, by file name."""
     offered = {}
     for button in at.get("download_button"):
+        if not button.proto.url:  # a deferred download (the brief): built only on a click
+            continue
         file_id = button.proto.url.rsplit("/", 1)[-1].split(".", 1)[0]
         name, data = downloads[file_id]
         offered[name] = data

@@ -138,7 +138,33 @@ def sidebar() -> Filters:
     bar.caption("Counts and charts use reported statements only; planned, denied and hedged "
                 "ones are listed apart, with their status.")
     st.session_state["filters"] = filters
+    brief_downloads(bar, filters)
     return filters
+
+
+def brief_downloads(bar, filters: Filters) -> None:
+    """The brief of the current filters, as HTML or PDF. Built only when a button is clicked
+    (a deferred download): rendering its charts and pages takes seconds, a rerun must not."""
+    from ingest import brief
+
+    bar.subheader("Brief")
+    bar.caption("A report of these filters to forward: dated developments with their sources "
+                "and quotes, force levels and partnerships. Made when clicked (a few seconds).")
+    path = db_path()
+
+    def made(fmt: str):
+        def build() -> bytes:
+            db = store.open_db(path, readonly=True)
+            try:
+                return brief.make(db, filters, fmt)
+            finally:
+                db.conn.close()
+        return build
+
+    for fmt, mime in (("html", "text/html"), ("pdf", "application/pdf")):
+        bar.download_button(f"Brief of these filters ({fmt.upper()})", made(fmt),
+                            file_name=brief.file_name(filters, fmt), mime=mime,
+                            key=f"brief_{fmt}", on_click="ignore")
 
 
 def illustrative_banner() -> None:
