@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlite_utils
 
+from ingest import rollups
 from ingest.store import now, transaction
 
 TARGET_TABLES = {"tag": "tags", "dyad": "dyads", "posture": "posture"}
@@ -48,7 +49,8 @@ def record(db: sqlite_utils.Database, *, target: str, row_id: int, verdict: str,
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [target, found[1], found[0], verdict, note, analyst.strip(), now()],
         )
-        apply(db, [found[0]])
+        with rollups.refreshing(db, [found[0]]):
+            apply(db, [found[0]])
     return cursor.lastrowid
 
 

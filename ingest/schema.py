@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from ingest import rollups
 from ingest.urls import claim_identity, identity_hash, on_site
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -363,9 +364,34 @@ def m010_seed_folder_health(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE sources ADD COLUMN files_failed INTEGER NOT NULL DEFAULT 0")
 
 
+def m012_rollups(db: sqlite_utils.Database) -> None:
+    """Per-month counts by source, tag, pair, status, theme and posture (``ingest/rollups.py``),
+    so that all-dates views stay instant at a million articles; counted here from the rows of
+    an existing database (about a minute at a million articles), then kept by every writer."""
+    counted = {
+        "rollup_articles": ("source_id INTEGER", ("articles",)),
+        "rollup_carried": ("source_id INTEGER", ("links",)),
+        "rollup_tags": ("source_id INTEGER, kind TEXT, value TEXT", ("articles",)),
+        "rollup_dyads": ("actor TEXT, partner TEXT, status TEXT", ("dyads", "articles")),
+        "rollup_dyad_themes": ("actor TEXT, partner TEXT, status TEXT, theme TEXT", ("dyads",)),
+        "rollup_posture": ("actor TEXT, country TEXT, status TEXT", ("events",)),
+        "rollup_places": ("place TEXT, actor TEXT, country TEXT", ("events",)),
+    }
+    for table, (keys, counts) in counted.items():
+        key_columns = ["month TEXT", "language TEXT", *keys.split(", ")]
+        columns = [f"{column} NOT NULL" for column in key_columns]
+        columns += [f"{count} INTEGER NOT NULL" for count in counts]
+        primary = ", ".join(column.split()[0] for column in key_columns)
+        # WITHOUT ROWID: each row is its key and counts, stored once in the key's b-tree.
+        db.execute(f"CREATE TABLE {table} ({', '.join(columns)}, PRIMARY KEY ({primary}))"
+                   " WITHOUT ROWID")
+    rollups.rebuild(db)
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
     m008_claims_and_bounded_dates, m009_tag_mentions, m010_seed_folder_health,
+    m012_rollups,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
