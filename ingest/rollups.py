@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from ingest.queries import Filters
+
 CHUNK = 500  # article ids per statement: well under SQLite's bound-parameter limit
 MONTH = "substr(coalesce(a.published, ''), 1, 7)"
 LANGUAGE = "coalesce(a.language, '')"
@@ -197,3 +199,47 @@ def check(db: sqlite_utils.Database) -> Iterator[Difference]:
                     None if counted_row[0] is None else tuple(counted_row[width:]))
         finally:
             db.execute("DROP TABLE IF EXISTS temp.recount")
+
+
+# --- Reading: the all-dates views, from the rollups --------------------------------------
+
+
+def answers(filters: Filters) -> bool:
+    """Whether the rollups hold what a view needs under ``filters``: all dates, no search, no
+    source, state-affiliation or theme filter (those select articles or dyads the rollups do
+    not tell apart). Views check further filters of their own and otherwise read the rows."""
+    return not (filters.since or filters.until or filters.query or filters.sources
+                or filters.affiliated is not None or filters.themes)
+
+
+def where(filters: Filters, *, actor: str | None = None, partner: str | None = None,
+          status: bool = False) -> tuple[str, list]:
+    """Conditions on a rollup table for the language filter and, where the table has them,
+    actor, partner and status filters (on the columns named)."""
+    clauses, params = ["1"], []
+    for column, values in (("language", filters.languages), (actor, filters.actors),
+                           (partner, filters.partners),
+                           ("status" if status else None, filters.statuses)):
+        if column and (values or column == "status"):
+            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params += list(values)
+    return " AND ".join(clauses), params
+
+
+def article_totals(db: sqlite_utils.Database, filters: Filters) -> tuple[int, int] | None:
+    """(articles, distinct sources) under ``filters``, or None when the rollups cannot say:
+    an article filter on two tag values could count one article twice."""
+    tagged = [(kind, values) for kind, values in (("actor", filters.actors),
+                                                  ("partner", filters.partners)) if values]
+    language, params = where(filters)
+    if not tagged:
+        table = "rollup_articles"
+    elif len(tagged) == 1 and len(tagged[0][1]) == 1:
+        table = "rollup_tags"
+        language += " AND kind = ? AND value = ?"
+        params += [tagged[0][0], tagged[0][1][0]]
+    else:
+        return None
+    return db.execute(
+        f"SELECT coalesce(sum(articles), 0), count(DISTINCT CASE WHEN articles > 0"
+        f" THEN source_id END) FROM {table} WHERE {language}", params).fetchone()
