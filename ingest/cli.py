@@ -224,16 +224,15 @@ def export_command(what, fmt, since, until, actor, partner, theme, query, facts_
     )
     if facts_only:
         filters = filters.facts_only()
-    rows = queries.EXPORTS[what](db, filters)
     if output != "-" and Path(output).is_dir():
         output = str(Path(output) / export.file_name(what, filters, fmt))
         LOGGER.info("writing %s", output)
     with _output(output) as out:
         if fmt == "csv":
-            count = export.write_export(rows, out, what, filters)
+            count = export.write_query(db, what, filters, out)
         else:
             count = 0
-            for row in rows:
+            for row in queries.EXPORTS[what](db, filters):
                 out.write(json.dumps(labels.with_labels(row), ensure_ascii=False) + "\n")
                 count += 1
     LOGGER.info("exported %d %s", count, what)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from ingest import store
@@ -52,6 +53,14 @@ def downloads(monkeypatch) -> dict[str, tuple[str | None, bytes]]:
         return file_id
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    deferred = MediaFileManager.add_deferred
+
+    def spy_deferred(self, make, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = deferred(self, make, mimetype, coordinates, file_name=file_name, **kwargs)
+        captured[file_id] = (file_name, make)  # made when clicked: see offered_files
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy_deferred)
     return captured
 
 
@@ -59,6 +68,10 @@ def offered_files(at, downloads: dict[str, tuple[str | None, bytes]]) -> dict[st
     """The files the page's download buttons offer now, by file name."""
     offered = {}
     for button in at.get("download_button"):
+        if button.proto.deferred_file_id:  # made when clicked (the Articles page): click it
+            name, make = downloads[button.proto.deferred_file_id]
+            offered[name] = make()
+            continue
         file_id = button.proto.url.rsplit("/", 1)[-1].split(".", 1)[0]
         name, data = downloads[file_id]
         offered[name] = data
