@@ -4,7 +4,8 @@ rows instead of millions.
 Each rollup table groups one kind of row by month (of the article's ``published``, ``''``
 when it has none), language (``''`` when unknown) and the row's own keys (source, tag
 value, actor, partner, theme, status), counting what the dashboard counts: rejected rows
-never. The counts are changed only by ``refreshing``, in the writer's transaction: it
+never. Two tables that only all-dates views read (a pair's themes, posture places) have no
+month. The counts are changed only by ``refreshing``, in the writer's transaction: it
 subtracts what a set of articles counted for, lets the caller rewrite them, then adds what
 they count for now. A count that drops to zero stays as a zero row (harmless in a sum;
 readers that list keys skip it). ``check`` recounts everything from the rows and lists what
@@ -68,13 +69,16 @@ ROLLUPS = (
         FROM dyads d JOIN articles a ON a.id = d.article_id
         WHERE {{where}} AND d.verdict IS NOT 'rejected'
         GROUP BY 1, 2, 3, 4, 5""", "d.article_id"),
-    Rollup("rollup_dyad_themes", ("month", "language", "actor", "partner", "status", "theme"),
+    # The two below feed all-dates views only (a pair's top themes, the places map), so they
+    # hold no month: ten years of months made them ten times longer to read. Themes per
+    # month are in rollup_tags.
+    Rollup("rollup_dyad_themes", ("language", "actor", "partner", "status", "theme"),
            ("dyads",), f"""
-        SELECT {MONTH} AS month, {LANGUAGE} AS language, d.actor, d.partner, d.status,
-               j.value AS theme, count(*) AS dyads
+        SELECT {LANGUAGE} AS language, d.actor, d.partner, d.status, j.value AS theme,
+               count(*) AS dyads
         FROM dyads d JOIN articles a ON a.id = d.article_id, json_each(d.themes) j
         WHERE {{where}} AND d.verdict IS NOT 'rejected'
-        GROUP BY 1, 2, 3, 4, 5, 6""", "d.article_id"),
+        GROUP BY 1, 2, 3, 4, 5""", "d.article_id"),
     Rollup("rollup_posture", ("month", "language", "actor", "country", "status"), ("events",), f"""
         SELECT {MONTH} AS month, {LANGUAGE} AS language, p.actor, p.country, p.status,
                count(*) AS events
@@ -82,13 +86,12 @@ ROLLUPS = (
         WHERE {{where}} AND p.verdict IS NOT 'rejected'
         GROUP BY 1, 2, 3, 4, 5""", "p.article_id"),
     # Named places of reported posture events (the Troop posture map), by actor and country.
-    Rollup("rollup_places", ("month", "language", "place", "actor", "country"), ("events",), f"""
-        SELECT {MONTH} AS month, {LANGUAGE} AS language, p.place, p.actor, p.country,
-               count(*) AS events
+    Rollup("rollup_places", ("language", "place", "actor", "country"), ("events",), f"""
+        SELECT {LANGUAGE} AS language, p.place, p.actor, p.country, count(*) AS events
         FROM posture p JOIN articles a ON a.id = p.article_id
         WHERE {{where}} AND p.verdict IS NOT 'rejected' AND p.status = 'reported'
           AND p.place IS NOT NULL AND p.place != ''
-        GROUP BY 1, 2, 3, 4, 5""", "p.article_id"),
+        GROUP BY 1, 2, 3, 4""", "p.article_id"),
 )
 TABLES = {rollup.table: rollup for rollup in ROLLUPS}
 

@@ -365,24 +365,27 @@ def m010_seed_folder_health(db: sqlite_utils.Database) -> None:
 
 
 def m012_rollups(db: sqlite_utils.Database) -> None:
-    """Per-month counts by source, tag, pair, status, theme and posture (``ingest/rollups.py``),
-    so that all-dates views stay instant at a million articles; counted here from the rows of
-    an existing database (about a minute at a million articles), then kept by every writer."""
+    """Per-month counts by source, tag, pair, status and posture, and all-time counts of pair
+    themes and posture places (``ingest/rollups.py``), so that all-dates views stay instant
+    at a million articles. Counted here from the rows of an existing database (about a
+    minute at a million articles), then kept by every writer."""
     counted = {
         "rollup_articles": ("source_id INTEGER", ("articles",)),
         "rollup_carried": ("source_id INTEGER", ("links",)),
-        "rollup_tags": ("source_id INTEGER, kind TEXT, value TEXT", ("articles",)),
+        "rollup_tags": ("kind TEXT, value TEXT, source_id INTEGER", ("articles",)),
         "rollup_dyads": ("actor TEXT, partner TEXT, status TEXT", ("dyads", "articles")),
-        "rollup_dyad_themes": ("actor TEXT, partner TEXT, status TEXT, theme TEXT", ("dyads",)),
+        "rollup_dyad_themes": ("actor TEXT, partner TEXT, theme TEXT, status TEXT", ("dyads",)),
         "rollup_posture": ("actor TEXT, country TEXT, status TEXT", ("events",)),
         "rollup_places": ("place TEXT, actor TEXT, country TEXT", ("events",)),
     }
     for table, (keys, counts) in counted.items():
-        key_columns = ["month TEXT", "language TEXT", *keys.split(", ")]
+        monthly = table not in ("rollup_dyad_themes", "rollup_places")  # all-dates views only
+        key_columns = [*keys.split(", "), "language TEXT", *["month TEXT"] * monthly]
         columns = [f"{column} NOT NULL" for column in key_columns]
         columns += [f"{count} INTEGER NOT NULL" for count in counts]
         primary = ", ".join(column.split()[0] for column in key_columns)
-        # WITHOUT ROWID: each row is its key and counts, stored once in the key's b-tree.
+        # WITHOUT ROWID: each row is its key and counts, stored once in the key's b-tree, in
+        # the order the views group by (actor, partner, ...), with month last.
         db.execute(f"CREATE TABLE {table} ({', '.join(columns)}, PRIMARY KEY ({primary}))"
                    " WITHOUT ROWID")
     rollups.rebuild(db)
