@@ -17,7 +17,7 @@ from ingest.queries import Filters
 
 REPO = Path(__file__).resolve().parent.parent
 VIEWS = ("overview_counts", "matrix", "actor_months", "status_counts", "aside_pairs",
-         "posture_pairs", "posture_places", "article_count", "source_health")
+         "posture_pairs", "posture_places", "latest_posture", "article_count", "source_health")
 
 
 @pytest.fixture(scope="module")
