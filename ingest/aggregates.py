@@ -190,15 +190,18 @@ def compare(current: Iterable[dict], previous: Iterable[dict]) -> list[dict]:
 
 def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Articles per actor per month (``substr(published, 1, 7)``: the index does the work)."""
-    if rollups.answers(filters) and not filters.partners:
-        where, params = rollups.where(filters, partner=None)
-        if filters.actors:
-            where += f" AND value IN ({', '.join('?' * len(filters.actors))})"
-            params += list(filters.actors)
+    if rollups.answers(filters) and len(filters.partners) <= 1:
+        # One partner: the articles naming it with each actor (two could count one twice).
+        table, column = ("rollup_tag_pairs", "actor") if filters.partners else (
+            "rollup_tags", "value")
+        where, params = rollups.where(filters, actor=column,
+                                      partner="partner" if filters.partners else None)
+        if not filters.partners:
+            where += " AND kind = 'actor'"
         return list(fetch_rows(db, f"""
-            SELECT month, value AS actor, sum(articles) AS articles FROM rollup_tags
-            WHERE kind = 'actor' AND month != '' AND {where}
-            GROUP BY month, value HAVING sum(articles) > 0 ORDER BY month, actor
+            SELECT month, {column} AS actor, sum(articles) AS articles FROM {table}
+            WHERE month != '' AND {where}
+            GROUP BY month, {column} HAVING sum(articles) > 0 ORDER BY month, actor
         """, params))
     where, params = article_where(filters)
     narrow = ""

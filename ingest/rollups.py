@@ -62,6 +62,16 @@ ROLLUPS = (
         WHERE {{where}} AND t.kind IN ('actor', 'partner', 'theme')
           AND t.verdict IS NOT 'rejected'
         GROUP BY 1, 2, 3, 4, 5""", "t.article_id"),
+    # Articles naming an actor and a partner country together: actor months under a partner
+    # filter (the tags, not the dyads: an article filter means the article's tags).
+    Rollup("rollup_tag_pairs", ("month", "language", "actor", "partner"), ("articles",), f"""
+        SELECT {MONTH} AS month, {LANGUAGE} AS language, t.value AS actor, p.value AS partner,
+               count(DISTINCT t.article_id) AS articles
+        FROM tags t JOIN tags p ON p.article_id = t.article_id AND p.kind = 'partner'
+             AND p.verdict IS NOT 'rejected'
+             JOIN articles a ON a.id = t.article_id
+        WHERE {{where}} AND t.kind = 'actor' AND t.verdict IS NOT 'rejected'
+        GROUP BY 1, 2, 3, 4""", "t.article_id"),
     Rollup("rollup_dyads", ("month", "language", "actor", "partner", "status"),
            ("dyads", "articles"), f"""
         SELECT {MONTH} AS month, {LANGUAGE} AS language, d.actor, d.partner, d.status,

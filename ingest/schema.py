@@ -373,6 +373,7 @@ def m012_rollups(db: sqlite_utils.Database) -> None:
         "rollup_articles": ("source_id INTEGER", ("articles",)),
         "rollup_carried": ("source_id INTEGER", ("links",)),
         "rollup_tags": ("kind TEXT, value TEXT, source_id INTEGER", ("articles",)),
+        "rollup_tag_pairs": ("partner TEXT, actor TEXT", ("articles",)),
         "rollup_dyads": ("actor TEXT, partner TEXT, status TEXT", ("dyads", "articles")),
         "rollup_dyad_themes": ("actor TEXT, partner TEXT, theme TEXT, status TEXT", ("dyads",)),
         "rollup_posture": ("actor TEXT, country TEXT, status TEXT", ("events",)),
