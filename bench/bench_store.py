@@ -96,6 +96,7 @@ def rollups_ab(args) -> None:
     for n in args.sizes:
         docs = list(synth.documents(synth.records(n, args.seed), args.seed))
         times: dict[str, list[float]] = {"with": [], "without": []}
+        cpu: dict[str, list[float]] = {"with": [], "without": []}  # steadier on a busy machine
         for run in range(2 * args.repeat):
             variant = ("with", "without")[run % 2]
             for suffix in ("", "-wal", "-shm"):
@@ -105,19 +106,22 @@ def rollups_ab(args) -> None:
                 shutil.copy(args.base, path)
             db = store.open_db(path)
             source = synth.register_source(db, args.seed)
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             if variant == "with":
                 synth.store_all(db, docs, source)
             else:
                 with rollups_off():
                     synth.store_all(db, docs, source)
             times[variant].append(time.perf_counter() - started)
+            cpu[variant].append(time.process_time() - started_cpu)
             db.close()
         with_, without = (statistics.median(times[v]) for v in ("with", "without"))
         print(f"{n:>8,} documents{' into a copy of ' + args.base if args.base else ''}:"
               f" with rollups {with_:.2f} s ({', '.join(f'{t:.2f}' for t in times['with'])}),"
               f" without {without:.2f} s ({', '.join(f'{t:.2f}' for t in times['without'])}):"
-              f" {with_ / without - 1:+.1%}")
+              f" {with_ / without - 1:+.1%}; CPU {statistics.median(cpu['with']):.2f} s against"
+              f" {statistics.median(cpu['without']):.2f} s:"
+              f" {statistics.median(cpu['with']) / statistics.median(cpu['without']) - 1:+.1%}")
 
 
 def _size(path) -> tuple[int, int, list[tuple[str, float]]]:
