@@ -137,7 +137,7 @@ class Refresh:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        self.ids: dict[str, None] = {}  # insertion order: the same statements every run
+        self.ids: dict[str, None] = {}  # each article once, in the order it came
 
     def before(self, article_ids: Iterable[str]) -> None:
         """Call before changing these stored articles or their rows."""
