@@ -149,7 +149,7 @@ def _record_source(db: sqlite_utils.Database, ident: str, source_id: int, url: s
     if db.execute("SELECT 1 FROM article_sources WHERE article_id = ? AND source_id = ?"
                   " AND url = ?", link).fetchone():
         return  # the usual case for a feed read again
-    refresh.before([ident])  # a new carrier counts in the rollups
+    refresh.linked(ident, source_id)  # a new carrier counts in the rollups
     db.execute("INSERT INTO article_sources (article_id, source_id, url, seen_at)"
                " VALUES (?, ?, ?, ?)", [*link, now()])
 

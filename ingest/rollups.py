@@ -150,6 +150,18 @@ class Refresh:
         """An article inserted in this transaction: nothing to subtract, only to add."""
         self.ids[article_id] = None
 
+    def linked(self, article_id: str, source_id: int) -> None:
+        """Call when another source is found carrying a stored article (a copy under another
+        feed): one link more, without recounting the article (a batch of feed entries holds
+        many copies; recounting each cost most of the rollups' share of storing)."""
+        if article_id in self.ids:
+            return  # counted whole at the end
+        self.db.execute(
+            f"INSERT INTO rollup_carried (month, language, source_id, links)"
+            f" SELECT {MONTH}, {LANGUAGE}, ?, 1 FROM articles a WHERE a.id = ?"
+            " ON CONFLICT (month, language, source_id) DO UPDATE SET links = links + 1",
+            [source_id, article_id])
+
     def finish(self) -> None:
         _apply(self.db, list(self.ids), 1)
 
