@@ -3,6 +3,9 @@ written in the transactions of the rows they count), and so they do after the re
 
 from __future__ import annotations
 
+import signal
+import time
+
 import pytest
 
 from tests.faults.conftest import corpus, count, integrity, run_cli, start_cli, write_seeds
@@ -34,8 +37,18 @@ def test_rollups_equal_a_recount_after_kills_mid_ingest_and_mid_retag(tmp_path):
     check(db)
     assert count(db, "SELECT sum(articles) FROM rollup_articles") == ARTICLES
 
-    # Retag commits batch by batch: a kill between two leaves some articles retagged.
-    kill_when(start_cli("retag", "--db", str(db)), db, after=1.5)
+    # Retag commits batch by batch: killed once its first batch is in, before its last.
+    written = count(db, "SELECT max(id) FROM dyads")
+    retag = start_cli("retag", "--db", str(db))
+    deadline = time.monotonic() + 120
+    while not count(db, "SELECT count(*) FROM dyads WHERE id > ?", [written]):
+        assert retag.poll() is None and time.monotonic() < deadline, "retag wrote nothing"
+        time.sleep(0.01)
+    retag.send_signal(signal.SIGKILL)
+    retag.communicate(timeout=30)
+    assert retag.returncode == -signal.SIGKILL, "the retag ended before the kill"
+    assert count(db, "SELECT count(*) FROM dyads WHERE id <= ?", [written]), (
+        "every batch was written before the kill: nothing was tested")
     check(db)
     assert count(db, "SELECT sum(dyads) FROM rollup_dyads WHERE status = 'reported'") == count(
         db, "SELECT count(*) FROM dyads WHERE status = 'reported'")
