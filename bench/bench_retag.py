@@ -27,7 +27,7 @@ from pathlib import Path
 
 from common import OUT, RssSampler, peak_rss_mb, print_machine, rss_mb
 
-from ingest import pipeline, store, synth
+from ingest import pipeline, rollups, store, synth
 
 
 def main() -> None:
@@ -105,6 +105,7 @@ def _insert_untagged(db, documents, source_id: int) -> dict:
             for doc in documents)
     with store.transaction(db):
         db["articles"].insert_all(rows, batch_size=10_000, ignore=True)
+        rollups.rebuild(db)  # the rows went in past the writers that keep the counts
     return {"new": db["articles"].count}
 
 

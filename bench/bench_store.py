@@ -5,17 +5,27 @@ transaction, into a fresh file for each run: the path feeds and seeds take. Tagg
 documents without a database is timed too, so the share of time spent in SQL is visible.
 
     .venv/bin/python bench/bench_store.py [--sizes 5000 20000] [--repeat 3]
+    .venv/bin/python bench/bench_store.py --rollups-ab --sizes 5000 --repeat 5 [--base FILE]
+
+``--rollups-ab`` prices the per-month rollups: runs alternate between the real store path and
+the same path with the rollup upkeep switched off, and the medians and their ratio are printed.
+``--base FILE`` stores into a copy of FILE (e.g. a 100k-article bench database) instead of an
+empty file, so the rollup tables are as large as a real archive's.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
+import statistics
+import time
+from contextlib import contextmanager
 
 from common import OUT, median_time, print_machine
 
-from ingest import store, synth
+from ingest import rollups, store, synth
 from ingest.tagger import tag
 
 
@@ -24,7 +34,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 20000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rollups-ab", action="store_true",
+                        help="alternate runs with and without the rollup upkeep")
+    parser.add_argument("--base", help="store into a copy of this database file")
     args = parser.parse_args()
+    if args.rollups_ab:
+        rollups_ab(args)
+        return
     print_machine()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "store.db"
@@ -58,6 +74,54 @@ def main() -> None:
         )
         if tables:
             print("  by table: " + ", ".join(f"{name} {share:.0%}" for name, share in tables))
+
+
+@contextmanager
+def rollups_off():
+    """The store path with the rollup upkeep switched off: the B of the A/B, never shipped."""
+    before, finish = rollups.Refresh.before, rollups.Refresh.finish
+    rollups.Refresh.before = lambda self, ids: None
+    rollups.Refresh.finish = lambda self: None
+    try:
+        yield
+    finally:
+        rollups.Refresh.before, rollups.Refresh.finish = before, finish
+
+
+def rollups_ab(args) -> None:
+    """Alternate with/without runs (fresh copy each), medians and the ratio of the medians."""
+    print_machine()
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / "store-ab.db"
+    for n in args.sizes:
+        docs = list(synth.documents(synth.records(n, args.seed), args.seed))
+        times: dict[str, list[float]] = {"with": [], "without": []}
+        cpu: dict[str, list[float]] = {"with": [], "without": []}  # steadier on a busy machine
+        for run in range(2 * args.repeat):
+            variant = ("with", "without")[run % 2]
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(f"{path}{suffix}"):
+                    os.remove(f"{path}{suffix}")
+            if args.base:
+                shutil.copy(args.base, path)
+            db = store.open_db(path)
+            source = synth.register_source(db, args.seed)
+            started, started_cpu = time.perf_counter(), time.process_time()
+            if variant == "with":
+                synth.store_all(db, docs, source)
+            else:
+                with rollups_off():
+                    synth.store_all(db, docs, source)
+            times[variant].append(time.perf_counter() - started)
+            cpu[variant].append(time.process_time() - started_cpu)
+            db.close()
+        with_, without = (statistics.median(times[v]) for v in ("with", "without"))
+        print(f"{n:>8,} documents{' into a copy of ' + args.base if args.base else ''}:"
+              f" with rollups {with_:.2f} s ({', '.join(f'{t:.2f}' for t in times['with'])}),"
+              f" without {without:.2f} s ({', '.join(f'{t:.2f}' for t in times['without'])}):"
+              f" {with_ / without - 1:+.1%}; CPU {statistics.median(cpu['with']):.2f} s against"
+              f" {statistics.median(cpu['without']):.2f} s:"
+              f" {statistics.median(cpu['with']) / statistics.median(cpu['without']) - 1:+.1%}")
 
 
 def _size(path) -> tuple[int, int, list[tuple[str, float]]]:

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import sqlite_utils
 
+from ingest import rollups
 from ingest.corrections import TARGET_TABLES
 from ingest.queries import Filters, article_where, evidence_where, fetch_rows
 from ingest.tagger.posture import ALL_LEFT
@@ -41,14 +42,19 @@ def previous_period(filters: Filters) -> Filters | None:
 def filter_options(db: sqlite_utils.Database) -> dict[str, list]:
     """What the sidebar offers: values actually present, so no filter can match nothing."""
     def values(kind: str) -> list[str]:
+        # From the rollups: a value every tag of which an analyst rejected matches nothing.
         return [row[0] for row in db.execute(
-            "SELECT DISTINCT value FROM tags WHERE kind = ? ORDER BY value", [kind])]
+            "SELECT value FROM rollup_tags WHERE kind = ? GROUP BY value"
+            " HAVING sum(articles) > 0 ORDER BY value", [kind])]
 
-    first, last = db.execute("SELECT min(published), max(published) FROM articles").fetchone()
+    # Two subqueries: SQLite reads a lone min() or max() off the index's end, not both at once.
+    first, last = db.execute("SELECT (SELECT min(published) FROM articles),"
+                             " (SELECT max(published) FROM articles)").fetchone()
     return {
         "actors": values("actor"), "partners": values("partner"), "themes": values("theme"),
         "languages": [row[0] for row in db.execute(
-            "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY 1")],
+            "SELECT language FROM rollup_articles WHERE language != '' GROUP BY language"
+            " HAVING sum(articles) > 0 ORDER BY 1")],
         "sources": [dict(zip(("id", "name"), row, strict=True)) for row in db.execute(
             "SELECT id, name FROM sources ORDER BY name")],
         "first": first, "last": last,
@@ -57,6 +63,17 @@ def filter_options(db: sqlite_utils.Database) -> dict[str, list]:
 
 def overview_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, int]:
     """Headline numbers for the period: articles, sources, actors, partners, dyads."""
+    totals = rollups.article_totals(db, filters) if rollups.answers(filters) else None
+    if totals is not None:
+        articles, sources = totals
+        where, params = rollups.where(facts(filters), actor="actor", partner="partner",
+                                      status=True)
+        actors, partners, dyads = db.execute(
+            "SELECT count(DISTINCT CASE WHEN dyads > 0 THEN actor END), count(DISTINCT CASE"
+            " WHEN dyads > 0 THEN partner END), coalesce(sum(dyads), 0) FROM rollup_dyads"
+            f" WHERE {where}", params).fetchone()
+        return {"articles": articles, "sources": sources, "actors": actors,
+                "partners": partners, "dyads": dyads}
     where, params = article_where(filters)
     articles, sources = db.execute(
         f"SELECT count(*), count(DISTINCT a.source_id) FROM articles a WHERE {where}", params
@@ -72,6 +89,8 @@ def overview_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, in
 
 def matrix(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Actor x partner cells: articles reporting the pair, first and last date, top themes."""
+    if rollups.answers(filters):
+        return _matrix_from_rollups(db, facts(filters))
     where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
     cells = list(fetch_rows(db, f"""
         SELECT d.actor, d.partner, count(DISTINCT d.article_id) AS articles,
@@ -91,11 +110,49 @@ def matrix(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """, params):
         for theme in json.loads(listed):
             themes[actor, partner][theme] += count
+    return _with_top_themes(cells, themes)
+
+
+def _with_top_themes(cells: list[dict], themes: dict[tuple[str, str], Counter]) -> list[dict]:
     for cell in cells:
         counted = themes[cell["actor"], cell["partner"]].items()
         top = sorted(counted, key=lambda item: (-item[1], item[0]))[:TOP_THEMES]  # ties: a-z
         cell["themes"] = ", ".join(f"{theme} ({count})" for theme, count in top)
     return cells
+
+
+def _matrix_from_rollups(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
+    """``matrix`` over all dates: counts from the rollups, and each cell's first and last
+    date from the dyads_pair index (a max cannot be kept by subtraction), walked from either
+    end to the first reported, unrejected dyad that passes the language filter."""
+    where, params = rollups.where(filters, actor="actor", partner="partner", status=True)
+    cells = list(fetch_rows(db, f"""
+        SELECT actor, partner, sum(articles) AS articles FROM rollup_dyads WHERE {where}
+        GROUP BY actor, partner HAVING sum(articles) > 0
+        ORDER BY articles DESC, actor, partner
+    """, params))
+    themes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for actor, partner, theme, count in db.execute(
+            f"SELECT actor, partner, theme, sum(dyads) FROM rollup_dyad_themes WHERE {where}"
+            " GROUP BY actor, partner, theme", params):
+        themes[actor, partner][theme] += count
+    language = ""
+    narrow = [*filters.statuses]
+    if filters.languages:
+        language = (" AND d.article_id IN (SELECT a.id FROM articles a WHERE a.id ="
+                    f" d.article_id AND a.language IN ({', '.join('?' * len(filters.languages))}))")
+        narrow += list(filters.languages)
+    for order, column in (("", "first"), (" DESC", "last")):
+        probe = f"""
+            SELECT substr(d.published, 1, 10) FROM dyads d INDEXED BY dyads_pair
+            WHERE d.actor = ? AND d.partner = ? AND d.published IS NOT NULL
+              AND d.status IN ({', '.join('?' * len(filters.statuses))})
+              AND d.verdict IS NOT 'rejected'{language}
+            ORDER BY d.published{order} LIMIT 1"""
+        for cell in cells:
+            found = db.execute(probe, [cell["actor"], cell["partner"], *narrow]).fetchone()
+            cell[column] = found[0] if found else None
+    return _with_top_themes(cells, themes)
 
 
 def new_partnerships(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
@@ -133,6 +190,19 @@ def compare(current: Iterable[dict], previous: Iterable[dict]) -> list[dict]:
 
 def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Articles per actor per month (``substr(published, 1, 7)``: the index does the work)."""
+    if rollups.answers(filters) and len(filters.partners) <= 1:
+        # One partner: the articles naming it with each actor (two could count one twice).
+        table, column = ("rollup_tag_pairs", "actor") if filters.partners else (
+            "rollup_tags", "value")
+        where, params = rollups.where(filters, actor=column,
+                                      partner="partner" if filters.partners else None)
+        if not filters.partners:
+            where += " AND kind = 'actor'"
+        return list(fetch_rows(db, f"""
+            SELECT month, {column} AS actor, sum(articles) AS articles FROM {table}
+            WHERE month != '' AND {where}
+            GROUP BY month, {column} HAVING sum(articles) > 0 ORDER BY month, actor
+        """, params))
     where, params = article_where(filters)
     narrow = ""
     if filters.actors:
@@ -149,6 +219,11 @@ def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
 
 def status_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, int]:
     """Dyads per status: what the counts leave out (planned, denied, hedged) is shown apart."""
+    if rollups.answers(filters):
+        where, params = rollups.where(filters, actor="actor", partner="partner", status=True)
+        return dict(db.execute(
+            f"SELECT status, sum(dyads) FROM rollup_dyads WHERE {where} GROUP BY status"
+            " HAVING sum(dyads) > 0", params).fetchall())
     where, params = evidence_where(filters, "d", "actor", "partner", "themes")
     return dict(db.execute(
         f"SELECT d.status, count(*) FROM dyads d JOIN articles a ON a.id = d.article_id"
@@ -161,6 +236,13 @@ def aside_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     aside = tuple(status for status in filters.statuses if status != "reported")
     if not aside:
         return []
+    if rollups.answers(filters):
+        where, params = rollups.where(replace(filters, statuses=aside), actor="actor",
+                                      partner="partner", status=True)
+        return list(fetch_rows(db, f"""
+            SELECT actor, partner, sum(dyads) AS statements FROM rollup_dyads WHERE {where}
+            GROUP BY actor, partner HAVING sum(dyads) > 0
+        """, params))
     where, params = evidence_where(replace(filters, statuses=aside), "d", "actor", "partner",
                                    "themes")
     return list(fetch_rows(db, f"""
@@ -172,6 +254,12 @@ def aside_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
 
 def posture_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Actor x country pairs with posture events, most documented first."""
+    if rollups.answers(filters):
+        where, params = rollups.where(filters, actor="actor", partner="country", status=True)
+        return list(fetch_rows(db, f"""
+            SELECT actor, country, sum(events) AS events FROM rollup_posture WHERE {where}
+            GROUP BY actor, country HAVING sum(events) > 0 ORDER BY events DESC, actor, country
+        """, params))
     where, params = evidence_where(filters, "p", "actor", "country", None)
     return list(fetch_rows(db, f"""
         SELECT p.actor, p.country, count(*) AS events
@@ -185,6 +273,39 @@ def latest_posture(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     day, the last troops leaving outrank anything else said that day, and a stock without a
     figure comes last: the table agrees with the force level."""
     where, params = evidence_where(facts(filters), "p", "actor", "country", None)
+    if rollups.answers(filters):
+        # All dates: each pair's latest day from the posture_actor_country index, then the
+        # ranking below over that day's events only (a window over every event took 3 s at
+        # a million articles).
+        return [row for actor, country, day in _latest_days(db, facts(filters))
+                for row in _latest_posture(
+                    db, f"{where} AND p.actor = ? AND p.country = ? AND "
+                    + ("p.date >= ? AND p.date < ? || '~'" if day else "p.date IS NULL"),
+                    [*params, actor, country, *([day, day] if day else [])])]
+    return _latest_posture(db, where, params)
+
+
+def _latest_days(db: sqlite_utils.Database, filters: Filters) -> list[tuple[str, str, str]]:
+    """(actor, country, latest day or None) of each pair with events under ``filters``."""
+    where, params = rollups.where(filters, actor="actor", partner="country", status=True)
+    pairs = db.execute(f"SELECT actor, country FROM rollup_posture WHERE {where}"
+                       " GROUP BY actor, country HAVING sum(events) > 0 ORDER BY actor, country",
+                       params).fetchall()
+    language, narrow = "", list(filters.languages)
+    if narrow:
+        language = (" AND p.article_id IN (SELECT a.id FROM articles a WHERE a.id ="
+                    f" p.article_id AND a.language IN ({', '.join('?' * len(narrow))}))")
+    probe = f"""
+        SELECT substr(p.date, 1, 10) FROM posture p INDEXED BY posture_actor_country
+        WHERE p.actor = ? AND p.country = ? AND p.verdict IS NOT 'rejected'
+          AND p.status IN ({', '.join('?' * len(filters.statuses))}){language}
+        ORDER BY p.date DESC LIMIT 1"""
+    return [(actor, country, db.execute(
+        probe, [actor, country, *filters.statuses, *narrow]).fetchone()[0])
+        for actor, country in pairs]
+
+
+def _latest_posture(db: sqlite_utils.Database, where: str, params: list) -> list[dict]:
     return list(fetch_rows(db, f"""
         SELECT actor, country, date, action, personnel, personnel_text, place, evidence,
                source, title, url, posture_id FROM (
@@ -257,6 +378,8 @@ def thin(points: list[dict]) -> list[dict]:
 
 def posture_places(db: sqlite_utils.Database, filters: Filters, limit: int = 500) -> list[dict]:
     """Named places where foreign forces are reported, with how often and how recently."""
+    if rollups.answers(filters):
+        return _places_from_rollups(db, filters, limit)
     where, params = evidence_where(facts(filters), "p", "actor", "country", None)
     return list(fetch_rows(db, f"""
         SELECT p.place, p.actor, p.country, count(*) AS events,
@@ -267,7 +390,36 @@ def posture_places(db: sqlite_utils.Database, filters: Filters, limit: int = 500
     """, params))
 
 
+def _places_from_rollups(db: sqlite_utils.Database, filters: Filters,
+                         limit: int) -> list[dict]:
+    """``posture_places`` over all dates: counts from the rollups (reported events only),
+    each place's latest date from the posture_actor_country index, newest first."""
+    if "reported" not in filters.statuses:
+        return []
+    where, params = rollups.where(filters, actor="actor", partner="country")
+    places = list(fetch_rows(db, f"""
+        SELECT place, actor, country, sum(events) AS events FROM rollup_places WHERE {where}
+        GROUP BY place, actor, country HAVING sum(events) > 0
+        ORDER BY events DESC LIMIT {int(limit)}
+    """, params))
+    language, narrow = "", list(filters.languages)
+    if narrow:
+        language = (" AND p.article_id IN (SELECT a.id FROM articles a WHERE a.id ="
+                    f" p.article_id AND a.language IN ({', '.join('?' * len(narrow))}))")
+    probe = f"""
+        SELECT substr(p.date, 1, 10) FROM posture p INDEXED BY posture_actor_country
+        WHERE p.actor = ? AND p.country = ? AND p.place = ? AND p.status = 'reported'
+          AND p.verdict IS NOT 'rejected'{language}
+        ORDER BY p.date DESC LIMIT 1"""
+    for row in places:
+        row["last"] = db.execute(probe, [row["actor"], row["country"], row["place"],
+                                         *narrow]).fetchone()[0]
+    return places
+
+
 def article_count(db: sqlite_utils.Database, filters: Filters) -> int:
+    if rollups.answers(filters) and (totals := rollups.article_totals(db, filters)):
+        return totals[0]
     where, params = article_where(filters)
     return db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
 
@@ -322,17 +474,21 @@ def illustrative_share(db: sqlite_utils.Database) -> tuple[int, int] | None:
 def source_health(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Every source with its polling health and how many filtered articles it contributed."""
     where, params = article_where(filters)
+    counted = f"""
+            SELECT s.source_id, count(*) AS articles
+            FROM articles a JOIN article_sources s ON s.article_id = a.id
+            WHERE {where} GROUP BY s.source_id"""
+    if rollups.answers(filters) and not (filters.actors or filters.partners):
+        where, params = rollups.where(filters)
+        counted = (f"SELECT source_id, sum(links) AS articles FROM rollup_carried"
+                   f" WHERE {where} GROUP BY source_id")
     return list(fetch_rows(db, f"""
         SELECT so.id, so.name, so.kind, so.url, so.language, so.affiliation,
                so.illustrative, so.paused, so.malformed, so.consecutive_failures,
                so.last_success_at, so.last_error, so.last_error_at, so.last_polled_at,
                so.files_read, so.files_failed, so.removed_at,
                coalesce(counted.articles, 0) AS articles
-        FROM sources so LEFT JOIN (
-            SELECT s.source_id, count(*) AS articles
-            FROM articles a JOIN article_sources s ON s.article_id = a.id
-            WHERE {where} GROUP BY s.source_id
-        ) counted ON counted.source_id = so.id
+        FROM sources so LEFT JOIN ({counted}) counted ON counted.source_id = so.id
         ORDER BY articles DESC, so.name
     """, params))
 

@@ -20,7 +20,7 @@ from typing import IO, NoReturn
 
 import click
 
-from ingest import aggregates, export, labels, lock, pipeline, queries, seeds, store
+from ingest import aggregates, export, labels, lock, pipeline, queries, rollups, seeds, store
 
 LOGGER = logging.getLogger(__name__)
 
@@ -224,16 +224,15 @@ def export_command(what, fmt, since, until, actor, partner, theme, query, facts_
     )
     if facts_only:
         filters = filters.facts_only()
-    rows = queries.EXPORTS[what](db, filters)
     if output != "-" and Path(output).is_dir():
         output = str(Path(output) / export.file_name(what, filters, fmt))
         LOGGER.info("writing %s", output)
     with _output(output) as out:
         if fmt == "csv":
-            count = export.write_export(rows, out, what, filters)
+            count = export.write_query(db, what, filters, out)
         else:
             count = 0
-            for row in rows:
+            for row in queries.EXPORTS[what](db, filters):
                 out.write(json.dumps(labels.with_labels(row), ensure_ascii=False) + "\n")
                 count += 1
     LOGGER.info("exported %d %s", count, what)
@@ -271,6 +270,50 @@ def stats(db_path: str) -> None:
                    f" feeds={row['feeds_polled']} new={row['new']} updated={row['updated']}"
                    f" unchanged={row['unchanged']} duplicate={row['duplicate']}"
                    f" failed={row['failed']}")
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Count the rollups again from the rows when they"
+              " differ (takes the write lock; about a minute at a million articles).")
+@click.option("--show", type=click.IntRange(0), default=20, show_default=True,
+              help="Differences listed per table; the rest are counted.")
+@db_option
+@friendly_errors
+def check(repair: bool, show: int, db_path: str) -> None:
+    """Recount the per-month rollups from the rows; exit 1 if any count differs."""
+    db = store.open_db(db_path, readonly=not repair)
+    db.execute("BEGIN")  # one snapshot of the file for the recount and the stored counts
+    try:
+        found = _report_differences(rollups.check(db), show)
+    finally:
+        db.execute("COMMIT")
+    if not found:
+        click.echo(f"rollups agree with the rows ({len(rollups.ROLLUPS)} tables)")
+        return
+    if repair:
+        with store.transaction(db):
+            rollups.rebuild(db)
+        click.echo(f"{found} differences: rollups counted again from the rows")
+        return
+    raise click.ClickException(f"{found} rollup counts differ from the rows; run"
+                               " `python -m ingest check --repair` to count them again")
+
+
+def _report_differences(differences: Iterator[rollups.Difference], show: int) -> int:
+    """Print up to ``show`` differences per table and a count of the rest; return them all."""
+    per_table: dict[str, int] = {}
+    for difference in differences:
+        seen = per_table[difference.table] = per_table.get(difference.table, 0) + 1
+        if seen <= show:
+            names = rollups.TABLES[difference.table].keys
+            key = " ".join(f"{name}={value!r}" for name, value in zip(names, difference.key,
+                                                                       strict=True))
+            click.echo(f"{difference.table} {key}: stored {difference.stored or 'nothing'},"
+                       f" rows say {difference.counted or 'nothing'}")
+    for table, seen in per_table.items():
+        if seen > show:
+            click.echo(f"{table}: {seen - show} more differences")
+    return sum(per_table.values())
 
 
 @cli.command()

@@ -24,6 +24,7 @@ from functools import cache
 
 import sqlite_utils
 
+from ingest import rollups
 from ingest.store import now, transaction
 from ingest.tagger.gazetteer import DATA, countries
 from ingest.tagger.model import ACTIONS, STATUSES, THEMES
@@ -243,7 +244,8 @@ def _write(db: sqlite_utils.Database, *, target: str, key: str, article_id: str,
     if kind == "add":  # an added row is keyed by the correction that added it
         db.execute("UPDATE corrections SET key = ? WHERE id = ?",
                    [added_key(correction_id), correction_id])
-    apply(db, [article_id])
+    with rollups.refreshing(db, [article_id]):
+        apply(db, [article_id])
     return correction_id
 
 

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from ingest import corrections, store
+from ingest import corrections, rollups, store
 from ingest.store import now, transaction
 from ingest.tagger import TAGGER_VERSION, TagResult, tag
 from ingest.urls import canonical_url, claim_identity, identity_hash
@@ -78,18 +78,19 @@ def iso(moment: datetime | None) -> str | None:
 
 def store_document(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
     """Store ``doc`` for ``source_id`` and return what happened: one of ``OUTCOMES``."""
-    with transaction(db):
-        return _store(db, doc, source_id)
+    with transaction(db), rollups.refreshing(db) as refresh:
+        return _store(db, doc, source_id, refresh)
 
 
 def store_documents(db: sqlite_utils.Database, docs: Iterable[Document],
                     source_id: int) -> list[str]:
     """Store a batch (one feed's entries) in one transaction: all of them or none."""
-    with transaction(db):
-        return [_store(db, doc, source_id) for doc in docs]
+    with transaction(db), rollups.refreshing(db) as refresh:
+        return [_store(db, doc, source_id, refresh) for doc in docs]
 
 
-def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
+def _store(db: sqlite_utils.Database, doc: Document, source_id: int,
+           refresh: rollups.Refresh) -> str:
     ident = article_id(doc)
     claim = bool(doc.url and doc.claimed_by)
     # A claim holds no canonical URL: that key belongs to the linked outlet's own article.
@@ -108,11 +109,11 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
             [digest, claim],
         ).fetchone()
         if copy is not None:
-            _record_source(db, copy[0], source_id, doc.url)
+            _record_source(db, copy[0], source_id, doc.url, refresh)
             return "duplicate"
     elif existing[1] == digest or existing[2] != source_id:
         # Same text, or the same story as another source words it: one article, both sources.
-        _record_source(db, existing[0], source_id, doc.url)
+        _record_source(db, existing[0], source_id, doc.url, refresh)
         return "unchanged" if existing[1] == digest else "duplicate"
     stamp = now()
     row = {
@@ -127,25 +128,30 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
         columns = ", ".join(row)
         db.execute(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * len(row))})",
                    list(row.values()))
+        refresh.new(ident)
         outcome = "new"
     else:
         ident = existing[0]
+        refresh.before([ident])
         sets = ", ".join(f"{column} = ?" for column in row)
         db.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*row.values(), ident])
         outcome = "updated"
-    _record_source(db, ident, source_id, doc.url)
+    _record_source(db, ident, source_id, doc.url, refresh)
     tagged = tag_row(doc.title, doc.text, doc.language, row["published"])
     write_tags(db, ident, tagged, replace=outcome == "updated")
     corrections.apply(db, [ident])
     return outcome
 
 
-def _record_source(db: sqlite_utils.Database, ident: str, source_id: int, url: str | None) -> None:
-    db.execute(
-        "INSERT OR IGNORE INTO article_sources (article_id, source_id, url, seen_at)"
-        " VALUES (?, ?, ?, ?)",
-        [ident, source_id, url or "", now()],
-    )
+def _record_source(db: sqlite_utils.Database, ident: str, source_id: int, url: str | None,
+                   refresh: rollups.Refresh) -> None:
+    link = [ident, source_id, url or ""]
+    if db.execute("SELECT 1 FROM article_sources WHERE article_id = ? AND source_id = ?"
+                  " AND url = ?", link).fetchone():
+        return  # the usual case for a feed read again
+    refresh.linked(ident, source_id)  # a new carrier counts in the rollups
+    db.execute("INSERT INTO article_sources (article_id, source_id, url, seen_at)"
+               " VALUES (?, ?, ?, ?)", [*link, now()])
 
 
 class TagRows(NamedTuple):
@@ -245,9 +251,10 @@ def write_batch(db: sqlite_utils.Database, results: list[Tagged]) -> int:
             [ident for ident, _, _ in results]).fetchall()) if results else {}
         fresh = [(ident, tagged) for ident, digest, tagged in results
                  if current.get(ident) == digest]
-        for ident, tagged in fresh:
-            write_tags(db, ident, tagged, replace=True)
-        corrections.apply(db, [ident for ident, _ in fresh])  # one lookup per batch
+        with rollups.refreshing(db, [ident for ident, _ in fresh]):
+            for ident, tagged in fresh:
+                write_tags(db, ident, tagged, replace=True)
+            corrections.apply(db, [ident for ident, _ in fresh])  # one lookup per batch
     return len(fresh)
 
 

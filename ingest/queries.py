@@ -338,18 +338,21 @@ def partnerships(db: sqlite_utils.Database, filters: Filters, *,
     """Actor–partner dyads with their themes, status, speaker and evidence."""
     check_query(db, filters.query)
     where, params = evidence_where(filters, "d", "actor", "partner", "themes")
+    # The rows are chosen first, from covering indexes, then given their columns: asked for
+    # the evidence and titles at once, SQLite started from the sources and sorted every dyad
+    # (20 s for the newest 200 of a million articles' dyads; 0.05 s this way).
+    order = "a.published DESC, d.article_id, d.actor, d.partner"
     sql = f"""
         SELECT d.id AS dyad_id, a.published, d.actor, d.partner,
                (SELECT group_concat(value, '; ') FROM json_each(d.themes)) AS themes,
                d.status, d.speaker, d.evidence, d.rule, d.verdict, a.title, a.url,
                so.name AS source, d.article_id
-        FROM dyads d JOIN articles a ON a.id = d.article_id
+        FROM (SELECT d.id AS chosen FROM dyads d JOIN articles a ON a.id = d.article_id
+              WHERE {where} ORDER BY {order} LIMIT {-1 if limit is None else int(limit)}) page
+             JOIN dyads d ON d.id = page.chosen JOIN articles a ON a.id = d.article_id
              JOIN sources so ON so.id = a.source_id
-        WHERE {where}
-        ORDER BY a.published DESC, d.article_id, d.actor, d.partner
+        ORDER BY {order}
     """
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
     return fetch_rows(db, sql, params)
 
 

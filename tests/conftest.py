@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from ingest import store
@@ -52,14 +53,25 @@ def downloads(monkeypatch) -> dict[str, tuple[str | None, bytes]]:
         return file_id
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    deferred = MediaFileManager.add_deferred
+
+    def spy_deferred(self, make, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = deferred(self, make, mimetype, coordinates, file_name=file_name, **kwargs)
+        captured[file_id] = (file_name, make)  # made when clicked: see offered_files
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy_deferred)
     return captured
 
 
 def offered_files(at, downloads: dict[str, tuple[str | None, bytes]]) -> dict[str, bytes]:
-    """The files the page's download buttons offer now, by file name."""
+    """The files the page's download buttons offer now, by file name. The sidebar's brief
+    buttons are left out: a brief is tested in tests/test_brief*.py, not on every page."""
     offered = {}
-    for button in at.get("download_button"):
-        if not button.proto.url:  # a deferred download (the brief): built only on a click
+    for button in at.main.get("download_button"):
+        if button.proto.deferred_file_id:  # made when clicked (the Articles page): click it
+            name, make = downloads[button.proto.deferred_file_id]
+            offered[name] = make()
             continue
         file_id = button.proto.url.rsplit("/", 1)[-1].split(".", 1)[0]
         name, data = downloads[file_id]

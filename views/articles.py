@@ -1,12 +1,13 @@
 """Articles: full-text search, the filtered list with its tags, and one article's evidence."""
 
+import functools
 import html
 from dataclasses import replace
 from urllib.parse import urlparse
 
 import streamlit as st
 
-from ingest import labels
+from ingest import export, labels
 from ingest.queries import Filters
 from views import common
 
@@ -49,7 +50,21 @@ shown = [{**row, "source": f"{row['source']} (links to {urlparse(row['url']).hos
          if row["offsite"] else row for row in shown]
 common.table(shown, ["published", "title", "source", "language", "actors", "partners", "themes",
                      "url"])
-common.download(rows, "articles", narrowed=filters)
+CAP = export.DOWNLOAD_CAP
+if found.more:
+    holds = f"every matching article, up to the newest {CAP:,}"
+elif found.total > CAP:
+    holds = f"the newest {CAP:,} of the {found.total:,} matching articles"
+else:
+    holds = f"all {found.total:,} matching articles"
+st.download_button(
+    f"Download CSV ({holds})",
+    # Written when clicked, from the query, not from this page's rows.
+    functools.partial(export.query_csv_bytes, common.db_path(), "articles", filters, cap=CAP),
+    file_name=export.file_name("articles", filters), mime="text/csv", key="download_articles")
+st.caption(f"The download holds every article the filters and search match, newest first, up"
+           f" to {CAP:,} (a larger file would not fit in the browser's download);"
+           " `python -m ingest export articles` writes any number.")
 
 
 def highlighted(text: str, sentences: list[str]) -> str:

@@ -1,0 +1,270 @@
+"""Per-month counts kept beside the rows they count, so an all-dates view reads thousands of
+rows instead of millions.
+
+Each rollup table groups one kind of row by month (of the article's ``published``, ``''``
+when it has none), language (``''`` when unknown) and the row's own keys (source, tag
+value, actor, partner, theme, status), counting what the dashboard counts: rejected rows
+never. Two tables that only all-dates views read (a pair's themes, posture places) have no
+month. The counts are changed only by ``refreshing``, in the writer's transaction: it
+subtracts what a set of articles counted for, lets the caller rewrite them, then adds what
+they count for now. A count that drops to zero stays as a zero row (harmless in a sum;
+readers that list keys skip it). ``check`` recounts everything from the rows and lists what
+differs: the operator's ``python -m ingest check``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from ingest.queries import Filters
+
+CHUNK = 500  # article ids per statement: well under SQLite's bound-parameter limit
+MONTH = "substr(coalesce(a.published, ''), 1, 7)"
+LANGUAGE = "coalesce(a.language, '')"
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """One rollup table: its key and count columns, and the query that counts rows into it.
+
+    ``counted`` is a SELECT of the key and count columns (in that order, named as the table's
+    columns) with ``{where}`` standing for the articles it counts, given as a condition on
+    the column ``article``: every article, or a chunk of ids.
+    """
+
+    table: str
+    keys: tuple[str, ...]
+    counts: tuple[str, ...]
+    counted: str
+    article: str
+
+    def select(self, where: str) -> str:
+        return self.counted.format(where=where)
+
+
+ROLLUPS = (
+    Rollup("rollup_articles", ("month", "language", "source_id"), ("articles",), f"""
+        SELECT {MONTH} AS month, {LANGUAGE} AS language, a.source_id, count(*) AS articles
+        FROM articles a WHERE {{where}} GROUP BY 1, 2, 3""", "a.id"),
+    # Articles per source that carried them (a copy under another feed is that feed's too).
+    Rollup("rollup_carried", ("month", "language", "source_id"), ("links",), f"""
+        SELECT {MONTH} AS month, {LANGUAGE} AS language, s.source_id, count(*) AS links
+        FROM article_sources s JOIN articles a ON a.id = s.article_id
+        WHERE {{where}} GROUP BY 1, 2, 3""", "s.article_id"),
+    Rollup("rollup_tags", ("month", "language", "source_id", "kind", "value"), ("articles",), f"""
+        SELECT {MONTH} AS month, {LANGUAGE} AS language, a.source_id, t.kind, t.value,
+               count(DISTINCT t.article_id) AS articles
+        FROM tags t JOIN articles a ON a.id = t.article_id
+        WHERE {{where}} AND t.kind IN ('actor', 'partner', 'theme')
+          AND t.verdict IS NOT 'rejected'
+        GROUP BY 1, 2, 3, 4, 5""", "t.article_id"),
+    # Articles naming an actor and a partner country together: actor months under a partner
+    # filter (the tags, not the dyads: an article filter means the article's tags).
+    Rollup("rollup_tag_pairs", ("month", "language", "actor", "partner"), ("articles",), f"""
+        SELECT {MONTH} AS month, {LANGUAGE} AS language, t.value AS actor, p.value AS partner,
+               count(DISTINCT t.article_id) AS articles
+        FROM tags t JOIN tags p ON p.article_id = t.article_id AND p.kind = 'partner'
+             AND p.verdict IS NOT 'rejected'
+             JOIN articles a ON a.id = t.article_id
+        WHERE {{where}} AND t.kind = 'actor' AND t.verdict IS NOT 'rejected'
+        GROUP BY 1, 2, 3, 4""", "t.article_id"),
+    Rollup("rollup_dyads", ("month", "language", "actor", "partner", "status"),
+           ("dyads", "articles"), f"""
+        SELECT {MONTH} AS month, {LANGUAGE} AS language, d.actor, d.partner, d.status,
+               count(*) AS dyads, count(DISTINCT d.article_id) AS articles
+        FROM dyads d JOIN articles a ON a.id = d.article_id
+        WHERE {{where}} AND d.verdict IS NOT 'rejected'
+        GROUP BY 1, 2, 3, 4, 5""", "d.article_id"),
+    # The two below feed all-dates views only (a pair's top themes, the places map), so they
+    # hold no month: ten years of months made them ten times longer to read. Themes per
+    # month are in rollup_tags.
+    Rollup("rollup_dyad_themes", ("language", "actor", "partner", "status", "theme"),
+           ("dyads",), f"""
+        SELECT {LANGUAGE} AS language, d.actor, d.partner, d.status, j.value AS theme,
+               count(*) AS dyads
+        FROM dyads d JOIN articles a ON a.id = d.article_id, json_each(d.themes) j
+        WHERE {{where}} AND d.verdict IS NOT 'rejected'
+        GROUP BY 1, 2, 3, 4, 5""", "d.article_id"),
+    Rollup("rollup_posture", ("month", "language", "actor", "country", "status"), ("events",), f"""
+        SELECT {MONTH} AS month, {LANGUAGE} AS language, p.actor, p.country, p.status,
+               count(*) AS events
+        FROM posture p JOIN articles a ON a.id = p.article_id
+        WHERE {{where}} AND p.verdict IS NOT 'rejected'
+        GROUP BY 1, 2, 3, 4, 5""", "p.article_id"),
+    # Named places of reported posture events (the Troop posture map), by actor and country.
+    Rollup("rollup_places", ("language", "place", "actor", "country"), ("events",), f"""
+        SELECT {LANGUAGE} AS language, p.place, p.actor, p.country, count(*) AS events
+        FROM posture p JOIN articles a ON a.id = p.article_id
+        WHERE {{where}} AND p.verdict IS NOT 'rejected' AND p.status = 'reported'
+          AND p.place IS NOT NULL AND p.place != ''
+        GROUP BY 1, 2, 3, 4""", "p.article_id"),
+)
+TABLES = {rollup.table: rollup for rollup in ROLLUPS}
+
+
+def rebuild(db: sqlite_utils.Database) -> None:
+    """Count every row again into empty rollups (a migration's backfill, or a repair)."""
+    for rollup in ROLLUPS:
+        db.execute(f"DELETE FROM {rollup.table}")
+        columns = ", ".join((*rollup.keys, *rollup.counts))
+        db.execute(f"INSERT INTO {rollup.table} ({columns}) {rollup.select('1')}")
+
+
+def _apply(db: sqlite_utils.Database, article_ids: list[str], sign: int) -> None:
+    """Add (``sign`` 1) or subtract (-1) what these articles count for now."""
+    for start in range(0, len(article_ids), CHUNK):
+        chunk = article_ids[start:start + CHUNK]
+        for rollup in ROLLUPS:
+            where = f"{rollup.article} IN ({', '.join('?' * len(chunk))})"
+            keys = ", ".join(rollup.keys)
+            sums = ", ".join(f"? * {count}" for count in rollup.counts)
+            updates = ", ".join(f"{count} = {count} + excluded.{count}"
+                                for count in rollup.counts)
+            db.execute(
+                f"INSERT INTO {rollup.table} ({keys}, {', '.join(rollup.counts)})"
+                f" SELECT {keys}, {sums} FROM ({rollup.select(where)}) WHERE true"
+                f" ON CONFLICT ({keys}) DO UPDATE SET {updates}",
+                [sign] * len(rollup.counts) + chunk)
+
+
+class Refresh:
+    """The articles a writer is changing: subtracted once before their first change, added
+    back at the end (``refreshing``)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.ids: dict[str, None] = {}  # each article once, in the order it came
+
+    def before(self, article_ids: Iterable[str]) -> None:
+        """Call before changing these stored articles or their rows."""
+        fresh = [ident for ident in dict.fromkeys(article_ids) if ident not in self.ids]
+        if fresh:
+            _apply(self.db, fresh, -1)
+        self.ids.update(dict.fromkeys(fresh))
+
+    def new(self, article_id: str) -> None:
+        """An article inserted in this transaction: nothing to subtract, only to add."""
+        self.ids[article_id] = None
+
+    def linked(self, article_id: str, source_id: int) -> None:
+        """Call when another source is found carrying a stored article (a copy under another
+        feed): one link more, without recounting the article (a batch of feed entries holds
+        many copies; recounting each cost most of the rollups' share of storing)."""
+        if article_id in self.ids:
+            return  # counted whole at the end
+        self.db.execute(
+            f"INSERT INTO rollup_carried (month, language, source_id, links)"
+            f" SELECT {MONTH}, {LANGUAGE}, ?, 1 FROM articles a WHERE a.id = ?"
+            " ON CONFLICT (month, language, source_id) DO UPDATE SET links = links + 1",
+            [source_id, article_id])
+
+    def finish(self) -> None:
+        _apply(self.db, list(self.ids), 1)
+
+
+@contextmanager
+def refreshing(db: sqlite_utils.Database,
+               article_ids: Iterable[str] = ()) -> Iterator[Refresh]:
+    """Keep the rollups right while the caller changes these articles (and any it names to
+    the ``Refresh`` later), inside the caller's transaction::
+
+        with transaction(db), rollups.refreshing(db, ids):
+            ...rewrite the rows of ids...
+
+    Nothing is added back if the block raises: the transaction is rolled back anyway.
+    """
+    refresh = Refresh(db)
+    refresh.before(article_ids)
+    yield refresh
+    refresh.finish()
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A rollup row that does not match a recount from the rows."""
+
+    table: str
+    key: tuple
+    stored: tuple | None   # None: missing from the rollup
+    counted: tuple | None  # None: the rows count nothing there
+
+
+def check(db: sqlite_utils.Database) -> Iterator[Difference]:
+    """Recount every rollup from the rows and yield each key whose counts differ. The recount
+    goes to a temporary table, so memory stays flat at any size."""
+    for rollup in ROLLUPS:
+        keys = ", ".join(rollup.keys)
+        counts = ", ".join(rollup.counts)
+        same = " AND ".join(f"r.{key} IS c.{key}" for key in rollup.keys)
+        equal = " AND ".join(f"r.{count} IS c.{count}" for count in rollup.counts)
+        nonzero = " OR ".join(f"r.{count} != 0" for count in rollup.counts)
+        db.execute("DROP TABLE IF EXISTS temp.recount")
+        db.execute(f"CREATE TEMP TABLE recount AS {rollup.select('1')}")
+        try:
+            stored = f"(SELECT {keys}, {counts} FROM {rollup.table} r WHERE {nonzero})"
+            width = len(rollup.keys)
+            for row in db.execute(f"""
+                SELECT r.*, c.* FROM {stored} r LEFT JOIN temp.recount c ON {same}
+                WHERE NOT ({equal}) OR c.{rollup.keys[0]} IS NULL
+                UNION ALL
+                SELECT r.*, c.* FROM temp.recount c LEFT JOIN {stored} r ON {same}
+                WHERE r.{rollup.keys[0]} IS NULL
+            """):
+                half = len(row) // 2
+                stored_row, counted_row = row[:half], row[half:]
+                yield Difference(
+                    rollup.table,
+                    tuple(stored_row[:width] if stored_row[0] is not None
+                          else counted_row[:width]),
+                    None if stored_row[0] is None else tuple(stored_row[width:]),
+                    None if counted_row[0] is None else tuple(counted_row[width:]))
+        finally:
+            db.execute("DROP TABLE IF EXISTS temp.recount")
+
+
+# --- Reading: the all-dates views, from the rollups --------------------------------------
+
+
+def answers(filters: Filters) -> bool:
+    """Whether the rollups hold what a view needs under ``filters``: all dates, no search, no
+    source, state-affiliation or theme filter (those select articles or dyads the rollups do
+    not tell apart). Views check further filters of their own and otherwise read the rows."""
+    return not (filters.since or filters.until or filters.query or filters.sources
+                or filters.affiliated is not None or filters.themes)
+
+
+def where(filters: Filters, *, actor: str | None = None, partner: str | None = None,
+          status: bool = False) -> tuple[str, list]:
+    """Conditions on a rollup table for the language filter and, where the table has them,
+    actor, partner and status filters (on the columns named)."""
+    clauses, params = ["1"], []
+    for column, values in (("language", filters.languages), (actor, filters.actors),
+                           (partner, filters.partners),
+                           ("status" if status else None, filters.statuses)):
+        if column and (values or column == "status"):
+            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params += list(values)
+    return " AND ".join(clauses), params
+
+
+def article_totals(db: sqlite_utils.Database, filters: Filters) -> tuple[int, int] | None:
+    """(articles, distinct sources) under ``filters``, or None when the rollups cannot say:
+    an article filter on two tag values could count one article twice."""
+    tagged = [(kind, values) for kind, values in (("actor", filters.actors),
+                                                  ("partner", filters.partners)) if values]
+    language, params = where(filters)
+    if not tagged:
+        table = "rollup_articles"
+    elif len(tagged) == 1 and len(tagged[0][1]) == 1:
+        table = "rollup_tags"
+        language += " AND kind = ? AND value = ?"
+        params += [tagged[0][0], tagged[0][1][0]]
+    else:
+        return None
+    return db.execute(
+        f"SELECT coalesce(sum(articles), 0), count(DISTINCT CASE WHEN articles > 0"
+        f" THEN source_id END) FROM {table} WHERE {language}", params).fetchone()

@@ -1,0 +1,166 @@
+"""Rollups: all-dates views read per-month counts, and those always equal a recount of the rows,
+after ingest, an updated or copied article, a rejection, a retag and an upgrade alike."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ingest import aggregates, corrections, pipeline, store
+from ingest.cli import cli
+from ingest.queries import Filters
+
+REPO = Path(__file__).resolve().parent.parent
+VIEWS = ("overview_counts", "matrix", "actor_months", "status_counts", "aside_pairs",
+         "posture_pairs", "posture_places", "latest_posture", "article_count", "source_health")
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    """The bundled demo corpus, ingested once through the real command."""
+    path = tmp_path_factory.mktemp("rollups") / "demo.db"
+    result = CliRunner().invoke(cli, ["seeds", str(REPO / "seeds"), "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def demo(demo_file, tmp_path):
+    path = tmp_path / "monitor.db"
+    shutil.copy(demo_file, path)
+    db = store.open_db(path)
+    yield db
+    db.conn.close()
+
+
+def check(db) -> tuple[int, str]:
+    path = db.execute("PRAGMA main.database_list").fetchone()[2]
+    result = CliRunner().invoke(cli, ["check", "--db", path])
+    return result.exit_code, result.output
+
+
+def from_rows(db, name: str, filters: Filters):
+    """The same view through the row queries: a period from 1900 is every dated article, and
+    the rollups answer only all-dates views."""
+    rows = getattr(aggregates, name)(db, replace(filters, since=date(1900, 1, 1)))
+    return sorted(rows, key=str) if name == "aside_pairs" else rows
+
+
+def from_rollups(db, name: str, filters: Filters):
+    rows = getattr(aggregates, name)(db, filters)
+    return sorted(rows, key=str) if name == "aside_pairs" else rows
+
+
+def test_all_dates_views_from_rollups_equal_the_row_queries(demo):
+    options = aggregates.filter_options(demo)
+    assert demo.execute("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0] == 0
+    assert aggregates.matrix(demo, Filters()), "the demo has partnerships to count"
+    for filters in (Filters(), Filters(languages=("fr",)), Filters(partners=("Mali",)),
+                    Filters(actors=("Russia",)), Filters(actors=("Russia",), partners=("Mali",)),
+                    Filters(partners=("Mali", "Niger"), languages=("en",)),
+                    Filters(statuses=("planned", "denied", "hedged")), Filters(statuses=()),
+                    Filters(partners=(options["partners"][-1],))):
+        for name in VIEWS:
+            assert from_rollups(demo, name, filters) == from_rows(demo, name, filters), (
+                name, filters)
+
+
+def test_counts_follow_a_rejection_an_update_a_copy_and_a_retag(demo):
+    top = aggregates.matrix(demo, Filters())[0]
+    pair = (top["actor"], top["partner"])
+    dyad = demo.execute(
+        "SELECT d.id, d.article_id FROM dyads d WHERE d.actor = ? AND d.partner = ?"
+        " AND d.status = 'reported' AND (SELECT count(*) FROM dyads e WHERE e.article_id ="
+        " d.article_id AND e.actor = d.actor AND e.partner = d.partner) = 1 LIMIT 1",
+        list(pair)).fetchone()
+
+    corrections.record(demo, target="dyad", row_id=dyad[0], verdict="rejected", analyst="A")
+    cell = next(c for c in aggregates.matrix(demo, Filters()) if (c["actor"], c["partner"]) == pair)
+    assert cell["articles"] == top["articles"] - 1  # the rejected statement no longer counts
+    assert check(demo)[0] == 0
+
+    # The same document again with a changed text (updated), then as another feed's copy.
+    row = demo.execute("SELECT url, title, text, published, language, source_id FROM articles"
+                       " WHERE id = ?", [dyad[1]]).fetchone()
+    doc = pipeline.Document(title=row[1], text=row[2] + " Officials confirmed it.", key=row[0],
+                            url=row[0], language=row[4])
+    doc.published = pipeline.datetime.fromisoformat(row[3].replace("Z", "+00:00"))
+    assert pipeline.store_document(demo, doc, row[5]) == "updated"
+    feed = store.ensure_source(demo, kind="feed", url="https://copy.example/rss", name="Copier")
+    copy = replace(doc, url="https://copy.example/story", key="https://copy.example/story")
+    assert pipeline.store_document(demo, copy, feed) == "duplicate"
+    sources = {s["name"]: s["articles"] for s in aggregates.source_health(demo, Filters())}
+    assert sources["Copier"] == 1
+    assert check(demo)[0] == 0
+
+    assert pipeline.retag(demo) > 0
+    assert aggregates.matrix(demo, Filters()) == from_rows(demo, "matrix", Filters())
+    cell = next(c for c in aggregates.matrix(demo, Filters()) if (c["actor"], c["partner"]) == pair)
+    assert cell["articles"] == top["articles"] - 1  # the rejection outlives the retag
+    code, output = check(demo)
+    assert code == 0 and "rollups agree with the rows" in output
+
+
+def test_a_corrected_value_an_added_event_and_an_undo_move_the_counts_at_once(demo):
+    posture = demo.execute("SELECT id, article_id, actor, country FROM posture"
+                           " WHERE status = 'reported' AND country != 'Chad' LIMIT 1").fetchone()
+    before = aggregates.matrix(demo, Filters())
+
+    edit = corrections.correct(demo, target="posture", row_id=posture[0],
+                               changes={"country": "Chad"}, analyst="A", note="misplaced")
+    assert check(demo)[0] == 0  # the event now counts under Chad, no longer under its country
+    sentence = corrections.sentences(demo, posture[1])[-1]["sentence"]
+    corrections.add(demo, target="dyad", article_id=posture[1], evidence=sentence,
+                    values={"actor": "Turkey", "partner": "Chad"}, analyst="A")
+    cells = {(c["actor"], c["partner"]) for c in aggregates.matrix(demo, Filters())}
+    assert ("Turkey", "Chad") in cells and check(demo)[0] == 0
+
+    corrections.undo(demo, edit, analyst="A")
+    assert check(demo)[0] == 0
+    moved = [c for c in aggregates.matrix(demo, Filters()) if c["actor"] != "Turkey"
+             or c["partner"] != "Chad"]
+    assert moved == [c for c in before if c["actor"] != "Turkey" or c["partner"] != "Chad"]
+
+
+def test_check_names_a_count_that_differs_and_repair_recounts_it(demo):
+    before = aggregates.overview_counts(demo, Filters())
+    with store.transaction(demo):
+        demo.execute("UPDATE rollup_dyads SET dyads = dyads + 5 WHERE (month, language, actor,"
+                     " partner, status) IN (SELECT month, language, actor, partner, status"
+                     " FROM rollup_dyads WHERE status = 'reported' LIMIT 1)")
+    # The all-dates view reads the rollups: the damage shows there, not in the rows.
+    assert aggregates.overview_counts(demo, Filters())["dyads"] == before["dyads"] + 5
+
+    code, output = check(demo)
+    assert code == 1
+    assert "rollup_dyads month=" in output and "status='reported'" in output
+    assert "1 rollup counts differ from the rows" in output
+
+    result = CliRunner().invoke(cli, ["check", "--repair", "--db", str(demo.execute(
+        "PRAGMA main.database_list").fetchone()[2])])
+    assert result.exit_code == 0 and "counted again" in result.output
+    assert check(demo)[0] == 0
+    assert aggregates.overview_counts(demo, Filters()) == before
+
+
+def test_an_upgrade_counts_the_rollups_of_an_existing_database(demo_file, tmp_path):
+    path = tmp_path / "older.db"
+    shutil.copy(demo_file, path)
+    old = store.open_db(path)
+    want = aggregates.matrix(old, Filters())
+    for table in [row[0] for row in old.execute(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'rollup_%' AND type = 'table'")]:
+        old.execute(f"DROP TABLE {table}")
+    old.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION - 1}")  # before m012
+    old.conn.close()
+
+    db = store.open_db(path)
+    assert store.schema_version(db) == store.SCHEMA_VERSION
+    assert db.execute("SELECT count(*) FROM rollup_dyads").fetchone()[0] > 0
+    assert aggregates.matrix(db, Filters()) == want
+    assert check(db)[0] == 0
