@@ -1,0 +1,269 @@
+"""Stories: articles that carry the same report, however often and wherever it was copied.
+
+A verbatim copy under another URL, a lightly edited wire copy, a changed headline and a feed's
+truncated summary of the full text all belong to one story. ``assign`` places one article, in
+the transaction that stores it; ``cluster`` places every article that has no story yet (after
+an upgrade, or after ``rebuild=True`` cleared them), one committed batch at a time, so a run
+killed half-way is finished by the next.
+
+How candidates are found, with all state in SQLite (bounded memory at any size): each article's
+body is cut into word 3-shingles and summarised by a MinHash (datasketch); the signature's
+``BANDS`` bands, and the article's first ``LEAD_WORDS`` words, are hashed together with the
+article's date bucket into 64-bit keys kept in the indexed ``story_keys`` table. Articles that
+share a key with the new one, within ``WINDOW_DAYS``, are candidates. A candidate joins when
+``MIN_OVERLAP`` of the shorter body's shingles are found in the longer one: containment, not
+Jaccard, so a two-sentence summary joins its full text. The lead key finds that summary even
+when the bands cannot (a summary's Jaccard with its full text is low).
+
+An article belongs to exactly one story (``story_articles`` is keyed by article). Retagging
+never touches stories; a corrected text keeps its article's story and only refreshes its keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import sqlite_utils
+from datasketch import MinHash
+
+from ingest.queries import Filters, article_where, check_query, fetch_rows
+from ingest.store import transaction
+
+SHINGLE = 3          # words per shingle
+BANDS, ROWS = 20, 3  # LSH: P(candidate) is 0.93 at Jaccard 0.5, 0.99 at 0.6, 0.42 at 0.3
+LEAD_WORDS = 8       # a truncated summary starts as its full text does
+WINDOW_DAYS = 4      # copies of a report appear within days of each other
+MIN_OVERLAP = 0.65   # share of the shorter body's shingles found in the longer one
+MIN_FIGURES = 0.8    # share of the figures (dates, counts) of the one with fewer found in both
+MAX_CANDIDATES = 50  # the best-matching few: a boilerplate key cannot make a store slow
+
+
+def words(title: str, text: str) -> list[str]:
+    """The body's words, case- and width-folded. The headline is left out (desks rewrite it;
+    a summary's would not be found in its full text) unless there is next to no body."""
+    body = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    if len(body) < SHINGLE:
+        body = re.findall(r"\w+", unicodedata.normalize("NFKC", title).casefold()) + body
+    return body
+
+
+def shingles(tokens: list[str]) -> set[str]:
+    if len(tokens) < SHINGLE:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def _day(published: str | None, first_seen: str) -> int:
+    """The article's day number: its publication date, else when it was first seen."""
+    for value in (published, first_seen):
+        try:
+            return date.fromisoformat((value or "")[:10]).toordinal()
+        except ValueError:
+            continue
+    return 0
+
+
+def _key(*parts: bytes) -> int:
+    """A signed 64-bit key (SQLite's INTEGER) for the hashed parts."""
+    digest = hashlib.blake2b(b"\x00".join(parts), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def keys(tokens: list[str], grams: set[str], bucket: int) -> list[int]:
+    """The article's band keys and lead key in date ``bucket``."""
+    if not grams:
+        return []
+    signature = MinHash(num_perm=BANDS * ROWS, seed=1)
+    signature.update_batch(gram.encode() for gram in grams)
+    values = signature.hashvalues
+    at = str(bucket).encode()
+    found = [_key(b"band", str(band).encode(), at,
+                  values[band * ROWS:(band + 1) * ROWS].tobytes()) for band in range(BANDS)]
+    if len(tokens) >= LEAD_WORDS:
+        found.append(_key(b"lead", at, " ".join(tokens[:LEAD_WORDS]).encode()))
+    return found
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    """Share of the smaller set found in the larger one (containment of the shorter text)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def same_report(a: list[str], b: list[str]) -> float:
+    """How surely bodies ``a`` and ``b`` (their words) carry the same report: the overlap of
+    their shingles if their figures agree, else 0. Figures tell apart two reports written from
+    one template or sharing stock sentences ("met officials in Bamako on 19 December" and
+    "... on 23 December"); a copy keeps its figures."""
+    figures_a = {word for word in a if word.isdigit()}
+    figures_b = {word for word in b if word.isdigit()}
+    if figures_a and figures_b and overlap(figures_a, figures_b) < MIN_FIGURES:
+        return 0.0
+    return overlap(shingles(a), shingles(b))
+
+
+def assign(db: sqlite_utils.Database, rowid: int) -> int:
+    """Put the article at ``rowid`` in the story of its closest copy, or in a new story of its
+    own, and store its keys. Returns the story id. Call it inside the caller's transaction."""
+    ident, title, text, published, first_seen = db.execute(
+        "SELECT id, title, text, published, first_seen FROM articles WHERE rowid = ?",
+        [rowid]).fetchone()
+    tokens = words(title, text)
+    grams = shingles(tokens)
+    day = _day(published, first_seen)
+    story = _closest_story(db, rowid, grams, day, tokens)
+    if story is None:
+        story = db.execute("INSERT INTO stories (lead_article, first_seen) VALUES (?, ?)",
+                           [ident, first_seen]).lastrowid
+    db.execute("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)", [ident, story])
+    _store_keys(db, rowid, tokens, grams, day)
+    return story
+
+
+def refresh(db: sqlite_utils.Database, rowid: int) -> None:
+    """A corrected text: new keys, same story (a correction never splits a story). An article
+    not in a story yet (stored before stories existed) is placed instead."""
+    ident, title, text, published, first_seen = db.execute(
+        "SELECT id, title, text, published, first_seen FROM articles WHERE rowid = ?",
+        [rowid]).fetchone()
+    if not db.execute("SELECT 1 FROM story_articles WHERE article_id = ?", [ident]).fetchone():
+        assign(db, rowid)
+        return
+    db.execute("DELETE FROM story_keys WHERE article_rowid = ?", [rowid])
+    tokens = words(title, text)
+    _store_keys(db, rowid, tokens, shingles(tokens), _day(published, first_seen))
+
+
+def _store_keys(db: sqlite_utils.Database, rowid: int, tokens: list[str], grams: set[str],
+                day: int) -> None:
+    db.conn.executemany("INSERT OR IGNORE INTO story_keys (key, article_rowid) VALUES (?, ?)",
+                        [(key, rowid) for key in keys(tokens, grams, day // WINDOW_DAYS)])
+
+
+def _closest_story(db: sqlite_utils.Database, rowid: int, grams: set[str], day: int,
+                   tokens: list[str]) -> int | None:
+    """The story of the stored article this one best overlaps, if any overlaps enough."""
+    bucket = day // WINDOW_DAYS
+    wanted = [key for near in (bucket - 1, bucket, bucket + 1)
+              for key in keys(tokens, grams, near)]
+    if not wanted:
+        return None
+    marks = ", ".join("?" * len(wanted))
+    candidates = db.execute(
+        f"SELECT article_rowid FROM story_keys WHERE key IN ({marks}) AND article_rowid != ?"
+        " GROUP BY article_rowid ORDER BY count(*) DESC, article_rowid LIMIT ?",
+        [*wanted, rowid, MAX_CANDIDATES]).fetchall()
+    if not candidates:
+        return None
+    best: tuple[float, int] | None = None
+    rows = db.execute(
+        "SELECT a.title, a.text, a.published, a.first_seen, sa.story_id FROM articles a"
+        " JOIN story_articles sa ON sa.article_id = a.id"
+        f" WHERE a.rowid IN ({', '.join('?' * len(candidates))})",
+        [row[0] for row in candidates])
+    for title, text, published, first_seen, story in rows:
+        if abs(_day(published, first_seen) - day) > WINDOW_DAYS:
+            continue
+        score = same_report(tokens, words(title, text))
+        if score >= MIN_OVERLAP and (best is None or (score, -story) > (best[0], -best[1])):
+            best = (score, story)
+    return best[1] if best else None
+
+
+def unplaced(db: sqlite_utils.Database) -> int:
+    """How many articles are in no story yet (stored before stories existed, or left by an
+    interrupted ``cluster``)."""
+    return db.execute(
+        "SELECT count(*) FROM articles a WHERE NOT EXISTS"
+        " (SELECT 1 FROM story_articles sa WHERE sa.article_id = a.id)").fetchone()[0]
+
+
+def cluster(db: sqlite_utils.Database, *, rebuild: bool = False, batch_size: int = 500,
+            progress: Callable[[int], None] | None = None) -> int:
+    """Place every article that is in no story, oldest first, ``batch_size`` to a transaction;
+    with ``rebuild``, first forget every story (one transaction) and place them all again.
+    Returns how many were placed. Killed part-way, it is finished by running it again."""
+    if rebuild:
+        with transaction(db):
+            for table in ("story_keys", "story_articles", "stories"):
+                db.execute(f"DELETE FROM {table}")
+    placed, after = 0, 0
+    while True:
+        with transaction(db):
+            rowids = [row[0] for row in db.execute(
+                "SELECT a.rowid FROM articles a WHERE a.rowid > ? AND NOT EXISTS"
+                " (SELECT 1 FROM story_articles sa WHERE sa.article_id = a.id)"
+                " ORDER BY a.rowid LIMIT ?", [after, batch_size])]
+            for rowid in rowids:
+                assign(db, rowid)
+        if not rowids:
+            return placed
+        placed += len(rowids)
+        after = rowids[-1]
+        if progress:
+            progress(len(rowids))
+
+
+_STORY_COLUMNS = """
+    s.id AS story_id, s.first_seen,
+    (SELECT min(m.published) FROM story_articles x JOIN articles m ON m.id = x.article_id
+     WHERE x.story_id = s.id) AS first_published,
+    (SELECT title FROM articles WHERE id = s.lead_article) AS title,
+    (SELECT count(*) FROM story_articles x WHERE x.story_id = s.id) AS articles,
+    (SELECT count(DISTINCT src.source_id) FROM story_articles x
+     JOIN article_sources src ON src.article_id = x.article_id WHERE x.story_id = s.id) AS sources,
+    (SELECT group_concat(language, '; ') FROM (SELECT DISTINCT m.language FROM story_articles x
+     JOIN articles m ON m.id = x.article_id WHERE x.story_id = s.id AND m.language IS NOT NULL
+     ORDER BY m.language)) AS languages,
+    (SELECT round(avg(so.affiliation IS NOT NULL), 3) FROM (SELECT DISTINCT src.source_id
+     FROM story_articles x JOIN article_sources src ON src.article_id = x.article_id
+     WHERE x.story_id = s.id) d JOIN sources so ON so.id = d.source_id) AS state_share
+"""
+
+
+def story_rows(db: sqlite_utils.Database, filters: Filters, *,
+               limit: int | None = None) -> Iterator[dict]:
+    """Stories with a member article matching ``filters``, newest first: first seen, how many
+    articles, sources and languages carry it, the share of its sources that are
+    state-affiliated, and its member article ids (oldest first)."""
+    check_query(db, filters.query)
+    where, params = article_where(filters)
+    sql = f"""
+        SELECT {_STORY_COLUMNS},
+               (SELECT json_group_array(article_id) FROM (SELECT x.article_id
+                FROM story_articles x JOIN articles m ON m.id = x.article_id
+                WHERE x.story_id = s.id ORDER BY m.first_seen, m.rowid)) AS article_ids
+        FROM stories s
+        WHERE s.id IN (SELECT sa.story_id FROM story_articles sa
+                       JOIN articles a ON a.id = sa.article_id WHERE {where})
+        ORDER BY s.first_seen DESC, s.id DESC
+    """
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    for row in fetch_rows(db, sql, params):
+        yield row | {"article_ids": json.loads(row["article_ids"])}
+
+
+def story_of(db: sqlite_utils.Database, article_id: str) -> dict | None:
+    """The story an article belongs to, with every member (its copies) oldest first."""
+    found = list(fetch_rows(db, f"""
+        SELECT {_STORY_COLUMNS} FROM stories s
+        WHERE s.id = (SELECT story_id FROM story_articles WHERE article_id = ?)
+    """, [article_id]))
+    if not found:
+        return None
+    story = found[0]
+    story["members"] = list(fetch_rows(db, """
+        SELECT a.id AS article_id, a.published, a.title, so.name AS source, a.outlet,
+               a.language, a.url
+        FROM story_articles x JOIN articles a ON a.id = x.article_id
+             JOIN sources so ON so.id = a.source_id
+        WHERE x.story_id = ? ORDER BY a.first_seen, a.rowid
+    """, [story["story_id"]]))
+    return story
