@@ -34,7 +34,10 @@ MAX_NAMED = 2                             # beyond this, "3-actors"
 
 
 def neutralise(value: object) -> object:
-    """Make a cell inert for spreadsheets; numbers stay numbers."""
+    """Make a cell inert for spreadsheets; numbers stay numbers, a list (a story's article
+    ids) is one cell, its items joined by spaces."""
+    if isinstance(value, list):
+        value = " ".join(map(str, value))
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

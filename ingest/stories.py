@@ -157,23 +157,26 @@ def _closest_story(db: sqlite_utils.Database, rowid: int, grams: set[str], day: 
     marks = ", ".join("?" * len(wanted))
     candidates = db.execute(
         f"SELECT article_rowid FROM story_keys WHERE key IN ({marks}) AND article_rowid != ?"
-        " GROUP BY article_rowid ORDER BY count(*) DESC, article_rowid LIMIT ?",
+        " GROUP BY article_rowid ORDER BY count(*) DESC, article_rowid DESC LIMIT ?",
         [*wanted, rowid, MAX_CANDIDATES]).fetchall()
     if not candidates:
         return None
-    best: tuple[float, int] | None = None
+    best: tuple[float, int, int] | None = None  # overlap, -days apart, story
     rows = db.execute(
         "SELECT a.title, a.text, a.published, a.first_seen, sa.story_id FROM articles a"
         " JOIN story_articles sa ON sa.article_id = a.id"
         f" WHERE a.rowid IN ({', '.join('?' * len(candidates))})",
         [row[0] for row in candidates])
     for title, text, published, first_seen, story in rows:
-        if abs(_day(published, first_seen) - day) > WINDOW_DAYS:
+        apart = abs(_day(published, first_seen) - day)
+        if apart > WINDOW_DAYS:
             continue
         score = same_report(tokens, words(title, text))
-        if score >= MIN_OVERLAP and (best is None or (score, -story) > (best[0], -best[1])):
-            best = (score, story)
-    return best[1] if best else None
+        # The closest match; among equals (a stock sentence found whole in several), the
+        # nearest in time, then the latest story.
+        if score >= MIN_OVERLAP and (best is None or (score, -apart, story) > best):
+            best = (score, -apart, story)
+    return best[2] if best else None
 
 
 def unplaced(db: sqlite_utils.Database) -> int:
