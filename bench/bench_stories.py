@@ -27,7 +27,7 @@ from math import comb
 
 from common import OUT, print_machine
 
-from ingest import pipeline, stories, store, synth
+from ingest import pipeline, store, stories, synth
 
 
 def corpus(n: int, seed: int, summaries: float) -> tuple[list[dict], list[int]]:

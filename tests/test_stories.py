@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
-from ingest import corrections, pipeline, stories, store
+from ingest import corrections, pipeline, store, stories
 from ingest.cli import cli
 from ingest.pipeline import Document
 from ingest.queries import Filters
