@@ -8,9 +8,11 @@ through the real pipeline; pairwise precision and recall compare the story each 
 article landed in with the record it copies.
 
 Cost: the same documents stored with and without story placement (``stories.assign``
-swapped for a no-op), in fresh files, alternated run by run; medians and their ratio.
+swapped for a no-op), in fresh files, alternated run by run; medians and their ratio. The
+same for a whole feed ingest (``bench_feed_ingest``'s generated feeds, served on 127.0.0.1,
+``runner.run_once``), wall and CPU time.
 
-    .venv/bin/python bench/bench_stories.py [--articles 5000] [--repeat 3]
+    .venv/bin/python bench/bench_stories.py [--articles 5000] [--repeat 3] [--entries 1000]
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from math import comb
 
+import bench_feed_ingest as feed_bench
 from common import OUT, print_machine
 
 from ingest import pipeline, store, stories, synth
@@ -95,6 +98,9 @@ def main() -> None:
     parser.add_argument("--summaries", type=float, default=0.02)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--feeds", type=int, default=10)
+    parser.add_argument("--entries", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     print_machine()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -104,8 +110,28 @@ def main() -> None:
     store_records(path, records, args.seed)
     precision, recall, said, true = pairwise(path, records, origins)
     print(f"{len(records):,} records ({len(set(origins)):,} true stories, {true:,} true pairs):"
-          f" pairwise precision {precision:.4f}, recall {recall:.4f} ({said:,} pairs grouped)")
+          f" pairwise precision {precision:.4f}, recall {recall:.4f} ({said:,} pairs grouped)",
+          flush=True)
 
+    store_times = alternate(args.repeat, lambda: store_records(path, records, args.seed))
+    report(f"storing {len(records):,} records (bench_store's path)", store_times, args.repeat)
+
+    bodies = feed_bench.make_feeds(args.feeds, args.entries)
+    server = feed_bench.serve(bodies)
+    urls = [f"http://127.0.0.1:{server.server_port}{feed}" for feed in bodies]
+    feed_bench.time_ingest(urls, args.workers)  # warm-up: the tagger's tables, the server
+    try:
+        walls = alternate(args.repeat, lambda: feed_bench.time_ingest(urls, args.workers)[0])
+        cpus = alternate(args.repeat, lambda: feed_bench.time_ingest(urls, args.workers)[1])
+    finally:
+        server.shutdown()
+    what = f"feed ingest of {args.entries:,} entries from {args.feeds} feeds"
+    report(f"{what}, wall", walls, args.repeat)
+    report(f"{what}, CPU", cpus, args.repeat)
+
+
+def alternate(repeat: int, run) -> dict[str, list[float]]:
+    """Seconds of ``run`` with and without story placement, alternated ``repeat`` times."""
     placing = stories.assign
 
     def without(db, rowid):  # the article goes in no story: storing without grouping
@@ -113,17 +139,21 @@ def main() -> None:
 
     times: dict[str, list[float]] = {"with stories": [], "without": []}
     try:
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             for label, assign in (("with stories", placing), ("without", without)):
                 pipeline.stories.assign = assign
-                times[label].append(store_records(path, records, args.seed))
+                times[label].append(run())
     finally:
         pipeline.stories.assign = placing
+    return times
+
+
+def report(what: str, times: dict[str, list[float]], repeat: int) -> None:
     on, off = (statistics.median(times[label]) for label in ("with stories", "without"))
-    print(f"storing {len(records):,} records, median of {args.repeat} alternated runs:"
-          f" with stories {on:.1f} s ({', '.join(f'{t:.1f}' for t in times['with stories'])}),"
-          f" without {off:.1f} s ({', '.join(f'{t:.1f}' for t in times['without'])});"
-          f" grouping adds {on / off - 1:.1%}")
+    print(f"{what}, median of {repeat} alternated runs:"
+          f" with stories {on:.2f} s ({', '.join(f'{t:.2f}' for t in times['with stories'])}),"
+          f" without {off:.2f} s ({', '.join(f'{t:.2f}' for t in times['without'])});"
+          f" grouping adds {on / off - 1:.1%}", flush=True)
 
 
 if __name__ == "__main__":

@@ -397,7 +397,6 @@ def m013_stories(db: sqlite_utils.Database) -> None:
         ) WITHOUT ROWID
         """
     )
-    db.execute("CREATE INDEX story_keys_article ON story_keys(article_rowid)")
 
 
 MIGRATIONS: list[Migration] = [

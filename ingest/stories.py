@@ -25,8 +25,10 @@ import hashlib
 import json
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import cache
 
 import sqlite_utils
 from datasketch import MinHash
@@ -68,25 +70,39 @@ def _day(published: str | None, first_seen: str) -> int:
     return 0
 
 
-def _key(*parts: bytes) -> int:
-    """A signed 64-bit key (SQLite's INTEGER) for the hashed parts."""
-    digest = hashlib.blake2b(b"\x00".join(parts), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+_MIX = 0x9E3779B97F4A7C15  # odd: distinct buckets shift a part's digest to distinct keys
+_HALF, _FULL = 1 << 63, 1 << 64
 
 
-def keys(tokens: list[str], grams: set[str], bucket: int) -> list[int]:
-    """The article's band keys and lead key in date ``bucket``."""
+@cache
+def _permutations() -> tuple:
+    """MinHash's random permutations, drawn once per process (drawing them is most of the
+    cost of a new MinHash)."""
+    return MinHash(num_perm=BANDS * ROWS, seed=1).permutations
+
+
+def signature(tokens: list[str], grams: set[str]) -> list[int]:
+    """What the keys are made of, whatever the date: a 64-bit digest of each MinHash band,
+    then of the lead words. CRC-32 hashes the shingles: MinHash's permutations supply the
+    randomness, and it is ten times cheaper than the default SHA-1."""
     if not grams:
         return []
-    signature = MinHash(num_perm=BANDS * ROWS, seed=1)
-    signature.update_batch(gram.encode() for gram in grams)
-    values = signature.hashvalues
-    at = str(bucket).encode()
-    found = [_key(b"band", str(band).encode(), at,
-                  values[band * ROWS:(band + 1) * ROWS].tobytes()) for band in range(BANDS)]
+    minhash = MinHash(num_perm=BANDS * ROWS, seed=1, hashfunc=zlib.crc32, scheme="affine32",
+                      permutations=_permutations())
+    minhash.update_batch(gram.encode() for gram in grams)
+    values = minhash.hashvalues
+    parts = [b"band%d:" % band + values[band * ROWS:(band + 1) * ROWS].tobytes()
+             for band in range(BANDS)]
     if len(tokens) >= LEAD_WORDS:
-        found.append(_key(b"lead", at, " ".join(tokens[:LEAD_WORDS]).encode()))
-    return found
+        parts.append(b"lead:" + " ".join(tokens[:LEAD_WORDS]).encode())
+    return [int.from_bytes(hashlib.blake2b(part, digest_size=8).digest(), "big")
+            for part in parts]
+
+
+def keys(parts: list[int], bucket: int) -> list[int]:
+    """The keys of a ``signature`` in date ``bucket``, as signed 64-bit integers (SQLite's)."""
+    shift = (bucket * _MIX) % _FULL
+    return [((part ^ shift) + _HALF) % _FULL - _HALF for part in parts]
 
 
 def overlap(a: set[str], b: set[str]) -> float:
@@ -115,14 +131,14 @@ def assign(db: sqlite_utils.Database, rowid: int) -> int:
         "SELECT id, title, text, published, first_seen FROM articles WHERE rowid = ?",
         [rowid]).fetchone()
     tokens = words(title, text)
-    grams = shingles(tokens)
+    parts = signature(tokens, shingles(tokens))
     day = _day(published, first_seen)
-    story = _closest_story(db, rowid, grams, day, tokens)
+    story = _closest_story(db, rowid, tokens, parts, day)
     if story is None:
         story = db.execute("INSERT INTO stories (lead_article, first_seen) VALUES (?, ?)",
                            [ident, first_seen]).lastrowid
     db.execute("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)", [ident, story])
-    _store_keys(db, rowid, tokens, grams, day)
+    _store_keys(db, rowid, parts, day)
     return story
 
 
@@ -135,23 +151,22 @@ def refresh(db: sqlite_utils.Database, rowid: int) -> None:
     if not db.execute("SELECT 1 FROM story_articles WHERE article_id = ?", [ident]).fetchone():
         assign(db, rowid)
         return
-    db.execute("DELETE FROM story_keys WHERE article_rowid = ?", [rowid])
+    # The old text's keys stay: a key only proposes a candidate, which is checked against
+    # the stored text, and finding them again would need an index costing every store.
     tokens = words(title, text)
-    _store_keys(db, rowid, tokens, shingles(tokens), _day(published, first_seen))
+    _store_keys(db, rowid, signature(tokens, shingles(tokens)), _day(published, first_seen))
 
 
-def _store_keys(db: sqlite_utils.Database, rowid: int, tokens: list[str], grams: set[str],
-                day: int) -> None:
+def _store_keys(db: sqlite_utils.Database, rowid: int, parts: list[int], day: int) -> None:
     db.conn.executemany("INSERT OR IGNORE INTO story_keys (key, article_rowid) VALUES (?, ?)",
-                        [(key, rowid) for key in keys(tokens, grams, day // WINDOW_DAYS)])
+                        [(key, rowid) for key in keys(parts, day // WINDOW_DAYS)])
 
 
-def _closest_story(db: sqlite_utils.Database, rowid: int, grams: set[str], day: int,
-                   tokens: list[str]) -> int | None:
+def _closest_story(db: sqlite_utils.Database, rowid: int, tokens: list[str],
+                   parts: list[int], day: int) -> int | None:
     """The story of the stored article this one best overlaps, if any overlaps enough."""
     bucket = day // WINDOW_DAYS
-    wanted = [key for near in (bucket - 1, bucket, bucket + 1)
-              for key in keys(tokens, grams, near)]
+    wanted = [key for near in (bucket - 1, bucket, bucket + 1) for key in keys(parts, near)]
     if not wanted:
         return None
     marks = ", ".join("?" * len(wanted))
