@@ -61,11 +61,25 @@ class Body(NamedTuple):
 def body(title: str, text: str) -> Body:
     """The body's words, case- and width-folded. The headline is left out (desks rewrite it;
     a summary's would not be found in its full text) unless there is next to no body."""
-    tokens = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    text = unicodedata.normalize("NFKC", text)
+    tokens = WORD.findall(text.casefold())
     if len(tokens) < SHINGLE:
-        tokens = re.findall(r"\w+", unicodedata.normalize("NFKC", title).casefold()) + tokens
-    return Body(shingles(tokens), {word for word in tokens if word.isdigit()},
+        tokens = WORD.findall(unicodedata.normalize("NFKC", title).casefold()) + tokens
+    return Body(shingles(tokens), figures(text),
                 " ".join(tokens[:LEAD_WORDS]) if len(tokens) >= LEAD_WORDS else None)
+
+
+WORD = re.compile(r"\w+")
+FIGURE = re.compile(r"(?<!\w)\d+(?!\w)")
+
+
+def figures(text: str) -> set[str]:
+    """The numbers standing as words in a (normalised) text: dates, counts."""
+    return set(FIGURE.findall(text))
+
+
+def _figures_agree(a: set[str], b: set[str]) -> bool:
+    return not (a and b) or overlap(a, b) >= MIN_FIGURES
 
 
 def shingles(tokens: list[str]) -> set[int]:
@@ -148,9 +162,7 @@ def same_report(a: Body, b: Body) -> float:
     if their figures agree, else 0. Figures tell apart two reports written from one template
     or sharing stock sentences ("met officials in Bamako on 19 December" and "... on 23
     December"); a copy keeps its figures."""
-    if a.figures and b.figures and overlap(a.figures, b.figures) < MIN_FIGURES:
-        return 0.0
-    return overlap(a.grams, b.grams)
+    return overlap(a.grams, b.grams) if _figures_agree(a.figures, b.figures) else 0.0
 
 
 def assign(db: sqlite_utils.Database, rowid: int) -> int:
@@ -215,7 +227,9 @@ def _closest_story(db: sqlite_utils.Database, rowid: int, article: Body,
         [other for _, other in candidates])
     for title, text, published, first_seen, story in rows:
         apart = abs(_day(published, first_seen) - day)
-        if apart > WINDOW_DAYS:
+        # Dates and figures first: they turn most candidates away before the text is read.
+        if apart > WINDOW_DAYS or not _figures_agree(
+                article.figures, figures(unicodedata.normalize("NFKC", text))):
             continue
         score = same_report(article, body(title, text))
         # The closest match; among equals (a stock sentence found whole in several), the
