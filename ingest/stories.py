@@ -25,12 +25,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
-from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -112,11 +112,16 @@ _MIX = 0x9E3779B97F4A7C15  # odd: distinct buckets shift a part's digest to dist
 _HALF, _FULL = 1 << 63, 1 << 64
 
 
-@cache
-def _permutations() -> tuple:
-    """MinHash's random permutations, drawn once per process (drawing them is most of the
-    cost of a new MinHash)."""
-    return MinHash(num_perm=BANDS * ROWS, seed=1).permutations
+_minhash = threading.local()
+
+
+def _cleared_minhash() -> MinHash:
+    """This thread's MinHash, cleared: one per thread, since setting one up (its random
+    permutations) costs as much as hashing an article."""
+    if not hasattr(_minhash, "value"):
+        _minhash.value = MinHash(num_perm=BANDS * ROWS, seed=1, hashfunc=int)
+    _minhash.value.clear()
+    return _minhash.value
 
 
 def signature(article: Body) -> list[int]:
@@ -125,8 +130,7 @@ def signature(article: Body) -> list[int]:
     permutations supply the randomness."""
     if not article.grams:
         return []
-    minhash = MinHash(num_perm=BANDS * ROWS, seed=1, hashfunc=int, scheme="affine32",
-                      permutations=_permutations())
+    minhash = _cleared_minhash()
     minhash.update_batch(article.grams)
     values = minhash.hashvalues
     parts = [b"band%d:" % band + values[band * ROWS:(band + 1) * ROWS].tobytes()
