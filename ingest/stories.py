@@ -31,14 +31,16 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import sqlite_utils
-from datasketch import MinHash
 
 from ingest.queries import Filters, article_where, check_query, fetch_rows
 from ingest.store import transaction
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 SHINGLE = 3          # words per shingle
 BANDS, ROWS = 16, 3  # LSH bands; an article sharing MIN_BANDS of them is a candidate:
@@ -117,8 +119,11 @@ _minhash = threading.local()
 
 def _cleared_minhash() -> MinHash:
     """This thread's MinHash, cleared: one per thread, since setting one up (its random
-    permutations) costs as much as hashing an article."""
+    permutations) costs as much as hashing an article. datasketch is imported here, on first
+    use: its package imports scipy (0.7 s), which commands that store nothing need not pay."""
     if not hasattr(_minhash, "value"):
+        from datasketch import MinHash
+
         _minhash.value = MinHash(num_perm=BANDS * ROWS, seed=1, hashfunc=int)
     _minhash.value.clear()
     return _minhash.value
