@@ -57,7 +57,8 @@ class Body(NamedTuple):
 
     grams: set[int]           # its word 3-shingles, hashed
     figures: set[str]         # its numbers: dates, counts
-    lead: str | None          # its first LEAD_WORDS words
+    lead: str                 # its first LEAD_WORDS words (all of them, if fewer)
+    short: bool               # fewer than LEAD_WORDS words: too few shingles for MinHash
 
 
 def body(title: str, text: str) -> Body:
@@ -67,8 +68,8 @@ def body(title: str, text: str) -> Body:
     tokens = WORD.findall(text.casefold())
     if len(tokens) < SHINGLE:
         tokens = WORD.findall(unicodedata.normalize("NFKC", title).casefold()) + tokens
-    return Body(shingles(tokens), figures(text),
-                " ".join(tokens[:LEAD_WORDS]) if len(tokens) >= LEAD_WORDS else None)
+    return Body(shingles(tokens), figures(text), " ".join(tokens[:LEAD_WORDS]),
+                len(tokens) < LEAD_WORDS)
 
 
 WORD = re.compile(r"\w+")
@@ -131,17 +132,19 @@ def _cleared_minhash() -> MinHash:
 
 def signature(article: Body) -> list[int]:
     """What the keys are made of, whatever the date: a 64-bit digest of each MinHash band,
-    then of the lead words (the lead last). The shingles are hashed already: MinHash's
-    permutations supply the randomness."""
+    then of the lead words (always last). The shingles are hashed already: MinHash's
+    permutations supply the randomness. A short body (a headline-only feed's "Brief 12.") has
+    its lead, its whole text, alone: a handful of shingles makes no useful bands."""
     if not article.grams:
         return []
-    minhash = _cleared_minhash()
-    minhash.update_batch(article.grams)
-    values = minhash.hashvalues
-    parts = [b"band%d:" % band + values[band * ROWS:(band + 1) * ROWS].tobytes()
-             for band in range(BANDS)]
-    if article.lead:
-        parts.append(b"lead:" + article.lead.encode())
+    parts = []
+    if not article.short:
+        minhash = _cleared_minhash()
+        minhash.update_batch(article.grams)
+        values = minhash.hashvalues
+        parts = [b"band%d:" % band + values[band * ROWS:(band + 1) * ROWS].tobytes()
+                 for band in range(BANDS)]
+    parts.append(b"lead:" + article.lead.encode())
     return [int.from_bytes(hashlib.blake2b(part, digest_size=8).digest(), "big")
             for part in parts]
 
@@ -214,7 +217,8 @@ def _store_keys(db: sqlite_utils.Database, rowid: int, parts: list[int], day: in
 def _closest_story(db: sqlite_utils.Database, rowid: int, article: Body,
                    parts: list[int], day: int) -> int | None:
     """The story of the stored article this one best overlaps, if any overlaps enough."""
-    weight = {key: MIN_BANDS if index == BANDS else 1  # the lead key alone makes a candidate
+    lead = len(parts) - 1  # the lead key alone makes a candidate
+    weight = {key: MIN_BANDS if index == lead else 1
               for near in _buckets(day) for index, key in enumerate(keys(parts, near))}
     if not weight:
         return None
