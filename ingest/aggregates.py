@@ -19,7 +19,7 @@ import sqlite_utils
 
 from ingest import rollups
 from ingest.corrections import TARGET_TABLES
-from ingest.queries import Filters, article_where, evidence_where, fetch_rows
+from ingest.queries import UNITS, Filters, QueryError, article_where, evidence_where, fetch_rows
 from ingest.tagger.posture import ALL_LEFT
 
 TOP_THEMES = 3
@@ -29,6 +29,18 @@ MAX_STEPS = 1_000
 def facts(filters: Filters) -> Filters:
     """The filters narrowed to reported statements (see ``Filters.facts_only``)."""
     return filters.facts_only()
+
+
+def unit_count(filters: Filters, article: str) -> tuple[str, str]:
+    """How to count ``filters.unit`` over rows whose article id is the SQL ``article``: a join
+    to add after FROM, and the count expression. Stories count every copy of a report once;
+    an article stored before stories existed (not yet placed by ``cluster``) is its own."""
+    if filters.unit == "articles":
+        return "", f"count(DISTINCT {article})"
+    if filters.unit == "stories":
+        return (f" LEFT JOIN story_articles su ON su.article_id = {article}",
+                f"count(DISTINCT coalesce(su.story_id, {article}))")
+    raise QueryError(f"this count cannot be made in {filters.unit}")
 
 
 def previous_period(filters: Filters) -> Filters | None:
@@ -61,6 +73,12 @@ def filter_options(db: sqlite_utils.Database) -> dict[str, list]:
     }
 
 
+def units(db: sqlite_utils.Database) -> list[str]:
+    """What counts can count in this database: articles and stories, and events once an
+    events table exists."""
+    return [unit for unit in UNITS if unit != "events" or db["events"].exists()]
+
+
 def overview_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, int]:
     """Headline numbers for the period: articles, sources, actors, partners, dyads."""
     totals = rollups.article_totals(db, filters) if rollups.answers(filters) else None
@@ -78,24 +96,31 @@ def overview_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, in
     articles, sources = db.execute(
         f"SELECT count(*), count(DISTINCT a.source_id) FROM articles a WHERE {where}", params
     ).fetchone()
+    extra = {}
+    if filters.unit != "articles":  # the articles are counted in the chosen unit too
+        join, count = unit_count(filters, "a.id")
+        extra[filters.unit] = db.execute(
+            f"SELECT {count} FROM articles a{join} WHERE {where}", params).fetchone()[0]
     where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
     actors, partners, dyads = db.execute(
         "SELECT count(DISTINCT d.actor), count(DISTINCT d.partner), count(*)"
         f" FROM dyads d JOIN articles a ON a.id = d.article_id WHERE {where}", params
     ).fetchone()
     return {"articles": articles, "sources": sources, "actors": actors,
-            "partners": partners, "dyads": dyads}
+            "partners": partners, "dyads": dyads, **extra}
 
 
 def matrix(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
-    """Actor x partner cells: articles reporting the pair, first and last date, top themes."""
+    """Actor x partner cells: articles (or ``filters.unit``) reporting the pair, first and last
+    date, top themes."""
     if rollups.answers(filters):
         return _matrix_from_rollups(db, facts(filters))
     where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
+    join, count = unit_count(filters, "d.article_id")
     cells = list(fetch_rows(db, f"""
-        SELECT d.actor, d.partner, count(DISTINCT d.article_id) AS articles,
+        SELECT d.actor, d.partner, {count} AS articles,
                substr(min(a.published), 1, 10) AS first, substr(max(a.published), 1, 10) AS last
-        FROM dyads d JOIN articles a ON a.id = d.article_id
+        FROM dyads d JOIN articles a ON a.id = d.article_id{join}
         WHERE {where} GROUP BY +d.actor, +d.partner ORDER BY articles DESC, d.actor, d.partner
     """, params))
     themes: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -189,7 +214,8 @@ def compare(current: Iterable[dict], previous: Iterable[dict]) -> list[dict]:
 
 
 def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
-    """Articles per actor per month (``substr(published, 1, 7)``: the index does the work)."""
+    """Articles (or ``filters.unit``) per actor per month (``substr(published, 1, 7)``: the
+    index does the work)."""
     if rollups.answers(filters) and len(filters.partners) <= 1:
         # One partner: the articles naming it with each actor (two could count one twice).
         table, column = ("rollup_tag_pairs", "actor") if filters.partners else (
@@ -208,10 +234,11 @@ def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     if filters.actors:
         narrow = f" AND t.value IN ({', '.join('?' * len(filters.actors))})"
         params += list(filters.actors)
+    join, count = ("", "count(*)") if filters.unit == "articles" else unit_count(filters, "a.id")
     return list(fetch_rows(db, f"""
-        SELECT substr(a.published, 1, 7) AS month, t.value AS actor, count(*) AS articles
+        SELECT substr(a.published, 1, 7) AS month, t.value AS actor, {count} AS articles
         FROM articles a JOIN tags t ON t.article_id = a.id AND t.kind = 'actor'
-             AND t.verdict IS NOT 'rejected'
+             AND t.verdict IS NOT 'rejected'{join}
         WHERE {where} AND a.published IS NOT NULL{narrow}
         GROUP BY month, actor ORDER BY month, actor
     """, params))
@@ -253,7 +280,8 @@ def aside_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
 
 
 def posture_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
-    """Actor x country pairs with posture events, most documented first."""
+    """Actor x country pairs with posture events (statements; with ``filters.unit`` stories,
+    the stories that carry them), most documented first."""
     if rollups.answers(filters):
         where, params = rollups.where(filters, actor="actor", partner="country", status=True)
         return list(fetch_rows(db, f"""
@@ -261,9 +289,10 @@ def posture_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
             GROUP BY actor, country HAVING sum(events) > 0 ORDER BY events DESC, actor, country
         """, params))
     where, params = evidence_where(filters, "p", "actor", "country", None)
+    join, count = _statements(filters)
     return list(fetch_rows(db, f"""
-        SELECT p.actor, p.country, count(*) AS events
-        FROM posture p JOIN articles a ON a.id = p.article_id
+        SELECT p.actor, p.country, {count} AS events
+        FROM posture p JOIN articles a ON a.id = p.article_id{join}
         WHERE {where} GROUP BY p.actor, p.country ORDER BY events DESC, p.actor, p.country
     """, params))
 
@@ -326,6 +355,8 @@ def force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
                  country: str) -> list[dict]:
     """The reported force of ``actor`` in ``country`` over time, one point per dated change."""
     narrowed = replace(facts(filters), actors=(actor,), partners=(country,))
+    if filters.unit == "stories":
+        return thin(step_levels(_once_per_story(db, narrowed)))
     where, params = evidence_where(narrowed, "p", "actor", "country", None)
     cursor = db.execute(f"""
         SELECT substr(p.date, 1, 10), p.action, p.personnel, p.rule LIKE ?
@@ -333,6 +364,21 @@ def force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
         WHERE {where} AND p.date IS NOT NULL ORDER BY p.date, p.id
     """, [f"%{ALL_LEFT}%", *params])
     return thin(step_levels(cursor))
+
+
+def _once_per_story(db: sqlite_utils.Database, filters: Filters) -> Iterable[tuple]:
+    """The force events of ``force_levels``, each figure once per story: forty copies of one
+    report of a deployment add its troops once, not forty times."""
+    where, params = evidence_where(filters, "p", "actor", "country", None)
+    return db.execute(f"""
+        SELECT substr(p.date, 1, 10) AS day, p.action, p.personnel, p.rule LIKE ?
+        FROM posture p JOIN articles a ON a.id = p.article_id
+             LEFT JOIN story_articles su ON su.article_id = p.article_id
+        WHERE {where} AND p.date IS NOT NULL
+        GROUP BY coalesce(su.story_id, p.article_id), day, p.action, p.personnel,
+                 p.rule LIKE ?
+        ORDER BY day, min(p.id)
+    """, [f"%{ALL_LEFT}%", *params, f"%{ALL_LEFT}%"])
 
 
 def step_levels(events: Iterable[tuple[str, str, int | None, bool]]) -> list[dict]:
@@ -377,14 +423,16 @@ def thin(points: list[dict]) -> list[dict]:
 
 
 def posture_places(db: sqlite_utils.Database, filters: Filters, limit: int = 500) -> list[dict]:
-    """Named places where foreign forces are reported, with how often and how recently."""
+    """Named places where foreign forces are reported, with how often (statements, or
+    ``filters.unit``) and how recently."""
     if rollups.answers(filters):
         return _places_from_rollups(db, filters, limit)
     where, params = evidence_where(facts(filters), "p", "actor", "country", None)
+    join, count = _statements(filters)
     return list(fetch_rows(db, f"""
-        SELECT p.place, p.actor, p.country, count(*) AS events,
+        SELECT p.place, p.actor, p.country, {count} AS events,
                substr(max(p.date), 1, 10) AS last
-        FROM posture p JOIN articles a ON a.id = p.article_id
+        FROM posture p JOIN articles a ON a.id = p.article_id{join}
         WHERE {where} AND p.place IS NOT NULL AND p.place != ''
         GROUP BY p.place, p.actor, p.country ORDER BY events DESC LIMIT {int(limit)}
     """, params))
@@ -415,6 +463,11 @@ def _places_from_rollups(db: sqlite_utils.Database, filters: Filters,
         row["last"] = db.execute(probe, [row["actor"], row["country"], row["place"],
                                          *narrow]).fetchone()[0]
     return places
+
+
+def _statements(filters: Filters) -> tuple[str, str]:
+    """``unit_count`` for posture rows, which count statements (as before units) for articles."""
+    return ("", "count(*)") if filters.unit == "articles" else unit_count(filters, "p.article_id")
 
 
 def article_count(db: sqlite_utils.Database, filters: Filters) -> int:

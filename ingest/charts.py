@@ -23,28 +23,32 @@ COUNT_LEGEND = alt.Legend(format=",d", tickMinStep=1)
 NAMES = alt.Axis(labelLimit=320)  # "Central African Republic", "United Arab Emirates" in full
 
 
-def actor_timeline(months: pd.DataFrame) -> alt.Chart:
-    """Articles per month, one small multiple per actor (an article can name several)."""
+def actor_timeline(months: pd.DataFrame, unit: str = "articles") -> alt.Chart:
+    """Articles (or stories: ``unit``) per month, one small multiple per actor (an article can
+    name several)."""
     return alt.Chart(months).mark_bar().encode(
         x=alt.X("month:T", title=None, timeUnit="yearmonth"),
-        y=alt.Y("articles:Q", title="articles", axis=COUNT_AXIS),
+        y=alt.Y("articles:Q", title=unit, axis=COUNT_AXIS),
         color=alt.Color("actor:N", legend=None),
         row=alt.Row("actor:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
-        tooltip=["actor:N", alt.Tooltip("month:T", timeUnit="yearmonth"), "articles:Q"],
+        tooltip=["actor:N", alt.Tooltip("month:T", timeUnit="yearmonth"),
+                 alt.Tooltip("articles:Q", title=unit)],
     ).properties(height=60, width=640).resolve_scale(y="independent")
 
 
-def partnership_matrix(cells: pd.DataFrame) -> alt.Chart:
-    """Actor x partner heatmap; hover lists the top themes, a click selects the cell."""
+def partnership_matrix(cells: pd.DataFrame, unit: str = "articles") -> alt.Chart:
+    """Actor x partner heatmap of articles (or stories: ``unit``); hover lists the top themes,
+    a click selects the cell."""
     select = alt.selection_point(name=CELL, fields=["actor", "partner"], on="click")
     cells = cells.assign(themes_label=cells["themes"].map(labels.themes_text))
     return alt.Chart(cells).mark_rect().encode(
         x=alt.X("partner:N", title="partner country", sort="ascending", axis=NAMES),
         y=alt.Y("actor:N", title="actor", sort="ascending", axis=NAMES),
-        color=alt.Color("articles:Q", scale=alt.Scale(scheme="oranges"), title="articles",
+        color=alt.Color("articles:Q", scale=alt.Scale(scheme="oranges"), title=unit,
                         legend=COUNT_LEGEND),
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.35)),
-        tooltip=["actor:N", "partner:N", "articles:Q", "first:N", "last:N",
+        tooltip=["actor:N", "partner:N", alt.Tooltip("articles:Q", title=unit), "first:N",
+                 "last:N",
                  alt.Tooltip("themes_label:N", title="top themes")],
     ).add_params(select)
 

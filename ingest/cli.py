@@ -20,7 +20,18 @@ from typing import IO, NoReturn
 
 import click
 
-from ingest import aggregates, export, labels, lock, pipeline, queries, rollups, seeds, store
+from ingest import (
+    aggregates,
+    export,
+    labels,
+    lock,
+    pipeline,
+    queries,
+    rollups,
+    seeds,
+    store,
+    stories,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -125,6 +136,8 @@ def init(db_path: str) -> None:
     """Create the database, or upgrade an older one in place."""
     db = store.open_db(db_path)
     click.echo(f"{db_path}: schema version {store.schema_version(db)}")
+    if waiting := stories.unplaced(db):
+        click.echo(f"{waiting} articles are in no story yet: run `python -m ingest cluster`")
 
 
 @cli.command(name="seeds")
@@ -192,8 +205,29 @@ def retag(workers: int, db_path: str) -> None:
     click.echo(f"run {run_id}: retagged {done} articles")
 
 
+@cli.command()
+@click.option("--rebuild", is_flag=True,
+              help="Forget every story and group the whole archive again.")
+@db_option
+@friendly_errors
+def cluster(rebuild: bool, db_path: str) -> None:
+    """Group articles carrying the same report into stories: those in no story yet (stored
+    before stories existed, or left by an interrupted run), or all of them with --rebuild."""
+    db = store.open_db(db_path)
+    with lock.run_lock(db_path, wait=60):
+        total = (db.execute("SELECT count(*) FROM articles").fetchone()[0] if rebuild
+                 else stories.unplaced(db))
+        with _progress(total, "cluster") as advance:
+            placed = stories.cluster(db, rebuild=rebuild, progress=advance)
+    count = db.execute("SELECT count(*) FROM stories").fetchone()[0]
+    click.echo(f"placed {placed} articles; {count} stories in all")
+
+
+EXPORTS = queries.EXPORTS | {"stories": stories.story_rows}
+
+
 @cli.command(name="export")
-@click.argument("what", type=click.Choice(sorted(queries.EXPORTS)))
+@click.argument("what", type=click.Choice(sorted(EXPORTS)))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
               show_default=True)
 @click.option("--since", type=DATE, help="Published on or after this date (YYYY-MM-DD).")
@@ -212,7 +246,8 @@ def retag(workers: int, db_path: str) -> None:
 @friendly_errors
 def export_command(what, fmt, since, until, actor, partner, theme, query, facts_only, output,
                    db_path) -> None:
-    """Export articles, tags, partnerships or posture as CSV (formula-safe) or JSON lines."""
+    """Export articles, tags, partnerships, posture or stories (with their member article
+    ids) as CSV (formula-safe) or JSON lines."""
     db = store.open_db(db_path, readonly=True)
     if query:
         query, quoted = queries.search_query(db, query)
@@ -224,15 +259,16 @@ def export_command(what, fmt, since, until, actor, partner, theme, query, facts_
     )
     if facts_only:
         filters = filters.facts_only()
+    rows = EXPORTS[what](db, filters)  # a generator: streamed from the query
     if output != "-" and Path(output).is_dir():
         output = str(Path(output) / export.file_name(what, filters, fmt))
         LOGGER.info("writing %s", output)
     with _output(output) as out:
         if fmt == "csv":
-            count = export.write_query(db, what, filters, out)
+            count = export.write_export(rows, out, what, filters)
         else:
             count = 0
-            for row in queries.EXPORTS[what](db, filters):
+            for row in rows:
                 out.write(json.dumps(labels.with_labels(row), ensure_ascii=False) + "\n")
                 count += 1
     LOGGER.info("exported %d %s", count, what)

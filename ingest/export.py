@@ -39,7 +39,10 @@ MAX_NAMED = 2                             # beyond this, "3-actors"
 
 
 def neutralise(value: object) -> object:
-    """Make a cell inert for spreadsheets; numbers stay numbers."""
+    """Make a cell inert for spreadsheets; numbers stay numbers, a list (a story's article
+    ids) is one cell, its items joined by spaces."""
+    if isinstance(value, list):
+        value = " ".join(map(str, value))
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -128,7 +131,8 @@ def write_query(db: sqlite_utils.Database, what: str, filters: Filters, out: IO[
                 cap: int | None = None) -> int:
     """Every row of the export ``what`` (a key of ``queries.EXPORTS``) under ``filters``,
     newest first, streamed from the query into ``out`` as ``write_export`` writes it; the
-    newest ``cap`` at most. The command line and the dashboard's downloads both write this."""
+    newest ``cap`` at most: the dashboard's downloads (the command line writes the same rows,
+    uncapped, through ``write_export``)."""
     rows = queries.EXPORTS[what](db, filters, limit=cap)
     said = what if cap is None else f"{what} (the newest {cap:,} at most)"
     return write_export(rows, out, said, filters)

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from ingest import corrections, rollups, store
+from ingest import corrections, rollups, store, stories
 from ingest.store import now, transaction
 from ingest.tagger import TAGGER_VERSION, TagResult, tag
 from ingest.urls import canonical_url, claim_identity, identity_hash
@@ -126,8 +126,10 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int,
     if existing is None:
         row.update(id=ident, first_seen=stamp)
         columns = ", ".join(row)
-        db.execute(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * len(row))})",
-                   list(row.values()))
+        rowid = db.execute(
+            f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values())).lastrowid
+        stories.assign(db, rowid)  # its story lands with it, or neither does
         refresh.new(ident)
         outcome = "new"
     else:
@@ -135,6 +137,8 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int,
         refresh.before([ident])
         sets = ", ".join(f"{column} = ?" for column in row)
         db.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*row.values(), ident])
+        stories.refresh(db, db.execute("SELECT rowid FROM articles WHERE id = ?",
+                                       [ident]).fetchone()[0])
         outcome = "updated"
     _record_source(db, ident, source_id, doc.url, refresh)
     tagged = tag_row(doc.title, doc.text, doc.language, row["published"])

@@ -15,6 +15,9 @@ from datetime import date, timedelta
 import sqlite_utils
 
 STATUSES = ("reported", "planned", "denied", "hedged")
+# What counts and charts count: articles, stories (every copy of one report once, see
+# ingest/stories.py) or events (one happening, however many reports; ingest/events.py).
+UNITS = ("articles", "stories", "events")
 
 
 class QueryError(ValueError):
@@ -35,6 +38,7 @@ class Filters:
     affiliated: bool | None = None      # True: carried by state media; False: by independents
     statuses: tuple[str, ...] = STATUSES  # for dyads and posture; drop denied/hedged for facts
     query: str | None = None            # FTS5 full-text query over title and text
+    unit: str = "articles"              # what aggregates count: one of UNITS
 
     def facts_only(self) -> Filters:
         """Reported statements only, or nothing if the analyst hid those."""
@@ -84,6 +88,23 @@ def article_where(filters: Filters, alias: str = "a") -> tuple[str, list]:
         )
         params.append(filters.query)
     return " AND ".join(clauses) or "1", params
+
+
+def listing_where(filters: Filters, matching: Filters | None = None) -> tuple[str, list]:
+    """``article_where`` for a list of articles; counting stories, one row per story: the
+    first of its articles that matches ``matching`` (default ``filters``), its copies
+    collapsed under it (the Articles page shows them when it is opened)."""
+    where, params = article_where(filters)
+    if filters.unit == "articles":
+        return where, params
+    earlier, earlier_params = article_where(matching or filters, "b")
+    return (
+        f"{where} AND NOT EXISTS (SELECT 1 FROM story_articles x JOIN story_articles y"
+        " ON y.story_id = x.story_id AND y.article_id != x.article_id"
+        " JOIN articles b ON b.id = y.article_id"
+        f" WHERE x.article_id = a.id AND b.rowid < a.rowid AND {earlier})",
+        params + earlier_params,
+    )
 
 
 def check_query(db: sqlite_utils.Database, query: str | None) -> None:
@@ -162,6 +183,8 @@ def _row_columns() -> str:
     """An article's columns on the Articles page, its tag lists included."""
     return f"""
         a.id AS article_id, a.published, a.published_inferred, a.title, a.url,
+        (SELECT count(*) FROM story_articles x JOIN story_articles y ON y.story_id = x.story_id
+         WHERE x.article_id = a.id AND y.article_id != a.id) AS copies,
         so.name AS source, a.outlet, a.language, a.untagged_reason, a.offsite,
         {_tag_list('actor')} AS actors, {_tag_list('partner')} AS partners,
         {_tag_list('theme')} AS themes
@@ -179,7 +202,7 @@ def articles(db: sqlite_utils.Database, filters: Filters, *, limit: int | None =
     for a search of ``the`` on 100k articles (docs/benchmarks.md).
     """
     check_query(db, filters.query)
-    where, params = article_where(filters)
+    where, params = listing_where(filters)
     sql = f"""
         SELECT {_row_columns()}
         FROM (SELECT a.rowid AS page_row FROM articles a INDEXED BY articles_window
@@ -231,14 +254,14 @@ def is_prefix_search(query: str) -> bool:
 
 
 def _count(db: sqlite_utils.Database, filters: Filters) -> int:
-    where, params = article_where(filters)
+    where, params = listing_where(filters)
     return db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
 
 
 def _capped_count(db: sqlite_utils.Database, filters: Filters, cap: int) -> int:
     """Matches of a search, counted to ``cap + 1`` at most, read from FTS5 in rowid order (it
     streams them; ``rowid IN (...)`` would first gather every match)."""
-    where, params = article_where(replace(filters, query=None))
+    where, params = listing_where(replace(filters, query=None), filters)
     join = "" if where == "1" else " CROSS JOIN articles a ON a.rowid = articles_fts.rowid"
     return db.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM articles_fts{join}"
@@ -256,7 +279,7 @@ def _walk(db: sqlite_utils.Database, filters: Filters, limit: int,
     wanted = offset + limit
     if wanted > WALK_DEPTH:
         return None
-    where, params = article_where(replace(filters, query=None))
+    where, params = listing_where(replace(filters, query=None), filters)
     candidates = db.execute(
         f"SELECT a.rowid FROM articles a INDEXED BY articles_window WHERE {where}"
         " ORDER BY a.published DESC, a.id LIMIT ?", [*params, WALK_FACTOR * wanted])
@@ -282,7 +305,7 @@ def _page_from_hits(db: sqlite_utils.Database, filters: Filters, limit: int,
         except sqlite3.OperationalError:
             check_query(db, filters.query)  # says what is wrong with the search
             raise
-        where, params = article_where(replace(filters, query=None))
+        where, params = listing_where(replace(filters, query=None), filters)
         hits = "a.rowid IN temp.search_hits"
         total = (db.execute("SELECT count(*) FROM temp.search_hits").fetchone()[0]
                  if where == "1" else db.execute(

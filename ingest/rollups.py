@@ -230,11 +230,13 @@ def check(db: sqlite_utils.Database) -> Iterator[Difference]:
 
 
 def answers(filters: Filters) -> bool:
-    """Whether the rollups hold what a view needs under ``filters``: all dates, no search, no
-    source, state-affiliation or theme filter (those select articles or dyads the rollups do
-    not tell apart). Views check further filters of their own and otherwise read the rows."""
-    return not (filters.since or filters.until or filters.query or filters.sources
-                or filters.affiliated is not None or filters.themes)
+    """Whether the rollups hold what a view needs under ``filters``: all dates, counting
+    articles (not stories or events), no search, no source, state-affiliation or theme filter
+    (those select articles or dyads the rollups do not tell apart). Views check further
+    filters of their own and otherwise read the rows."""
+    return filters.unit == "articles" and not (
+        filters.since or filters.until or filters.query or filters.sources
+        or filters.affiliated is not None or filters.themes)
 
 
 def where(filters: Filters, *, actor: str | None = None, partner: str | None = None,

@@ -441,12 +441,46 @@ def m012_rollups(db: sqlite_utils.Database) -> None:
         db.execute(f"CREATE TABLE {table} ({', '.join(columns)}, PRIMARY KEY ({primary}))"
                    " WITHOUT ROWID")
     rollups.rebuild(db)
+def m013_stories(db: sqlite_utils.Database) -> None:
+    """Stories: articles carrying the same report (see ``ingest.stories``). Each article is in
+    exactly one story (``story_articles`` is keyed by article); ``story_keys`` holds each
+    article's MinHash band and lead keys, so candidates are found by index, not in memory.
+    Articles stored before this migration are in no story until ``python -m ingest cluster``
+    places them (``init`` says how many wait); it is not run here: at a million articles it
+    takes many minutes, too long to hold the write lock while a dashboard opens the file."""
+    db.execute(
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            lead_article TEXT NOT NULL,        -- the first article placed: its title names it
+            first_seen TEXT NOT NULL           -- when the first copy was stored
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE story_articles (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story_id INTEGER NOT NULL REFERENCES stories(id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX story_articles_story ON story_articles(story_id, article_id)")
+    db.execute(
+        """
+        CREATE TABLE story_keys (
+            key INTEGER NOT NULL,              -- 64-bit hash of a band or lead and a date bucket
+            article_rowid INTEGER NOT NULL,
+            PRIMARY KEY (key, article_rowid)
+        ) WITHOUT ROWID
+        """
+    )
 
 
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
     m008_claims_and_bounded_dates, m009_tag_mentions, m010_seed_folder_health,
-    m011_value_corrections, m012_rollups,
+    m011_value_corrections, m012_rollups, m013_stories,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

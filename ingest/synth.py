@@ -428,20 +428,31 @@ def records(n: int, seed: int = 0, *, duplicates: float = 0.05, near_duplicates:
     ``near_duplicates`` republish one with a sentence changed. Memory stays flat: copies are
     drawn from the last few hundred stories only.
     """
+    for record, _ in stories(n, seed, duplicates=duplicates, near_duplicates=near_duplicates,
+                             off_topic=off_topic, french=french):
+        yield record
+
+
+def stories(n: int, seed: int = 0, *, duplicates: float = 0.05, near_duplicates: float = 0.03,
+            off_topic: float = 0.08, french: float = 0.4) -> Iterator[tuple[dict, int]]:
+    """``records`` with the ground truth of story grouping: each record with the index of the
+    record that first told its story (its own index, unless it is a copy or an edited copy)."""
     rng = random.Random(seed)
-    recent: deque[dict] = deque(maxlen=500)
+    recent: deque[tuple[dict, int]] = deque(maxlen=500)
     for index in range(n):
         roll = rng.random()
         if recent and roll < duplicates:
-            record = _republish(rng, rng.choice(recent), index)
+            original, origin = rng.choice(recent)
+            record = _republish(rng, original, index)
         elif recent and roll < duplicates + near_duplicates:
-            record = _edit(rng, rng.choice(recent), index)
+            original, origin = rng.choice(recent)
+            record = _edit(rng, original, index)
         else:
             lang = "fr" if rng.random() < french else "en"
             article = _off_topic if rng.random() < off_topic else _article
-            record = article(rng, lang, index)
-            recent.append(record)
-        yield record
+            record, origin = article(rng, lang, index), index
+            recent.append((record, index))
+        yield record, origin
 
 
 def documents(rows: Iterable[dict], seed: int = 0) -> Iterator[pipeline.Document]:

@@ -70,12 +70,12 @@ def test_every_page_renders(demo_app, page):
 
 
 def test_sidebar_filters_change_the_counts(demo_app):
-    assert metrics(demo_app)["Articles"] == "6"
+    assert metrics(demo_app)["Stories"] == "6"
     demo_app.multiselect(key="f_languages").set_value(["fr"]).run()
-    assert metrics(demo_app)["Articles"] == "1"
+    assert metrics(demo_app)["Stories"] == "1"
     demo_app.multiselect(key="f_languages").set_value([]).run()
     demo_app.radio(key="f_affiliated").set_value("Exclude state-affiliated").run()
-    assert metrics(demo_app)["Articles"] == "5"
+    assert metrics(demo_app)["Stories"] == "5"
 
 
 def test_statuses_filter_lists_but_counts_stay_facts(demo_app):
@@ -138,7 +138,7 @@ def test_an_overview_row_opens_its_evidence(demo_app):
     """Every number on the Overview leads to its sentences: choosing a row of the most active
     partnerships opens the Partnerships page on that pair."""
     top = demo_app.dataframe[0].value
-    assert (top.actor[0], top.partner[0], top.articles[0]) == ("Russia", "Mali", 3)
+    assert (top.actor[0], top.partner[0], top.stories[0]) == ("Russia", "Mali", 3)
     demo_app.session_state["o_top"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at = demo_app.run()
     no_exceptions(at)
@@ -181,7 +181,7 @@ def test_tables_show_dates_to_read_and_downloads_keep_them_whole(db_path, monkey
 def test_a_source_chart_without_data_says_so(demo_app):
     demo_app.multiselect(key="f_languages").set_value(["fr"]).run()
     demo_app.radio(key="f_affiliated").set_value("Exclude state-affiliated").run()
-    assert metrics(demo_app)["Articles"] == "0"
+    assert metrics(demo_app)["Stories"] == "0"
     at = on_page(demo_app, "views/sources.py")
     assert "No source carried an article" in " ".join(caption.value for caption in at.caption)
 
@@ -350,14 +350,14 @@ def test_overview_compares_with_the_previous_period(demo_app):
 
 
 def test_a_new_ingest_shows_without_restart(demo_app, db_path):
-    assert metrics(demo_app)["Articles"] == "6"
+    assert metrics(demo_app)["Stories"] == "6"
     db = store.open_db(db_path)
     with store.transaction(db), rollups.refreshing(db, ["a1"]):  # as a writer does
         db.execute("UPDATE articles SET updated_at = '2030-01-01T00:00:00Z', language = 'fr'"
                    " WHERE id = 'a1'")
     db.conn.close()
     demo_app.multiselect(key="f_languages").set_value(["fr"]).run()
-    assert metrics(demo_app)["Articles"] == "2"
+    assert metrics(demo_app)["Stories"] == "2"
 
 
 def test_a_search_beyond_the_count_cap_says_more_than(demo_app, monkeypatch):
@@ -365,12 +365,12 @@ def test_a_search_beyond_the_count_cap_says_more_than(demo_app, monkeypatch):
     at = on_page(demo_app, "views/articles.py")
     at.text_input(key="a_query").input("Mali OR France OR Russia").run()
     no_exceptions(at)
-    assert any(caption.value.startswith("More than 2 articles match")
+    assert any(caption.value.startswith("More than 2 stories match")
                for caption in at.caption), [caption.value for caption in at.caption]
     monkeypatch.setattr(queries, "COUNT_CAP", 10_000)
     st.cache_data.clear()
     at.run()
-    assert any(re.match(r"\d+ articles match; showing \d+, newest first", caption.value)
+    assert any(re.match(r"\d+ stories match; showing \d+, newest first", caption.value)
                for caption in at.caption), [caption.value for caption in at.caption]
 
 

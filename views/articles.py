@@ -17,6 +17,7 @@ MARK = "background: #ffe08a; padding: 0 2px"
 common.require_articles()
 filters = common.filters()
 st.title("Articles")
+filters = common.count_control(filters, "stories", "a_unit")
 
 query = st.text_input("Search titles and text", key="a_query",
                       placeholder='e.g. "Africa Corps" AND Niger').strip()
@@ -38,18 +39,21 @@ if pages > 1:
     page = st.number_input(f"Page (of {of})", min_value=1, max_value=pages, key="a_page")
 rows = found.rows
 if found.more:
-    st.caption(f"More than {found.total:,} articles match (counting stops there); showing "
+    st.caption(f"More than {found.total:,} {filters.unit} match (counting stops there); showing "
                f"{len(rows)}, newest first. Narrow the search to count them, or export them all.")
 else:
-    st.caption(f"{found.total} articles match; showing {len(rows)}, newest first.")
+    st.caption(f"{found.total} {filters.unit} match; showing {len(rows)}, newest first.")
+if filters.unit == "stories":
+    st.caption("One row per story: its first matching article; \"copies\" counts the other"
+               " articles carrying the same report, listed when the article is opened.")
 # An article its feed gave no date is dated when first seen: say so where the date is read.
 shown = [{**row, "published": f"{common.readable_time(row['published'])} (first seen)"}
          if row["published_inferred"] else row for row in rows]
 # A feed's entry linking to another site is its claim about that link, not the site's article.
 shown = [{**row, "source": f"{row['source']} (links to {urlparse(row['url']).hostname})"}
          if row["offsite"] else row for row in shown]
-common.table(shown, ["published", "title", "source", "language", "actors", "partners", "themes",
-                     "url"])
+common.table(shown, ["published", "title", "source", "copies", "language", "actors", "partners",
+                     "themes", "url"])
 CAP = export.DOWNLOAD_CAP
 if found.more:
     holds = f"every matching article, up to the newest {CAP:,}"
@@ -113,3 +117,11 @@ if rows:
                       for row in evidence],
                      ["target", "what", "status", "evidence", "rule", "verdict"])
         common.download(evidence, f"article-{chosen}-evidence", narrowed=Filters())
+        story = common.fetch("stories.story_of", chosen)
+        if story and story["articles"] > 1:
+            st.subheader(f"The same report: {story['articles']} articles")
+            st.caption(f"{story['sources']} sources, languages {story['languages']},"
+                       f" {story['state_share']:.0%} of the sources state-affiliated; first seen"
+                       f" {common.readable_time(story['first_seen'])}.")
+            common.table(story["members"], ["published", "title", "source", "outlet",
+                                            "language", "url"])

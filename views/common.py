@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from datetime import date, timedelta
 from importlib import import_module
 from typing import NoReturn
@@ -165,6 +165,21 @@ def brief_downloads(bar, filters: Filters) -> None:
         bar.download_button(f"Brief of these filters ({fmt.upper()})", made(fmt),
                             file_name=brief.file_name(filters, fmt), mime=mime,
                             key=f"brief_{fmt}", on_click="ignore")
+UNIT_NAMES = {"articles": "Articles", "stories": "Stories", "events": "Events"}
+UNIT_HELP = ("Articles: every stored article. Stories: the copies of one report (syndicated,"
+             " lightly edited, retitled, a feed's summary of it) count once. Events: one"
+             " happening counts once, however many stories report it.")
+
+
+def count_control(filters: Filters, default: str, key: str) -> Filters:
+    """The page's "Count" control; returns the filters counting in the chosen unit. ``default``
+    falls back to stories where the database cannot count it (no events yet)."""
+    offered = fetch("aggregates.units")
+    if default not in offered:
+        default = "stories"
+    unit = st.radio("Count", offered, index=offered.index(default), key=key,
+                    format_func=UNIT_NAMES.get, horizontal=True, help=UNIT_HELP)
+    return replace(filters, unit=unit)
 
 
 def illustrative_banner() -> None:

@@ -8,6 +8,7 @@ from views import common
 common.require_articles()
 filters = common.filters()
 st.title("Overview")
+filters = common.count_control(filters, "stories", "o_unit")
 installed = common.tagger_version()
 if older := common.fetch("aggregates.older_taggers", installed):
     st.warning(f"Some tags may come from an older tagger ({', '.join(older)}); this release tags"
@@ -18,7 +19,7 @@ counts = common.fetch("aggregates.overview_counts", filters=filters)
 new = common.fetch("aggregates.new_partnerships", filters=filters)
 columns = st.columns(5)
 for column, (label, value) in zip(columns, [
-    ("Articles", counts["articles"]), ("Sources", counts["sources"]),
+    (common.UNIT_NAMES[filters.unit], counts[filters.unit]), ("Sources", counts["sources"]),
     ("Actors", counts["actors"]), ("Partner countries", counts["partners"]),
     ("New partnerships", len(new) if filters.since else "–"),
 ], strict=True):
@@ -28,10 +29,11 @@ st.caption("Actors, partner countries and partnerships count reported statements
 
 cells = common.fetch("aggregates.matrix", filters=filters)
 st.subheader("Most active partnerships")
-top = cells[:15]
+top = [{**row, filters.unit: row["articles"]} for row in cells[:15]]  # counted in the unit
 if top:
     st.caption("Choose a row to read its evidence on the Partnerships page.")
-    common.pair_table(top, ["actor", "partner", "articles", "first", "last", "themes"], "o_top")
+    common.pair_table(top, ["actor", "partner", filters.unit, "first", "last", "themes"],
+                      "o_top")
     common.download(top, "overview-top-partnerships")
 else:
     st.info("No reported partnership matches these filters.")

@@ -11,16 +11,18 @@ from views import common
 common.require_articles()
 filters = common.filters()
 st.title("Partnerships")
+filters = common.count_control(filters, "stories", "p_unit")
+unit = filters.unit
 
-st.subheader("Articles per actor per month")
+st.subheader(f"{common.UNIT_NAMES[unit]} per actor per month")
 months = common.fetch("aggregates.actor_months", filters=filters)
 if months:
     totals = pd.DataFrame(months).groupby("actor")["articles"].sum().nlargest(12)
     shown = [row for row in months if row["actor"] in totals.index]
     if len(totals) < len({row["actor"] for row in months}):
         st.caption("The 12 actors with the most articles; narrow the actors filter to see others.")
-    st.altair_chart(charts.actor_timeline(pd.DataFrame(shown)))
-    common.download(shown, "partnerships-actor-months")
+    st.altair_chart(charts.actor_timeline(pd.DataFrame(shown), unit))
+    common.download(shown, "partnerships-actor-months", narrowed=filters)
 else:
     st.info("No article names an actor under these filters.")
 
@@ -33,14 +35,15 @@ if aside:
                + ", ".join(f"{count} {labels.status(status).lower()}"
                            for status, count in sorted(aside.items())))
 if cells:
-    event = st.altair_chart(charts.partnership_matrix(pd.DataFrame(cells)), on_select="rerun",
+    event = st.altair_chart(charts.partnership_matrix(pd.DataFrame(cells), unit),
+                            on_select="rerun",
                             key="matrix", selection_mode=charts.CELL)
     chosen = event.selection.get(charts.CELL) if event else None
     cell = (chosen[0].get("actor"), chosen[0].get("partner")) if chosen else None
     if cell and cell != st.session_state.get("p_cell"):
         st.session_state["p_actor"], st.session_state["p_partner"] = cell
     st.session_state["p_cell"] = cell
-    common.download(cells, "partnerships-matrix")
+    common.download(cells, "partnerships-matrix", narrowed=filters)
 else:
     st.info("No reported partnership matches these filters.")
 

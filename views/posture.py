@@ -11,6 +11,7 @@ from views import common
 common.require_articles()
 filters = common.filters()
 st.title("Troop posture")
+filters = common.count_control(filters, "events", "t_unit")
 
 pairs = common.fetch("aggregates.posture_pairs", filters=filters)
 if not pairs:
