@@ -20,7 +20,7 @@ from typing import IO, NoReturn
 
 import click
 
-from ingest import aggregates, export, labels, lock, pipeline, queries, seeds, store
+from ingest import aggregates, events, export, labels, lock, pipeline, queries, seeds, store
 
 LOGGER = logging.getLogger(__name__)
 
@@ -125,6 +125,9 @@ def init(db_path: str) -> None:
     """Create the database, or upgrade an older one in place."""
     db = store.open_db(db_path)
     click.echo(f"{db_path}: schema version {store.schema_version(db)}")
+    if pending := events.pending_count(db):
+        click.echo(f"{pending} statements have no event yet: run `python -m ingest events"
+                   " --rebuild`")
 
 
 @cli.command(name="seeds")
@@ -336,3 +339,13 @@ cli.add_command(run)
 from ingest.cli_synth import synth  # noqa: E402
 
 cli.add_command(synth)
+
+from ingest.cli_events import (  # noqa: E402
+    evaluate_events,
+    event_merge,
+    event_split,
+    events_command,
+)
+
+for command in (events_command, event_split, event_merge, evaluate_events):
+    cli.add_command(command)

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from ingest import corrections, store
+from ingest import corrections, events, store
 from ingest.store import now, transaction
 from ingest.tagger import TAGGER_VERSION, TagResult, tag
 from ingest.urls import canonical_url, claim_identity, identity_hash
@@ -137,6 +137,7 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
     tagged = tag_row(doc.title, doc.text, doc.language, row["published"])
     write_tags(db, ident, tagged, replace=outcome == "updated")
     corrections.apply(db, [ident])
+    events.assign(db, [ident])  # after the verdicts: a rejected statement joins no event
     return outcome
 
 
@@ -248,6 +249,7 @@ def write_batch(db: sqlite_utils.Database, results: list[Tagged]) -> int:
         for ident, tagged in fresh:
             write_tags(db, ident, tagged, replace=True)
         corrections.apply(db, [ident for ident, _ in fresh])  # one lookup per batch
+        events.assign(db, [ident for ident, _ in fresh])
     return len(fresh)
 
 
