@@ -59,9 +59,29 @@ class Statement:
     place: str | None
 
     @property
+    def span(self) -> tuple[str, str] | None:
+        """The days the statement's date may mean: the tagger dates "in March" on the 1st
+        and "in 2017" on 1 January, so such a posture date stands for its month or year. A
+        dyad is dated by its article, to the day."""
+        if self.day is None:
+            return None
+        return (self.day, self.day) if self.table == "dyads" else date_span(self.day)
+
+    @property
     def identity(self) -> str:
         """The natural key a correction names: it survives the row being rebuilt."""
         return statement_identity(self.table, self.article_id, self.key)
+
+
+def date_span(day: str) -> tuple[str, str]:
+    """(first, last) day a tagger date may mean: a 1 January its year, another 1st its month."""
+    start = date.fromisoformat(day)
+    if start.day != 1:
+        return day, day
+    if start.month == 1:
+        return day, f"{start.year}-12-31"
+    after = (start + timedelta(days=31)).replace(day=1)
+    return day, (after - timedelta(days=1)).isoformat()
 
 
 def statement_identity(table: str, article_id: str, key: str) -> str:
@@ -144,17 +164,17 @@ def assign(db: sqlite_utils.Database, article_ids: Sequence[str]) -> int:
 
 
 def _place_all(db: sqlite_utils.Database, pending: list[Statement], chosen: Settings) -> int:
-    touched: set[int] = set()
+    # Links exist only once an analyst split or merged: one lookup spares one per statement.
+    linked = db.execute("SELECT EXISTS (SELECT 1 FROM event_links)").fetchone()[0]
     # In date order, so an event grows from its first report; undated statements last.
     for statement in sorted(pending, key=lambda s: (s.day is None, s.day or "", s.row_id)):
-        event_id = _place(db, statement, chosen)
+        event_id, summary = _place(db, statement, chosen, linked)
+        event_id = _grow(db, event_id, summary, statement, chosen)
         db.execute(f"UPDATE {statement.table} SET event_id = ? WHERE id = ?",
                    [event_id, statement.row_id])
-        refresh(db, [event_id])
-        touched.add(event_id)
     dirty = [row[0] for row in db.execute("SELECT event_id FROM event_dirty")]
     if dirty:
-        refresh(db, [e for e in dirty if e not in touched])
+        refresh(db, dirty)
         db.execute("DELETE FROM event_dirty")
     return len(pending)
 
@@ -177,47 +197,87 @@ def _events_of(db: sqlite_utils.Database, identities: Iterable[str]) -> set[int]
     return found
 
 
-def _place(db: sqlite_utils.Database, s: Statement, chosen: Settings) -> int:
-    """The event ``s`` belongs to: one an analyst merged it with, else the closest compatible
-    one with its key, else a new one."""
-    links = _links(db, s.identity)
-    apart = _events_of(db, [o for o, link in links.items() if link == "apart"])
-    together = _events_of(db, [o for o, link in links.items() if link == "same"]) - apart
-    if together:
-        return min(together)
-    actor = event_actor(s.actor, chosen)
-    if s.day is not None:
-        best: tuple[int, int] | None = None
-        for event_id, first, last, low, high, places in db.execute(
-                "SELECT id, first_date, last_date, low, high, places FROM events"
-                " WHERE actor = ? AND country = ? AND action = ? AND last_date >= ?"
-                " AND first_date <= ?",
-                [actor, s.country, s.action, _shift(s.day, -chosen.window_days),
-                 _shift(s.day, chosen.window_days)]):
-            if event_id in apart or not _compatible(s, first, last, low, high,
-                                                    json.loads(places), chosen):
-                continue
-            distance = min(abs(_days(s.day, first)), abs(_days(s.day, last)))
-            if best is None or distance < best[0]:
-                best = (distance, event_id)
-        if best is not None:
-            return best[1]
-    return db.execute("INSERT INTO events (actor, country, action) VALUES (?, ?, ?)",
-                      [actor, s.country, s.action]).lastrowid
+_SUMMARY = "first_date, last_date, precise, low, high, places"
+Summary = tuple  # (first_date, last_date, precise, low, high, places JSON)
 
 
-def _compatible(s: Statement, first: str, last: str, low: int | None, high: int | None,
-                places: list[str], chosen: Settings) -> bool:
-    """Within the window of every date so far (an event does not creep along a chain of
-    weekly reports), no other place named, a figure of the same order."""
-    if _days(first, s.day) > chosen.window_days or _days(s.day, last) > chosen.window_days:
+def _place(db: sqlite_utils.Database, s: Statement, chosen: Settings,
+           linked: bool) -> tuple[int | None, Summary | None]:
+    """The event ``s`` belongs to and its summary: one an analyst merged it with, else the
+    closest compatible one with its key; (None, None) for a new one."""
+    apart: set[int] = set()
+    if linked:
+        links = _links(db, s.identity)
+        apart = _events_of(db, [o for o, link in links.items() if link == "apart"])
+        together = _events_of(db, [o for o, link in links.items() if link == "same"]) - apart
+        if together:
+            event_id = min(together)
+            return event_id, db.execute(f"SELECT {_SUMMARY} FROM events WHERE id = ?",
+                                        [event_id]).fetchone()
+    if s.span is None:
+        return None, None
+    start, end = s.span
+    best: tuple[int, int, Summary] | None = None
+    for event_id, *summary in db.execute(
+            f"SELECT id, {_SUMMARY} FROM events WHERE actor = ? AND country = ? AND action = ?"
+            " AND last_date BETWEEN ? AND ? AND first_date <= ?",
+            [event_actor(s.actor, chosen), s.country, s.action,
+             _shift(start, -chosen.window_days),
+             # no event spans more than a year: the index range ends there, not at the end
+             _shift(end, chosen.window_days + 366), _shift(end, chosen.window_days)]):
+        if event_id in apart or not _compatible(s, summary, chosen):
+            continue
+        first, last = summary[0], summary[1]
+        distance = max(0, _days(end, first), _days(last, start))
+        if best is None or distance < best[0]:
+            best = (distance, event_id, tuple(summary))
+    return (best[1], best[2]) if best else (None, None)
+
+
+def _compatible(s: Statement, summary: Summary, chosen: Settings) -> bool:
+    """Dates that may be the same within the window (an exact day must be within the window
+    of every exact day so far, so an event does not creep along a chain of weekly reports),
+    no other place named, a figure of the same order."""
+    first, last, precise, low, high, places = summary
+    start, end = s.span
+    if precise and start == end and (_days(first, start) > chosen.window_days
+                                     or _days(start, last) > chosen.window_days):
         return False
-    if s.place and places and s.place.casefold() not in {p.casefold() for p in places}:
+    named = {p.casefold() for p in json.loads(places)}
+    if s.place and named and s.place.casefold() not in named:
         return False
     if s.personnel and low and high:
         return (s.personnel <= low * chosen.figure_ratio
                 and s.personnel * chosen.figure_ratio >= high)
     return True
+
+
+def _grow(db: sqlite_utils.Database, event_id: int | None, summary: Summary | None,
+          s: Statement, chosen: Settings) -> int:
+    """Add ``s`` to the event's summary (a new event if ``event_id`` is None) in one write,
+    instead of recounting the event's statements: ingest pays one UPDATE per statement."""
+    first, last, precise, low, high, places = summary or (None, None, 0, None, None, "[]")
+    if s.span is not None:
+        start, end = s.span
+        if start == end and not precise:        # the first exact day replaces months, years
+            first, last, precise = start, end, 1
+        elif start == end or not precise:
+            first, last = min(first or start, start), max(last or end, end)
+    if s.personnel is not None:
+        low = s.personnel if low is None else min(low, s.personnel)
+        high = s.personnel if high is None else max(high, s.personnel)
+    named = json.loads(places)
+    if s.place and s.place not in named:
+        named = sorted([*named, s.place])
+    values = [first, last, precise, low, high, json.dumps(named)]
+    if event_id is None:
+        return db.execute(
+            "INSERT INTO events (actor, country, action, first_date, last_date, precise, low,"
+            " high, places) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [event_actor(s.actor, chosen), s.country, s.action, *values]).lastrowid
+    db.execute("UPDATE events SET first_date = ?, last_date = ?, precise = ?, low = ?,"
+               " high = ?, places = ? WHERE id = ?", [*values, event_id])
+    return event_id
 
 
 def _days(earlier: str, later: str) -> int:
@@ -229,30 +289,26 @@ def _shift(day: str, days: int) -> str:
 
 
 def refresh(db: sqlite_utils.Database, event_ids: Iterable[int]) -> None:
-    """Recompute events' summaries from their statements; drop events left with none."""
+    """Recompute events' summaries from their statements; drop events left with none. The
+    date span is that of the exact days if any statement gives one, else of the months or
+    years the others stand for."""
     for event_id in event_ids:
-        first, last, low, high, posture_n = db.execute(
-            "SELECT min(substr(date, 1, 10)), max(substr(date, 1, 10)), min(personnel),"
-            " max(personnel), count(*) FROM posture WHERE event_id = ?", [event_id]).fetchone()
-        d_first, d_last, dyad_n = db.execute(
-            "SELECT min(substr(published, 1, 10)), max(substr(published, 1, 10)), count(*)"
-            " FROM dyads WHERE event_id = ?", [event_id]).fetchone()
-        if not posture_n + dyad_n:
+        members = _members(db, event_id)
+        if not members:
             db.execute("DELETE FROM events WHERE id = ?", [event_id])
             continue
-        places = [row[0] for row in db.execute(
-            "SELECT DISTINCT place FROM posture WHERE event_id = ? AND place IS NOT NULL"
-            " AND place != '' ORDER BY place", [event_id])]
-        articles = db.execute(
-            "SELECT count(*) FROM (SELECT article_id FROM posture WHERE event_id = ?"
-            " UNION SELECT article_id FROM dyads WHERE event_id = ?)",
-            [event_id, event_id]).fetchone()[0]
-        days = [d for d in (first, last, d_first, d_last) if d]
+        spans = [s.span for s in members if s.span is not None]
+        exact = [a for a, b in spans if a == b]
+        first, last = ((min(exact), max(exact)) if exact else
+                       (min((a for a, _ in spans), default=None),
+                        max((b for _, b in spans), default=None)))
+        figures = [s.personnel for s in members if s.personnel is not None]
+        places = sorted({s.place for s in members if s.place})
         db.execute(
-            "UPDATE events SET first_date = ?, last_date = ?, low = ?, high = ?, places = ?,"
-            " statements = ?, articles = ? WHERE id = ?",
-            [min(days, default=None), max(days, default=None), low, high, json.dumps(places),
-             posture_n + dyad_n, articles, event_id])
+            "UPDATE events SET first_date = ?, last_date = ?, precise = ?, low = ?, high = ?,"
+            " places = ? WHERE id = ?",
+            [first, last, int(bool(exact)), min(figures, default=None),
+             max(figures, default=None), json.dumps(places), event_id])
 
 
 def pending_count(db: sqlite_utils.Database) -> int:

@@ -369,7 +369,8 @@ def m014_events(db: sqlite_utils.Database) -> None:
 
     A statement row points at its event (``event_id``); an event keeps only what finding
     candidates needs (its key, date span, figure range and places), so a new statement finds
-    its event by one indexed lookup. Deleting a statement row (retag, an updated article)
+    its event by one indexed lookup; counts of articles and sources are read from the
+    statements when shown. Deleting a statement row (retag, an updated article)
     marks its event in ``event_dirty``, to be refreshed or dropped in the same transaction.
     Analysts' splits and merges are kept as links between statements' natural keys, which
     survive a retag or a rebuild. Statements stored before this migration have no event until
@@ -387,11 +388,10 @@ def m014_events(db: sqlite_utils.Database) -> None:
             action TEXT NOT NULL,              -- posture action, or the dyad's leading theme
             first_date TEXT,                   -- YYYY-MM-DD span of the statements' dates
             last_date TEXT,
+            precise INTEGER NOT NULL DEFAULT 0, -- the span is of exact days, not months or years
             low INTEGER,                       -- range of the figures the sources give
             high INTEGER,
-            places TEXT NOT NULL DEFAULT '[]', -- JSON list of the places named
-            statements INTEGER NOT NULL DEFAULT 0,
-            articles INTEGER NOT NULL DEFAULT 0
+            places TEXT NOT NULL DEFAULT '[]'  -- JSON list of the places named
         )
         """
     )

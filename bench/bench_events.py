@@ -1,0 +1,74 @@
+"""Events: what grouping statements into events adds to storing, and what a rebuild costs.
+
+Generated documents (``ingest.synth``) are stored through ``pipeline.store_documents`` twice
+per size, into fresh files: with events assigned in the same transaction (the shipped path),
+and with ``events.assign`` switched off (the path before events), so the ratio is the cost
+of events at ingest. Then ``python -m ingest events --rebuild``'s library call regroups every
+statement of the stored file, with its peak resident memory: memory that stays flat as the
+size grows is what lets a rebuild run at a million articles (candidates come from the
+``events_key`` index, a batch at a time, never from a table held in memory).
+
+    .venv/bin/python bench/bench_events.py [--sizes 5000 20000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from common import OUT, RssSampler, median_time, print_machine
+
+from ingest import events, store, synth
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 20000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print_machine()
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / "events.db"
+    real_assign = events.assign
+    for n in args.sizes:
+        docs = list(synth.documents(synth.records(n, args.seed), args.seed))
+
+        def fresh() -> None:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(f"{path}{suffix}"):
+                    os.remove(f"{path}{suffix}")
+
+        def store_all(docs=docs) -> None:
+            db = store.open_db(path)
+            synth.store_all(db, docs, synth.register_source(db, args.seed))
+            db.close()
+
+        def without_events() -> None:
+            events.assign = lambda db, ids: 0
+            try:
+                store_all()
+            finally:
+                events.assign = real_assign
+
+        plain, _ = median_time(without_events, args.repeat, setup=fresh)
+        with_events, _ = median_time(store_all, args.repeat, setup=fresh)
+        db = store.open_db(path)
+        statements = sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                         for t in events.TABLES)
+        start = time.perf_counter()
+        with RssSampler() as rss:
+            events.rebuild(db)
+        rebuilt = time.perf_counter() - start
+        count = db.execute("SELECT count(*) FROM events").fetchone()[0]
+        db.close()
+        print(f"n={n}: store {plain:.1f}s without events, {with_events:.1f}s with"
+              f" ({with_events / plain - 1:+.0%}); {statements} statements -> {count} events"
+              f" ({statements / max(count, 1):.2f} per event); rebuild {rebuilt:.1f}s"
+              f" ({statements / rebuilt:.0f} statements/s), peak RSS {rss.peak:.0f} MB",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
