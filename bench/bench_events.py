@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 
 from common import OUT, RssSampler, median_time, print_machine
@@ -45,15 +46,30 @@ def main() -> None:
             synth.store_all(db, docs, synth.register_source(db, args.seed))
             db.close()
 
-        def without_events() -> None:
+        spent: list[float] = []
+
+        def timed_assign(db, ids, spent=spent) -> int:
+            begin = time.perf_counter()
+            try:
+                return real_assign(db, ids)
+            finally:
+                spent.append(time.perf_counter() - begin)
+
+        plain_runs, event_runs, shares = [], [], []
+        for _ in range(args.repeat):  # interleaved: a busy machine slows both alike
             events.assign = lambda db, ids: 0
             try:
-                store_all()
+                plain_runs.append(median_time(store_all, 1, setup=fresh)[0])
             finally:
                 events.assign = real_assign
-
-        plain, _ = median_time(without_events, args.repeat, setup=fresh)
-        with_events, _ = median_time(store_all, args.repeat, setup=fresh)
+            spent.clear()
+            events.assign = timed_assign
+            try:
+                event_runs.append(median_time(store_all, 1, setup=fresh)[0])
+            finally:
+                events.assign = real_assign
+            shares.append(sum(spent) / event_runs[-1])
+        plain, with_events = statistics.median(plain_runs), statistics.median(event_runs)
         db = store.open_db(path)
         statements = sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                          for t in events.TABLES)
@@ -64,7 +80,9 @@ def main() -> None:
         count = db.execute("SELECT count(*) FROM events").fetchone()[0]
         db.close()
         print(f"n={n}: store {plain:.1f}s without events, {with_events:.1f}s with"
-              f" ({with_events / plain - 1:+.0%}); {statements} statements -> {count} events"
+              f" ({with_events / plain - 1:+.0%}; events.assign is"
+              f" {statistics.median(shares):.1%} of the storing time);"
+              f" {statements} statements -> {count} events"
               f" ({statements / max(count, 1):.2f} per event); rebuild {rebuilt:.1f}s"
               f" ({statements / rebuilt:.0f} statements/s), peak RSS {rss.peak:.0f} MB",
               flush=True)

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from ingest import aggregates, events, pipeline, queries, store
 from ingest.cli import cli
+from tests.conftest import REPO
 
 EN = ("Rwanda has begun deploying 1,000 troops to Mozambique's Cabo Delgado province,"
       " officials said on Friday.")
@@ -143,3 +144,32 @@ def test_a_merge_needs_an_analyst_and_two_events(db_path):
     result = runner.invoke(cli, ["event-merge", str(event["event_id"]), "99999",
                                  "--analyst", "A", "--db", str(db_path)])
     assert result.exit_code != 0 and "no event with id 99999" in result.output
+
+
+def test_the_event_labels_name_only_dev_documents_and_score_pairs():
+    from ingest import evaluate_events
+
+    labels = evaluate_events.load_labels(REPO / "tests/realnews/events.jsonl",
+                                         REPO / "tests/realnews/sources.jsonl")
+    assert len({label["doc"] for label in labels}) >= 60
+    gold = [{"doc": d, "actor": "France", "country": "Mali", "action": "withdraw",
+             "date": day, "status": "reported", "event": event}
+            for d, day, event in [("a", "2022-08-15", "x"), ("b", "2022-08-16", "x"),
+                                  ("c", "2022-08-15", "y")]]
+    found = [({k: g[k] for k in evaluate_events.KEY}, 1) for g in gold]
+    report = evaluate_events.score(gold, found, 3)
+    assert report.pairs == {"tp": 1, "fp": 2}
+    assert (round(report.precision, 3), report.recall) == (0.333, 1.0)
+
+
+def test_a_label_on_a_test_document_is_refused(tmp_path):
+
+    test_doc = next(json.loads(line)["id"] for line in
+                    (REPO / "tests/realnews/sources.jsonl").read_text().splitlines()
+                    if json.loads(line)["split"] == "test")
+    labels = tmp_path / "events.jsonl"
+    labels.write_text(json.dumps({"doc": test_doc, "actor": "France", "country": "Mali",
+                                  "action": "withdraw", "date": None, "status": "reported",
+                                  "event": "x"}) + "\n")
+    result = CliRunner().invoke(cli, ["evaluate-events", str(labels)])
+    assert result.exit_code != 0 and f"{test_doc} is not a dev document" in result.output
