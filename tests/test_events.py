@@ -173,3 +173,21 @@ def test_a_label_on_a_test_document_is_refused(tmp_path):
                                   "event": "x"}) + "\n")
     result = CliRunner().invoke(cli, ["evaluate-events", str(labels)])
     assert result.exit_code != 0 and f"{test_doc} is not a dev document" in result.output
+
+
+def test_init_says_when_statements_have_no_event_and_events_places_them(db_path):
+    db = store.open_db(db_path)
+    _store(db, EN, "en", "2021-07-09", "reuters.example")
+    _store(db, FR, "fr", "2021-07-10", "rfi.example")
+    with store.transaction(db):  # as a database from before migration 14 stands
+        db.execute("UPDATE posture SET event_id = NULL")
+        db.execute("UPDATE dyads SET event_id = NULL")
+        db.execute("DELETE FROM events")
+    runner = CliRunner()
+
+    said = runner.invoke(cli, ["init", "--db", str(db_path)]).output
+    assert "4 statements have no event yet" in said and "events --rebuild" in said
+    placed = runner.invoke(cli, ["events", "--db", str(db_path)])
+    assert placed.exit_code == 0 and "placed 4 statements" in placed.output
+    assert len(_deploy_events(db)) == 1
+    assert "no event yet" not in runner.invoke(cli, ["init", "--db", str(db_path)]).output

@@ -7,7 +7,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ingest import queries, store
+from ingest import queries, seeds, store
 from tests.conftest import REPO
 from tests.test_events import EN, FR, _deploy_events, _store
 
@@ -51,3 +51,20 @@ def test_a_split_on_the_page_is_recorded_and_shown(events_app, db_path):
     assert not at.exception
     assert len(_deploy_events(db)) == 2
     assert list(db.query("SELECT analyst FROM event_corrections")) == [{"analyst": "A. Analyst"}]
+
+
+def test_the_page_renders_the_bundled_corpus_events(db_path, monkeypatch):
+    st.cache_data.clear()
+    db = store.open_db(db_path)
+    seeds.ingest_folder(db, REPO / "seeds")
+    reported_twice = db.execute(
+        "SELECT count(*) FROM events e WHERE (SELECT count(DISTINCT article_id) FROM posture"
+        " WHERE event_id = e.id) > 1").fetchone()[0]
+    db.conn.close()
+    monkeypatch.setenv("MONITOR_DB", str(db_path))
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60).run()
+    at = at.switch_page("views/events.py").run()
+    assert not at.exception and not at.error
+    listed = at.dataframe[0].value
+    assert len(listed) > 0 and reported_twice > 0
+    assert (listed["articles"] > 1).any(), "some happening is reported by several articles"
