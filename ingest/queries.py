@@ -15,6 +15,8 @@ from datetime import date, timedelta
 import sqlite_utils
 
 STATUSES = ("reported", "planned", "denied", "hedged")
+# What counts and charts count: articles, stories (every copy of one report once, see
+# ingest/stories.py) or events (one happening, however many reports; ingest/events.py).
 UNITS = ("articles", "stories", "events")
 
 
@@ -36,7 +38,7 @@ class Filters:
     affiliated: bool | None = None      # True: carried by state media; False: by independents
     statuses: tuple[str, ...] = STATUSES  # for dyads and posture; drop denied/hedged for facts
     query: str | None = None            # FTS5 full-text query over title and text
-    unit: str = "articles"              # what a count counts: UNITS
+    unit: str = "articles"              # what aggregates count: one of UNITS
 
     def facts_only(self) -> Filters:
         """Reported statements only, or nothing if the analyst hid those."""
