@@ -218,13 +218,17 @@ def _place(db: sqlite_utils.Database, s: Statement, chosen: Settings,
         return None, None
     start, end = s.span
     best: tuple[int, int, Summary] | None = None
+    key = [event_actor(s.actor, chosen), s.country, s.action]
+    window = chosen.window_days
+    # Two index ranges: an event of exact days spans at most the window, so its last day is
+    # near this statement's; one of months or years (few) may end up to a year later.
     for event_id, *summary in db.execute(
             f"SELECT id, {_SUMMARY} FROM events WHERE actor = ? AND country = ? AND action = ?"
-            " AND last_date BETWEEN ? AND ? AND first_date <= ?",
-            [event_actor(s.actor, chosen), s.country, s.action,
-             _shift(start, -chosen.window_days),
-             # no event spans more than a year: the index range ends there, not at the end
-             _shift(end, chosen.window_days + 366), _shift(end, chosen.window_days)]):
+            " AND precise = 1 AND last_date BETWEEN ? AND ? AND first_date <= ?"
+            f" UNION ALL SELECT id, {_SUMMARY} FROM events WHERE actor = ? AND country = ?"
+            " AND action = ? AND precise = 0 AND last_date BETWEEN ? AND ? AND first_date <= ?",
+            [*key, _shift(start, -window), _shift(end, 2 * window), _shift(end, window),
+             *key, _shift(start, -window), _shift(end, window + 366), _shift(end, window)]):
         if event_id in apart or not _compatible(s, summary, chosen):
             continue
         first, last = summary[0], summary[1]

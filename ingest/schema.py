@@ -395,7 +395,7 @@ def m014_events(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db.execute("CREATE INDEX events_key ON events(actor, country, action, last_date)")
+    db.execute("CREATE INDEX events_key ON events(actor, country, action, precise, last_date)")
     db.execute("CREATE INDEX events_first ON events(first_date)")
     db.execute("CREATE TABLE event_dirty (event_id INTEGER PRIMARY KEY)")
     for table in ("posture", "dyads"):
