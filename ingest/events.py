@@ -152,6 +152,8 @@ def assign(db: sqlite_utils.Database, article_ids: Sequence[str]) -> int:
     """Put the articles' statements that have no event yet into one, and refresh the events
     whose statements were deleted. Call it inside the transaction that wrote the rows.
     Returns how many statements were placed."""
+    if not article_ids:
+        return 0
     chosen = settings(db)
     pending: list[Statement] = []
     for start in range(0, len(article_ids), 500):

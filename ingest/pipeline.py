@@ -78,18 +78,22 @@ def iso(moment: datetime | None) -> str | None:
 
 def store_document(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
     """Store ``doc`` for ``source_id`` and return what happened: one of ``OUTCOMES``."""
-    with transaction(db):
-        return _store(db, doc, source_id)
+    return store_documents(db, [doc], source_id)[0]
 
 
 def store_documents(db: sqlite_utils.Database, docs: Iterable[Document],
                     source_id: int) -> list[str]:
-    """Store a batch (one feed's entries) in one transaction: all of them or none."""
+    """Store a batch (one feed's entries) in one transaction: all of them or none. The
+    statements of the articles written join their events in that transaction, after the
+    analysts' verdicts (a rejected statement joins no event), in one pass for the batch."""
     with transaction(db):
-        return [_store(db, doc, source_id) for doc in docs]
+        done = [_store(db, doc, source_id) for doc in docs]
+        events.assign(db, [ident for outcome, ident in done if outcome in ("new", "updated")])
+        return [outcome for outcome, _ in done]
 
 
-def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
+def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> tuple[str, str]:
+    """What happened to ``doc`` (one of ``OUTCOMES``) and the id of the article it is."""
     ident = article_id(doc)
     claim = bool(doc.url and doc.claimed_by)
     # A claim holds no canonical URL: that key belongs to the linked outlet's own article.
@@ -109,11 +113,11 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
         ).fetchone()
         if copy is not None:
             _record_source(db, copy[0], source_id, doc.url)
-            return "duplicate"
+            return "duplicate", copy[0]
     elif existing[1] == digest or existing[2] != source_id:
         # Same text, or the same story as another source words it: one article, both sources.
         _record_source(db, existing[0], source_id, doc.url)
-        return "unchanged" if existing[1] == digest else "duplicate"
+        return ("unchanged" if existing[1] == digest else "duplicate"), existing[0]
     stamp = now()
     row = {
         "url": doc.url, "canonical_url": url, "title": doc.title, "text": doc.text,
@@ -137,8 +141,7 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
     tagged = tag_row(doc.title, doc.text, doc.language, row["published"])
     write_tags(db, ident, tagged, replace=outcome == "updated")
     corrections.apply(db, [ident])
-    events.assign(db, [ident])  # after the verdicts: a rejected statement joins no event
-    return outcome
+    return outcome, ident
 
 
 def _record_source(db: sqlite_utils.Database, ident: str, source_id: int, url: str | None) -> None:
