@@ -3,14 +3,16 @@ outlets, stories and languages, so forty reports of one deployment count once.
 
 Two statements are the same happening when they name the same actor (an organisation counts
 as its state if the analyst rolled organisations up), the same country and the same action,
-their dates lie within ``window_days`` of the event's, their places do not contradict each
-other and their figures lie within ``figure_ratio`` of each other. Every statement stays
+their dates lie within ``window_days`` of the event's (a tagger date on the 1st stands for
+its month, on 1 January for its year), their places do not contradict each other and their
+figures lie within ``figure_ratio`` of each other. Every statement stays
 under its event with its evidence: the event keeps the range of figures and dates the
 sources gave, never one of them picked silently.
 
-``assign`` runs inside the transaction that writes an article's rows (ingest, retag), so the
-rows and their events change together. A statement finds its event by one lookup on the
-``events_key`` index, so memory and time per article stay flat at a million articles.
+``assign`` runs inside the transaction that writes a batch of articles' rows (ingest,
+retag), so the rows and their events change together. A statement finds its event by one
+lookup on the ``events_key`` index, so memory and time per article stay flat at a million
+articles.
 Analysts split or merge events (``split``, ``merge``); the decision is kept as links between
 the statements' natural keys, which a retag or a ``rebuild`` honours.
 """
