@@ -167,6 +167,23 @@ def assign(db: sqlite_utils.Database, article_ids: Sequence[str]) -> int:
     return _place_all(db, pending, chosen)
 
 
+def reassign(db: sqlite_utils.Database, article_ids: Sequence[str]) -> int:
+    """Place the articles' statements again, after something changed them in place (an
+    analyst's correction of an actor, date or figure, or a rejection): they leave their
+    events, which are refreshed or dropped, and join the events they now match. Call it in
+    the transaction that made the change."""
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start:start + 500])
+        marks = ", ".join("?" * len(chunk))
+        for table in TABLES:
+            db.execute("INSERT OR IGNORE INTO event_dirty (event_id) SELECT DISTINCT event_id"
+                       f" FROM {table} WHERE article_id IN ({marks}) AND event_id IS NOT NULL",
+                       chunk)
+            db.execute(f"UPDATE {table} SET event_id = NULL WHERE article_id IN ({marks})",
+                       chunk)
+    return assign(db, article_ids)
+
+
 def _place_all(db: sqlite_utils.Database, pending: list[Statement], chosen: Settings) -> int:
     # Links exist only once an analyst split or merged: one lookup spares one per statement.
     linked = db.execute("SELECT EXISTS (SELECT 1 FROM event_links)").fetchone()[0]

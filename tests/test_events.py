@@ -191,3 +191,26 @@ def test_init_says_when_statements_have_no_event_and_events_places_them(db_path)
     assert placed.exit_code == 0 and "placed 4 statements" in placed.output
     assert len(_deploy_events(db)) == 1
     assert "no event yet" not in runner.invoke(cli, ["init", "--db", str(db_path)]).output
+
+
+def test_a_rejected_statement_leaves_its_event_once_reassigned(db_path):
+    from ingest import corrections
+
+    db = store.open_db(db_path)
+    _store(db, EN, "en", "2021-07-09", "reuters.example")
+    french = _store(db, FR, "fr", "2021-07-10", "rfi.example")
+    [event] = _deploy_events(db)
+    row = next(s for s in queries.event_statements(db, event["event_id"])
+               if s["kind"] == "posture" and s["article_id"] == french)
+
+    corrections.record(db, target="posture", row_id=row["statement_id"], verdict="rejected",
+                       analyst="A", note="not a deployment")
+    with store.transaction(db):
+        events.reassign(db, [french])
+
+    [event] = _deploy_events(db)
+    assert (event["figure_low"], event["figure_high"]) == (1000, 1000)
+    assert db.execute("SELECT event_id FROM posture WHERE id = ?",
+                      [row["statement_id"]]).fetchone()[0] is None
+    assert db.execute("SELECT low, high FROM events WHERE id = ?",
+                      [event["event_id"]]).fetchone() == (1000, 1000)
