@@ -147,7 +147,7 @@ def hostile_run(tmp_path_factory):
     with open(tmp / "out.txt", "wb") as out, open(tmp / "err.txt", "wb") as err:
         process = subprocess.Popen(
             cli_args("run", "--all", "--allow-private-hosts", "--host-delay", "0", "--workers",
-                     "4", "--timeout", "2", "--deadline", "3", "--db", str(db)),
+                     "4", "--timeout", "2", "--deadline", "10", "--db", str(db)),
             stdout=out, stderr=err, env=cli_env())
         try:
             returncode, peak_rss_mb = wait_with_rusage(process, hang_guard=180)
