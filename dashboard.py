@@ -14,6 +14,7 @@ navigation = st.navigation([
     st.Page("views/overview.py", title="Overview", default=True),
     st.Page("views/partnerships.py", title="Partnerships"),
     st.Page("views/posture.py", title="Troop posture"),
+    st.Page("views/events.py", title="Events"),
     st.Page("views/articles.py", title="Articles"),
     st.Page("views/sources.py", title="Sources"),
     st.Page("views/review.py", title="Review"),

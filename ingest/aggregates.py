@@ -19,7 +19,15 @@ import sqlite_utils
 
 from ingest import rollups
 from ingest.corrections import TARGET_TABLES
-from ingest.queries import UNITS, Filters, QueryError, article_where, evidence_where, fetch_rows
+from ingest.queries import (
+    UNITS,
+    Filters,
+    QueryError,
+    article_where,
+    event_where,
+    evidence_where,
+    fetch_rows,
+)
 from ingest.tagger.posture import ALL_LEFT
 
 TOP_THEMES = 3
@@ -621,3 +629,51 @@ def cited_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, int]:
         " count(DISTINCT coalesce(nullif(a.outlet, ''), a.source_id))"
         f" FROM articles a WHERE {where}", params).fetchone()
     return {"articles": articles, "sources": sources, "outlets": outlets}
+def event_force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
+                       country: str) -> list[dict]:
+    """``force_levels`` counting events, not articles: forty reports of one deployment add
+    its figure once. Each event steps the level on its first reported date; where its sources
+    disagree on the figure, ``level`` follows the median figure and ``low`` and ``high`` the
+    smallest and largest, so a chart can show the spread instead of picking one source."""
+    narrowed = replace(facts(filters), actors=(actor,), partners=(country,))
+    where, params = evidence_where(narrowed, "p", "actor", "country", None)
+    grouped: dict[int, list[tuple[str, str, int | None, bool]]] = defaultdict(list)
+    for event_id, row_id, *event in db.execute(f"""
+        SELECT p.event_id, p.id, substr(p.date, 1, 10), p.action, p.personnel, p.rule LIKE ?
+        FROM posture p JOIN articles a ON a.id = p.article_id
+        WHERE {where} AND p.date IS NOT NULL
+    """, [f"%{ALL_LEFT}%", *params]):
+        grouped[event_id if event_id is not None else -row_id].append(tuple(event))
+    steps = sorted((_event_step(rows) for rows in grouped.values()), key=lambda s: s[0])
+    series = {name: {p["date"]: p["level"] for p in step_levels(
+        (day, action, figures[pick] if figures else None, all_left)
+        for day, action, figures, all_left in steps)}
+        for name, pick in (("low", 0), ("level", 1), ("high", 2))}
+    return thin([{"date": day, "level": level, "low": series["low"].get(day),
+                  "high": series["high"].get(day)} for day, level in series["level"].items()])
+
+
+def _event_step(rows: list[tuple[str, str, int | None, bool]]) -> tuple:
+    """(first date, action, (low, median, high) or None, any "last troops left") of an
+    event's statements."""
+    figures = sorted(p for _, _, p, _ in rows if p is not None)
+    spread = (figures[0], figures[(len(figures) - 1) // 2], figures[-1]) if figures else None
+    return (min(day for day, _, _, _ in rows), rows[0][1], spread,
+            any(all_left for *_, all_left in rows))
+
+
+def posture_event_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
+    """``posture_pairs`` counting events: actor x country pairs, most events first."""
+    where, params = evidence_where(filters, "p", "actor", "country", None)
+    return list(fetch_rows(db, f"""
+        SELECT p.actor, p.country,
+               count(DISTINCT coalesce(p.event_id, -p.id)) AS events
+        FROM posture p JOIN articles a ON a.id = p.article_id
+        WHERE {where} GROUP BY p.actor, p.country ORDER BY events DESC, p.actor, p.country
+    """, params))
+
+
+def event_count(db: sqlite_utils.Database, filters: Filters) -> int:
+    """How many events match the filters (the Overview headline when counting events)."""
+    where, params = event_where(filters)
+    return db.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()[0]

@@ -22,6 +22,7 @@ import click
 
 from ingest import (
     aggregates,
+    events,
     export,
     labels,
     lock,
@@ -138,6 +139,9 @@ def init(db_path: str) -> None:
     click.echo(f"{db_path}: schema version {store.schema_version(db)}")
     if waiting := stories.unplaced(db):
         click.echo(f"{waiting} articles are in no story yet: run `python -m ingest cluster`")
+    if pending := events.pending_count(db):
+        click.echo(f"{pending} statements have no event yet: run `python -m ingest events"
+                   " --rebuild`")
 
 
 @cli.command(name="seeds")
@@ -423,3 +427,13 @@ cli.add_command(synth)
 from ingest.cli_correct import correct  # noqa: E402
 
 cli.add_command(correct)
+
+from ingest.cli_events import (  # noqa: E402
+    evaluate_events,
+    event_merge,
+    event_split,
+    events_command,
+)
+
+for command in (events_command, event_split, event_merge, evaluate_events):
+    cli.add_command(command)

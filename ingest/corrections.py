@@ -24,7 +24,7 @@ from functools import cache
 
 import sqlite_utils
 
-from ingest import rollups
+from ingest import events, rollups
 from ingest.store import now, transaction
 from ingest.tagger.gazetteer import DATA, countries
 from ingest.tagger.model import ACTIONS, STATUSES, THEMES
@@ -246,6 +246,7 @@ def _write(db: sqlite_utils.Database, *, target: str, key: str, article_id: str,
                    [added_key(correction_id), correction_id])
     with rollups.refreshing(db, [article_id]):
         apply(db, [article_id])
+    events.reassign(db, [article_id])  # a changed actor, date or figure may move its event
     return correction_id
 
 

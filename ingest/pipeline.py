@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from ingest import corrections, rollups, store, stories
+from ingest import corrections, events, rollups, store, stories
 from ingest.store import now, transaction
 from ingest.tagger import TAGGER_VERSION, TagResult, tag
 from ingest.urls import canonical_url, claim_identity, identity_hash
@@ -78,19 +78,23 @@ def iso(moment: datetime | None) -> str | None:
 
 def store_document(db: sqlite_utils.Database, doc: Document, source_id: int) -> str:
     """Store ``doc`` for ``source_id`` and return what happened: one of ``OUTCOMES``."""
-    with transaction(db), rollups.refreshing(db) as refresh:
-        return _store(db, doc, source_id, refresh)
+    return store_documents(db, [doc], source_id)[0]
 
 
 def store_documents(db: sqlite_utils.Database, docs: Iterable[Document],
                     source_id: int) -> list[str]:
-    """Store a batch (one feed's entries) in one transaction: all of them or none."""
+    """Store a batch (one feed's entries) in one transaction: all of them or none. The
+    statements of the articles written join their events in that transaction, after the
+    analysts' verdicts (a rejected statement joins no event), in one pass for the batch."""
     with transaction(db), rollups.refreshing(db) as refresh:
-        return [_store(db, doc, source_id, refresh) for doc in docs]
+        done = [_store(db, doc, source_id, refresh) for doc in docs]
+        events.assign(db, [ident for outcome, ident in done if outcome in ("new", "updated")])
+        return [outcome for outcome, _ in done]
 
 
 def _store(db: sqlite_utils.Database, doc: Document, source_id: int,
-           refresh: rollups.Refresh) -> str:
+           refresh: rollups.Refresh) -> tuple[str, str]:
+    """What happened to ``doc`` (one of ``OUTCOMES``) and the id of the article it is."""
     ident = article_id(doc)
     claim = bool(doc.url and doc.claimed_by)
     # A claim holds no canonical URL: that key belongs to the linked outlet's own article.
@@ -110,11 +114,11 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int,
         ).fetchone()
         if copy is not None:
             _record_source(db, copy[0], source_id, doc.url, refresh)
-            return "duplicate"
+            return "duplicate", copy[0]
     elif existing[1] == digest or existing[2] != source_id:
         # Same text, or the same story as another source words it: one article, both sources.
         _record_source(db, existing[0], source_id, doc.url, refresh)
-        return "unchanged" if existing[1] == digest else "duplicate"
+        return ("unchanged" if existing[1] == digest else "duplicate"), existing[0]
     stamp = now()
     row = {
         "url": doc.url, "canonical_url": url, "title": doc.title, "text": doc.text,
@@ -144,7 +148,7 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int,
     tagged = tag_row(doc.title, doc.text, doc.language, row["published"])
     write_tags(db, ident, tagged, replace=outcome == "updated")
     corrections.apply(db, [ident])
-    return outcome
+    return outcome, ident
 
 
 def _record_source(db: sqlite_utils.Database, ident: str, source_id: int, url: str | None,
@@ -259,6 +263,7 @@ def write_batch(db: sqlite_utils.Database, results: list[Tagged]) -> int:
             for ident, tagged in fresh:
                 write_tags(db, ident, tagged, replace=True)
             corrections.apply(db, [ident for ident, _ in fresh])  # one lookup per batch
+            events.assign(db, [ident for ident, _ in fresh])
     return len(fresh)
 
 

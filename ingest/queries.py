@@ -398,9 +398,6 @@ def posture(db: sqlite_utils.Database, filters: Filters, *,
     return fetch_rows(db, sql, params)
 
 
-EXPORTS = {"articles": articles, "tags": tags, "partnerships": partnerships, "posture": posture}
-
-
 def statements(db: sqlite_utils.Database, filters: Filters, *,
                limit: int | None = None) -> Iterator[dict]:
     """The dyad and posture statements of the matching articles, one row each, newest first,
@@ -424,3 +421,113 @@ def statements(db: sqlite_utils.Database, filters: Filters, *,
         ORDER BY published DESC, article_id, kind, id LIMIT ?
     """
     return fetch_rows(db, sql, [*dyad_params, *posture_params, -1 if limit is None else limit])
+
+
+def event_where(filters: Filters) -> tuple[str, list]:
+    """Conditions on an ``events`` row ``e``: its key and dates, and at least one statement
+    that passes the statement filters (status, verdict, language, source, search...)."""
+    clauses, params = [], []
+    if filters.since:
+        clauses.append("e.last_date >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until:
+        clauses.append("e.first_date <= ?")
+        params.append(filters.until.isoformat())
+    for column, values in (("actor", filters.actors), ("country", filters.partners)):
+        if values:
+            clauses.append(f"e.{column} IN ({_marks(values)})")
+            params += list(values)
+    members = replace(filters, since=None, until=None, actors=(), partners=())
+    posture_where, posture_params = evidence_where(members, "p", "actor", "country", None)
+    dyad_where, dyad_params = evidence_where(members, "d", "actor", "partner", "themes")
+    clauses.append(
+        f"(EXISTS (SELECT 1 FROM posture p JOIN articles a ON a.id = p.article_id"
+        f" WHERE p.event_id = e.id AND {posture_where}) OR EXISTS (SELECT 1 FROM dyads d"
+        f" JOIN articles a ON a.id = d.article_id WHERE d.event_id = e.id AND {dyad_where}))")
+    return " AND ".join(clauses), [*params, *posture_params, *dyad_params]
+
+
+_STATEMENTS = """
+    SELECT 'posture' AS kind, p.id AS statement_id, p.article_id, p.actor, p.country, p.action,
+           substr(p.date, 1, 10) AS date, p.personnel, p.personnel_text, p.place, p.status,
+           p.verdict, p.evidence, a.published, a.language, a.title, a.url, a.outlet,
+           so.name AS source, so.affiliation
+    FROM posture p JOIN articles a ON a.id = p.article_id JOIN sources so ON so.id = a.source_id
+    WHERE p.event_id = :event
+    UNION ALL
+    SELECT 'dyad', d.id, d.article_id, d.actor, d.partner, NULL, substr(d.published, 1, 10),
+           NULL, NULL, NULL, d.status, d.verdict, d.evidence, a.published, a.language, a.title,
+           a.url, a.outlet, so.name, so.affiliation
+    FROM dyads d JOIN articles a ON a.id = d.article_id JOIN sources so ON so.id = a.source_id
+    WHERE d.event_id = :event
+    ORDER BY date, kind, statement_id
+"""
+
+
+def event_statements(db: sqlite_utils.Database, event_id: int) -> list[dict]:
+    """Every statement of an event with its evidence, article, source and language (the ones
+    an analyst rejected included, marked by ``verdict``)."""
+    return list(fetch_rows(db, _STATEMENTS, {"event": event_id}))  # type: ignore[arg-type]
+
+
+def disagreement(statements: list[dict]) -> dict:
+    """What the sources said of the figure and the date, and who said what: the range is
+    shown, never one value picked. Only statements an analyst did not reject count."""
+    kept = [s for s in statements if s["verdict"] != "rejected"]
+    said: dict[str, dict[str, list[str]]] = {"figures": {}, "dates": {}}
+    for s in kept:
+        who = s["outlet"] or s["source"]
+        if s["personnel"] is not None:
+            said["figures"].setdefault(str(s["personnel"]), []).append(who)
+        if s["date"]:
+            said["dates"].setdefault(s["date"], []).append(who)
+    figures = sorted(int(f) for f in said["figures"])
+    days = sorted(said["dates"])
+    return {
+        "figure_low": figures[0] if figures else None,
+        "figure_high": figures[-1] if figures else None,
+        "date_first": days[0] if days else None, "date_last": days[-1] if days else None,
+        "figures_said": {f: sorted(set(w)) for f, w in said["figures"].items()},
+        "dates_said": {d: sorted(set(w)) for d, w in said["dates"].items()},
+        "disputed": len(figures) > 1 or len(days) > 1,
+    }
+
+
+def events(db: sqlite_utils.Database, filters: Filters, *,
+           limit: int | None = None) -> Iterator[dict]:
+    """Events, latest first: what happened, the range of figures and dates the sources gave,
+    how many articles, sources and languages reported it, and its members' ids."""
+    check_query(db, filters.query)
+    where, params = event_where(filters)
+    sql = f"""
+        SELECT e.id AS event_id, e.actor, e.country, e.action, e.first_date, e.last_date,
+               e.places FROM events e WHERE {where}
+        ORDER BY e.first_date DESC, e.id DESC
+    """
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    for row in fetch_rows(db, sql, params):
+        yield {**row, **event_summary(event_statements(db, row["event_id"]))}
+
+
+def event_summary(statements: list[dict]) -> dict:
+    """An event's members counted: statements, articles, sources, languages, state-affiliated
+    share, statuses; the figure and date ranges; and the ids of its statements and articles."""
+    kept = [s for s in statements if s["verdict"] != "rejected"]
+    articles = {s["article_id"]: s for s in kept}
+    spread = disagreement(kept)
+    return {
+        "figure_low": spread["figure_low"], "figure_high": spread["figure_high"],
+        "date_first": spread["date_first"], "date_last": spread["date_last"],
+        "disputed": spread["disputed"], "statements": len(kept), "articles": len(articles),
+        "sources": len({s["source"] for s in articles.values()}),
+        "languages": ", ".join(sorted({s["language"] or "?" for s in articles.values()})),
+        "state_affiliated": sum(1 for s in articles.values() if s["affiliation"]),
+        "statuses": ", ".join(sorted({s["status"] for s in kept})),
+        "statement_ids": " ".join(f"{s['kind']}:{s['statement_id']}" for s in kept),
+        "article_ids": " ".join(sorted(articles)),
+    }
+
+
+EXPORTS = {"articles": articles, "tags": tags, "partnerships": partnerships, "posture": posture,
+           "events": events}

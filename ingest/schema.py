@@ -477,10 +477,82 @@ def m013_stories(db: sqlite_utils.Database) -> None:
     )
 
 
+def m014_events(db: sqlite_utils.Database) -> None:
+    """Events: the posture and dyad statements that describe one happening, however many
+    articles, outlets and languages report it (``ingest.events``).
+
+    A statement row points at its event (``event_id``); an event keeps only what finding
+    candidates needs (its key, date span, figure range and places), so a new statement finds
+    its event by one indexed lookup; counts of articles and sources are read from the
+    statements when shown. Deleting a statement row (retag, an updated article)
+    marks its event in ``event_dirty``, to be refreshed or dropped in the same transaction.
+    Analysts' splits and merges are kept as links between statements' natural keys, which
+    survive a retag or a rebuild. Statements stored before this migration have no event until
+    ``python -m ingest events --rebuild`` (``init`` says so).
+    """
+    for table in ("posture", "dyads"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN event_id INTEGER")
+        db.execute(f"CREATE INDEX {table}_event ON {table}(event_id)")
+    db.execute(
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            actor TEXT NOT NULL,               -- the statements' actor, or its state if rolled up
+            country TEXT NOT NULL,
+            action TEXT NOT NULL,              -- posture action, or the dyad's leading theme
+            first_date TEXT,                   -- YYYY-MM-DD span of the statements' dates
+            last_date TEXT,
+            precise INTEGER NOT NULL DEFAULT 0, -- the span is of exact days, not months or years
+            low INTEGER,                       -- range of the figures the sources give
+            high INTEGER,
+            places TEXT NOT NULL DEFAULT '[]'  -- JSON list of the places named
+        )
+        """
+    )
+    db.execute("CREATE INDEX events_key ON events(actor, country, action, precise, last_date)")
+    db.execute("CREATE INDEX events_first ON events(first_date)")
+    db.execute("CREATE TABLE event_dirty (event_id INTEGER PRIMARY KEY)")
+    for table in ("posture", "dyads"):
+        db.execute(
+            f"""
+            CREATE TRIGGER {table}_event_ad AFTER DELETE ON {table}
+            WHEN old.event_id IS NOT NULL BEGIN
+                INSERT OR IGNORE INTO event_dirty (event_id) VALUES (old.event_id);
+            END
+            """
+        )
+    db.execute(
+        """
+        CREATE TABLE event_corrections (
+            id INTEGER PRIMARY KEY,
+            action TEXT NOT NULL CHECK (action IN ('split', 'merge')),
+            event_id INTEGER,                  -- the event as it was numbered then
+            other_id INTEGER,                  -- merge: the event folded into it
+            statements TEXT NOT NULL,          -- JSON: split: the statements moved out
+            note TEXT,
+            analyst TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE event_links (
+            statement TEXT NOT NULL,           -- natural key: table|article_id|row key
+            other TEXT NOT NULL,
+            link TEXT NOT NULL CHECK (link IN ('same', 'apart')),
+            correction_id INTEGER NOT NULL REFERENCES event_corrections(id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX event_links_statement ON event_links(statement, correction_id)")
+    db.execute("CREATE TABLE event_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
     m008_claims_and_bounded_dates, m009_tag_mentions, m010_seed_folder_health,
-    m011_value_corrections, m012_rollups, m013_stories,
+    m011_value_corrections, m012_rollups, m013_stories, m014_events,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
