@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
+from itertools import groupby
 
 import sqlite_utils
 
@@ -393,3 +394,79 @@ def rejected_rows(db: sqlite_utils.Database, target: str, limit: int = 200) -> l
         FROM {table} r JOIN articles a ON a.id = r.article_id
         WHERE r.verdict = 'rejected' ORDER BY a.published DESC LIMIT {int(limit)}
     """, []))
+
+
+def pair_months(db: sqlite_utils.Database, filters: Filters,
+                pairs: tuple[tuple[str, str], ...]) -> list[dict]:
+    """Articles per month reporting each of ``pairs`` (actor, partner): the Overview's
+    timeline of the most active partnerships. Months sum to the matrix's counts."""
+    if not pairs:
+        return []
+    where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
+    listed = ", ".join("(?, ?)" for _ in pairs)
+    return list(fetch_rows(db, f"""
+        SELECT substr(a.published, 1, 7) AS month, d.actor, d.partner,
+               count(DISTINCT d.article_id) AS articles
+        FROM dyads d JOIN articles a ON a.id = d.article_id
+        WHERE {where} AND a.published IS NOT NULL AND (d.actor, d.partner) IN (VALUES {listed})
+        GROUP BY month, d.actor, d.partner ORDER BY month, d.actor, d.partner
+    """, [*params, *(name for pair in pairs for name in pair)]))
+
+
+def first_sightings(db: sqlite_utils.Database, pairs: tuple[tuple[str, str], ...],
+                    limit: int = 10) -> list[dict]:
+    """The pairs among ``pairs`` first reported most recently, anywhere in the database, each
+    with the statement that first reported it: "newly seen" needs no period. One index
+    lookup per pair (``dyads_pair``), so it costs the same at a million articles."""
+    if not pairs:
+        return []
+    listed = ", ".join("(?, ?)" for _ in pairs)
+    return list(fetch_rows(db, f"""
+        WITH pairs(actor, partner) AS (VALUES {listed})
+        SELECT d.actor, d.partner, substr(d.published, 1, 10) AS first_seen,
+               (SELECT group_concat(value, '; ') FROM json_each(d.themes)) AS themes,
+               d.evidence, so.name AS source, a.title, a.url, d.article_id
+        FROM pairs p JOIN dyads d ON d.id = (
+                 SELECT e.id FROM dyads e
+                 WHERE e.actor = p.actor AND e.partner = p.partner AND e.status = 'reported'
+                   AND e.verdict IS NOT 'rejected' AND e.published IS NOT NULL
+                 ORDER BY e.published, e.id LIMIT 1)
+             JOIN articles a ON a.id = d.article_id JOIN sources so ON so.id = a.source_id
+        ORDER BY d.published DESC, d.actor, d.partner LIMIT {int(limit)}
+    """, [name for pair in pairs for name in pair]))
+
+
+def final_levels(db: sqlite_utils.Database, filters: Filters) -> dict[tuple[str, str], dict]:
+    """The last point of ``force_levels`` for every force and country at once, by
+    ``(actor, country)``: what the latest-posture table and the presence map show as the
+    reported force, so they agree with the level chart."""
+    where, params = evidence_where(facts(filters), "p", "actor", "country", None)
+    cursor = db.execute(f"""
+        SELECT p.actor, p.country, substr(p.date, 1, 10), p.action, p.personnel, p.rule LIKE ?
+        FROM posture p JOIN articles a ON a.id = p.article_id
+        WHERE {where} AND p.date IS NOT NULL ORDER BY p.actor, p.country, p.date, p.id
+    """, [f"%{ALL_LEFT}%", *params])
+    found = {}
+    for pair, rows in groupby(cursor, key=lambda row: (row[0], row[1])):
+        steps = step_levels(row[2:] for row in rows)
+        if steps:
+            found[pair] = steps[-1]
+    return found
+
+
+def latest_known(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
+    """``latest_posture`` with the reported force after it (``level``, None where no figure
+    was ever reported): the latest-posture table and the Overview's presence map."""
+    levels = final_levels(db, filters)
+    rows = latest_posture(db, filters)
+    for row in rows:
+        row["level"] = levels.get((row["actor"], row["country"]), {}).get("level")
+    return rows
+
+
+def carried(levels: list[dict], day: str | None) -> list[dict]:
+    """The level series carried on to ``day`` (the latest reported event, which may carry no
+    figure), so the chart's last point is the table's date and figure."""
+    if not levels or not day or day <= levels[-1]["date"]:
+        return levels
+    return [*levels, {"date": day, "level": levels[-1]["level"]}]

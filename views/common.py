@@ -257,3 +257,20 @@ def download(rows: list[dict], name: str, columns: list[str] | None = None,
         export.to_csv_bytes(rows, columns, what=name, filters=used),
         file_name=export.file_name(name, used), mime="text/csv", key=f"download_{name}",
     )
+
+
+def picked(event, name: str) -> dict | None:
+    """The point chosen in a chart's selection ``name`` (``on_select="rerun"``), or None.
+    Read as a mapping: Streamlit returns its state object, a test the plain dict it set."""
+    points = ((event or {}).get("selection") or {}).get(name) or []
+    return points[0] if points else None
+
+
+def newly_chosen(key: str, **choices: object) -> dict[str, object]:
+    """The page's choosers (chart selections, table rows) whose choice changed since the last
+    rerun, with the new choice: a chart keeps its selection, which must not override a box the
+    analyst changed since. ``key`` remembers the choices in the session."""
+    before = st.session_state.get(key, {})
+    st.session_state[key] = choices
+    return {name: value for name, value in choices.items()
+            if value is not None and value != before.get(name)}
