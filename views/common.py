@@ -266,11 +266,10 @@ def picked(event, name: str) -> dict | None:
     return points[0] if points else None
 
 
-def newly_chosen(key: str, **choices: object) -> dict[str, object]:
-    """The page's choosers (chart selections, table rows) whose choice changed since the last
-    rerun, with the new choice: a chart keeps its selection, which must not override a box the
-    analyst changed since. ``key`` remembers the choices in the session."""
-    before = st.session_state.get(key, {})
-    st.session_state[key] = choices
-    return {name: value for name, value in choices.items()
-            if value is not None and value != before.get(name)}
+def newly_chosen(key: str, choice: object) -> bool:
+    """Whether a chooser (a chart selection, a table row) made a new choice since the last
+    rerun: a chart keeps its selection, which must not override a box the analyst changed
+    since. ``key`` remembers the choice in the session."""
+    before = st.session_state.get(key)
+    st.session_state[key] = choice
+    return choice is not None and choice != before

@@ -39,28 +39,31 @@ if aside:
     st.caption("Not counted here (listed with the evidence): "
                + ", ".join(f"{count} {labels.status(status).lower()}"
                            for status, count in sorted(aside.items())))
-cell = None
 if cells:
     st.caption("Articles reporting each pair. Choose a cell to read its evidence just below.")
     event = st.altair_chart(charts.partnership_matrix(pd.DataFrame(cells)), on_select="rerun",
                             key="matrix", selection_mode=charts.CELL)
-    if chosen := common.picked(event, charts.CELL):
-        cell = (chosen.get("actor"), chosen.get("partner"))
+    chosen = common.picked(event, charts.CELL)
+    cell = (chosen.get("actor"), chosen.get("partner")) if chosen else None
+    if common.newly_chosen("p_seen_matrix", cell):
+        st.session_state["p_from"] = "matrix"
+        choose(*cell)
     common.download(cells, "partnerships-matrix")
 else:
     st.info("No reported partnership matches these filters.")
 slots = {"matrix": st.container()}
 
 actor = st.session_state.get("p_actor")
-country = None
 if actor:
     st.subheader(f"Where {actor} is active")
     activity = {row["partner"]: row["articles"] for row in cells if row["actor"] == actor}
     if activity:
         event = st.altair_chart(charts.africa_map(activity, "articles"), on_select="rerun",
                                 key="p_map", selection_mode=charts.COUNTRY)
-        if chosen := common.picked(event, charts.COUNTRY):
-            country = chosen.get("country")
+        chosen = common.picked(event, charts.COUNTRY)
+        if common.newly_chosen("p_seen_map", (actor, chosen.get("country")) if chosen else None):
+            st.session_state["p_from"] = "map"
+            choose(actor, chosen.get("country"))
         common.download([{"partner": name, "articles": count}
                          for name, count in activity.items()], "partnerships-actor-map",
                         narrowed=replace(filters, actors=(actor,)))
@@ -75,7 +78,6 @@ if actor:
 
 st.subheader("Articles per actor per month")
 months = common.fetch("aggregates.actor_months", filters=filters)
-bar = None
 if months:
     totals = pd.DataFrame(months).groupby("actor")["articles"].sum().nlargest(12)
     shown = [row for row in months if row["actor"] in totals.index]
@@ -85,16 +87,14 @@ if months:
                " bar to read that actor's evidence just below.")
     event = st.altair_chart(charts.actor_timeline(pd.DataFrame(shown)), on_select="rerun",
                             key="p_months", selection_mode=charts.ACTOR)
-    if chosen := common.picked(event, charts.ACTOR):
-        bar = chosen.get("actor")
+    chosen = common.picked(event, charts.ACTOR)
+    if common.newly_chosen("p_seen_months", chosen.get("actor") if chosen else None):
+        st.session_state["p_from"] = "months"
+        choose(chosen.get("actor"), None)
     common.download(shown, "partnerships-actor-months")
 else:
     st.info("No article names an actor under these filters.")
 slots["months"] = st.container()
-
-for name, value in common.newly_chosen("p_seen", matrix=cell, map=country, months=bar).items():
-    st.session_state["p_from"] = name
-    choose(*{"matrix": value, "map": (actor, value), "months": (value, None)}[name])
 
 with slots.get(st.session_state.get("p_from"), slots["matrix"]):
     left, right = st.columns(2)

@@ -26,8 +26,9 @@ if not pairs:
     st.info("No deployment, withdrawal, handover or base event matches these filters.")
     st.stop()
 forces = sorted({row["actor"] for row in pairs})
-if pending := st.session_state.pop("t_pending", None):  # a table row chose a force not shown
-    st.session_state["t_forces"] = [*st.session_state.get("t_forces", []), pending[0]]
+if pending := st.session_state.pop("t_pending", None):  # a table row chose a pair not drawn
+    if pending[0] not in st.session_state.get("t_forces", []):
+        st.session_state["t_forces"] = [*st.session_state.get("t_forces", []), pending[0]]
     st.session_state["t_actor"], st.session_state["t_country"] = pending
 wanted = [force for force in st.session_state.get("t_forces", []) if force in forces]
 st.session_state["t_forces"] = wanted or [pairs[0]["actor"]]
@@ -38,6 +39,9 @@ if not shown:
     st.info("Choose at least one force.")
     st.stop()
 drawn = {(row["actor"], row["country"]) for row in shown[:MAX_PAIRS]}
+chosen_pair = (st.session_state.get("t_actor"), st.session_state.get("t_country"))
+if any((row["actor"], row["country"]) == chosen_pair for row in shown):
+    drawn.add(chosen_pair)  # the pair whose evidence is read is always drawn
 if len(shown) > MAX_PAIRS:
     st.caption(f"The {MAX_PAIRS} most documented force–country pairs are drawn; narrow the"
                " sidebar's Partner countries to see others.")
@@ -96,15 +100,15 @@ row_pair = (latest[rows[0]]["actor"], latest[rows[0]]["country"]) if rows else N
 common.download(latest, "posture-latest")
 slots["table"] = st.container()
 
-event_pair = next(((row["actor"], row["country"]) for row in events
-                   if row["posture_id"] == picked), None)
-for name, value in common.newly_chosen("t_seen", charts=event_pair or level_pair,
-                                       table=row_pair).items():
-    st.session_state["t_from"] = name
-    if value[0] not in shown_forces:
-        st.session_state["t_pending"] = value
-        st.rerun()
-    st.session_state["t_actor"], st.session_state["t_country"] = value
+for name, pair in (("charts", next(((row["actor"], row["country"]) for row in events
+                                    if row["posture_id"] == picked), None) or level_pair),
+                   ("table", row_pair)):
+    if common.newly_chosen(f"t_seen_{name}", pair):
+        st.session_state["t_from"] = name
+        if pair not in drawn:
+            st.session_state["t_pending"] = pair
+            st.rerun()
+        st.session_state["t_actor"], st.session_state["t_country"] = pair
 
 with slots.get(st.session_state.get("t_from"), slots["charts"]):
     st.markdown("**Evidence**")
