@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB := data/monitor.db
 
-.PHONY: dashboard test lint demo-db browser
+.PHONY: dashboard test lint demo-db browser screenshots
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,3 +34,7 @@ test: $(VENV)/.installed browser
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+
+# The guide's screenshots (docs/img/): the browser test on the bundled demo, kept small.
+screenshots: $(VENV)/.installed browser
+	MONITOR_SCREENSHOTS=docs/img $(PY) -m pytest tests/test_browser.py -q -k "every_page and demo"

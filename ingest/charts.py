@@ -316,4 +316,4 @@ def presence_map(rows: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("evidence_short:N", title="evidence")],
     ).add_params(select).project(MAP_PROJECTION)
     return alt.layer(outline, points).properties(height=520, width=460).configure_legend(
-        orient="bottom", direction="horizontal", columns=4, labelLimit=160)
+        orient="bottom", direction="horizontal", columns=3, labelLimit=120)
