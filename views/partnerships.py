@@ -108,5 +108,6 @@ with slots.get(st.session_state.get("p_from"), slots["matrix"]):
         st.markdown(f"**Evidence: {actor} – {partner or 'any partner'}**")
         st.caption(f"Newest first, up to {common.PAGE_ROWS} statements, every status.")
         common.table(rows, ["published", "actor", "partner", "status", "themes", "evidence",
-                            "speaker", "title", "source", "url"], height=300)
+                            "speaker", "title", "source", "url"],
+                     height=300 if len(rows) > 8 else "auto")
         common.download(rows, "partnerships-evidence", narrowed=narrowed)

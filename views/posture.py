@@ -135,7 +135,8 @@ with slots.get(st.session_state.get("t_from"), slots["charts"]):
         st.caption("The chosen event alone; click an empty spot of the event chart to list"
                    " every event of the pair.")
     common.table(evidence, ["date", "action", "personnel", "personnel_text", "place", "status",
-                            "evidence", "title", "source", "url"], height=260)
+                            "evidence", "title", "source", "url"],
+                 height=260 if len(evidence) > 8 else "auto")
     common.download(evidence, "posture-events", narrowed=pair)
     own = [row for row in levels if (row["actor"], row["country"]) == (actor, country)]
     if own:
