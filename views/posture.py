@@ -100,11 +100,12 @@ row_pair = (latest[rows[0]]["actor"], latest[rows[0]]["country"]) if rows else N
 common.download(latest, "posture-latest")
 slots["table"] = st.container()
 
-for name, pair in (("charts", next(((row["actor"], row["country"]) for row in events
-                                    if row["posture_id"] == picked), None) or level_pair),
-                   ("table", row_pair)):
+event_pair = next(((row["actor"], row["country"]) for row in events
+                   if row["posture_id"] == picked), None)
+for slot, name, pair in (("charts", "events", event_pair), ("charts", "levels", level_pair),
+                         ("table", "table", row_pair)):
     if common.newly_chosen(f"t_seen_{name}", pair):
-        st.session_state["t_from"] = name
+        st.session_state["t_from"], st.session_state["t_by"] = slot, name
         if pair not in drawn:
             st.session_state["t_pending"] = pair
             st.rerun()
@@ -130,7 +131,7 @@ with slots.get(st.session_state.get("t_from"), slots["charts"]):
                     f" ({now['source']}).")
     evidence = common.fetch("queries.posture", filters=pair, limit=common.PAGE_ROWS)
     one = [row for row in evidence if row["posture_id"] == picked]
-    if one and st.session_state.get("t_from") == "charts":
+    if one and st.session_state.get("t_by") == "events":
         evidence = one
         st.caption("The chosen event alone; click an empty spot of the event chart to list"
                    " every event of the pair.")
