@@ -216,6 +216,18 @@ def test_a_force_across_its_countries_on_one_time_axis(bundled, monkeypatch):
         assert frame[shown].notna().all().all(), shown  # a tooltip never reads null
 
 
+def test_final_levels_are_the_level_charts_last_points(bundled):
+    db = store.open_db(bundled, readonly=True)
+    finals = aggregates.final_levels(db, Filters())
+    for row in aggregates.posture_pairs(db, Filters()):
+        pair = (row["actor"], row["country"])
+        levels = aggregates.force_levels(db, Filters(), *pair)
+        assert finals.get(pair) == (levels[-1] if levels else None), pair
+    assert aggregates.carried([{"date": "2024-01-01", "level": 5}], "2024-03-01") == [
+        {"date": "2024-01-01", "level": 5}, {"date": "2024-03-01", "level": 5}]
+    assert aggregates.carried([], "2024-03-01") == []
+
+
 def latest_table(at: AppTest):
     return next(t.value for t in at.dataframe if "level" in t.value.columns)
 
