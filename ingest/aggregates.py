@@ -441,11 +441,14 @@ def final_levels(db: sqlite_utils.Database, filters: Filters) -> dict[tuple[str,
     ``(actor, country)``: what the latest-posture table and the presence map show as the
     reported force, so they agree with the level chart."""
     where, params = evidence_where(facts(filters), "p", "actor", "country", None)
+    # Only events with a figure or the last troops leaving can move a level (step_levels
+    # skips the others): reading just those halves the rows.
     cursor = db.execute(f"""
         SELECT p.actor, p.country, substr(p.date, 1, 10), p.action, p.personnel, p.rule LIKE ?
         FROM posture p JOIN articles a ON a.id = p.article_id
-        WHERE {where} AND p.date IS NOT NULL ORDER BY p.actor, p.country, p.date, p.id
-    """, [f"%{ALL_LEFT}%", *params])
+        WHERE {where} AND p.date IS NOT NULL AND (p.personnel IS NOT NULL OR p.rule LIKE ?)
+        ORDER BY p.actor, p.country, p.date, p.id
+    """, [f"%{ALL_LEFT}%", *params, f"%{ALL_LEFT}%"])
     found = {}
     for pair, rows in groupby(cursor, key=lambda row: (row[0], row[1])):
         steps = step_levels(row[2:] for row in rows)
