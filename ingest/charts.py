@@ -26,6 +26,7 @@ MAP_PROJECTION = "mercator"
 COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)
 COUNT_LEGEND = alt.Legend(format=",d", tickMinStep=1)
 NAMES = alt.Axis(labelLimit=320)  # "Central African Republic", "United Arab Emirates" in full
+AFRICA = "africa_shapes"  # the data name of Africa's countries, put in by ``with_shapes``
 
 
 def actor_timeline(months: pd.DataFrame) -> alt.Chart:
@@ -67,12 +68,11 @@ def partnership_matrix(cells: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(rect, text)
 
 
-def africa_map(values: dict[str, float], title: str) -> alt.Chart:
+def africa_map(values: dict[str, float], title: str) -> dict:
     """Africa shaded by ``values`` per country name; countries without activity stay grey.
-    A click on a country picks it (``country``)."""
+    A click on a country picks it (``country``). A Vega-Lite spec (see ``with_shapes``)."""
     select = alt.selection_point(name=COUNTRY, fields=["country"], on="click")
-    features = geo.shaded(values)
-    return alt.Chart(alt.Data(values=features)).mark_geoshape(
+    chart = alt.Chart(alt.NamedData(name=AFRICA)).mark_geoshape(
         stroke="white", strokeWidth=0.5
     ).transform_calculate(country="datum.properties.name").encode(
         color=alt.condition(
@@ -83,6 +83,7 @@ def africa_map(values: dict[str, float], title: str) -> alt.Chart:
         tooltip=[alt.Tooltip("properties.name:N", title="country"),
                  alt.Tooltip("properties.value:Q", title=title)],
     ).add_params(select).project(MAP_PROJECTION).properties(height=480)
+    return with_shapes(chart, values)
 
 
 def time_axis(dates: pd.Series, field: str = "date") -> alt.X:
@@ -206,9 +207,10 @@ def force_level(levels: pd.DataFrame, span: pd.Series | None = None) -> alt.Char
     ).add_params(select).properties(height=50, width=CHART_WIDTH).resolve_scale(y="shared")
 
 
-def places_map(places: pd.DataFrame) -> alt.LayerChart:
-    """Places where foreign forces are reported, as circles on the outline of Africa."""
-    outline = alt.Chart(alt.Data(values=geo.shaded({}))).mark_geoshape(
+def places_map(places: pd.DataFrame) -> dict:
+    """Places where foreign forces are reported, as circles on the outline of Africa (a
+    Vega-Lite spec, see ``with_shapes``)."""
+    outline = alt.Chart(alt.NamedData(name=AFRICA)).mark_geoshape(
         fill="#f2f2f2", stroke="#9a9a9a", strokeWidth=0.5
     ).project(MAP_PROJECTION)
     points = alt.Chart(places).mark_circle(opacity=0.75, stroke="white").encode(
@@ -218,7 +220,7 @@ def places_map(places: pd.DataFrame) -> alt.LayerChart:
         color=alt.Color("actor:N", title="actor"),
         tooltip=["place:N", "actor:N", "country:N", "events:Q", "last:N"],
     ).project(MAP_PROJECTION)
-    return alt.layer(outline, points).properties(height=480)
+    return with_shapes(alt.layer(outline, points).properties(height=480))
 
 
 def source_contributions(sources: pd.DataFrame) -> alt.Chart:
@@ -283,13 +285,13 @@ def _bucketed(months: pd.DataFrame) -> pd.DataFrame:
         until=(end - pd.Timedelta(days=1)).strftime("%Y-%m-%d"))
 
 
-def presence_map(rows: pd.DataFrame) -> alt.LayerChart:
+def presence_map(rows: pd.DataFrame) -> dict:
     """The latest known foreign presence: a mark per force in each country (placed by
     ``geo.at_countries``), sized by the reported force where a figure is known, a cross where
     the force is reported gone (level 0). Hovering shows the latest event with its sentence
-    and source; a click selects the force and country."""
+    and source; a click selects the force and country. A Vega-Lite spec (``with_shapes``)."""
     select = alt.selection_point(name=PRESENCE, fields=["actor", "country"], on="click")
-    outline = alt.Chart(alt.Data(values=geo.shaded({}))).mark_geoshape(
+    outline = alt.Chart(alt.NamedData(name=AFRICA)).mark_geoshape(
         fill="#f2f2f2", stroke="#9a9a9a", strokeWidth=0.5
     ).project(MAP_PROJECTION)
     gone = rows["level"].eq(0)
@@ -315,5 +317,20 @@ def presence_map(rows: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("date:N", title="on"), "source:N",
                  alt.Tooltip("evidence_short:N", title="evidence")],
     ).add_params(select).project(MAP_PROJECTION)
-    return alt.layer(outline, points).properties(height=520, width=460).configure_legend(
-        orient="bottom", direction="horizontal", columns=3, labelLimit=120)
+    return with_shapes(alt.layer(outline, points).properties(height=520, width=460)
+                       .configure_legend(orient="bottom", direction="horizontal", columns=3,
+                                         labelLimit=120))
+
+
+def with_shapes(chart: alt.TopLevelMixin, values: dict[str, float] | None = None) -> dict:
+    """The chart's Vega-Lite spec with Africa's country shapes (``geo.shaded(values)``) put
+    inline where it reads ``AFRICA``. Altair walks every coordinate of inline data, element by
+    element, each time a chart is built and serialised: 1.5 s for the 56 countries, on every
+    rerun of a page with a map. The shapes are added after that walk instead, so a map costs
+    what its points cost. Draw it with ``st.vega_lite_chart``."""
+    spec = chart.to_dict()
+    shapes = {"values": geo.shaded(values or {})}
+    for view in [spec, *spec.get("layer", [])]:
+        if view.get("data") == {"name": AFRICA}:
+            view["data"] = shapes
+    return spec

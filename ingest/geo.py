@@ -8,7 +8,6 @@ server, no network: the map renders on an air-gapped machine.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -28,11 +27,11 @@ def country_names() -> list[str]:
 
 
 def shaded(values: Mapping[str, float]) -> list[dict]:
-    """Copies of the country features with ``properties.value`` set (0 where absent)."""
-    features = copy.deepcopy(list(_features()))
-    for feature in features:
-        feature["properties"]["value"] = values.get(feature["properties"]["name"], 0)
-    return features
+    """The country features with ``properties.value`` set (0 where absent); the shared
+    geometry is not copied, only the properties, so it must not be changed."""
+    return [{**feature, "properties": {**feature["properties"],
+                                       "value": values.get(feature["properties"]["name"], 0)}}
+            for feature in _features()]
 
 
 def place_coordinates() -> dict[str, tuple[float, float, str]]:

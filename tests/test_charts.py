@@ -36,7 +36,7 @@ def test_matrix_has_a_cell_selection_and_theme_tooltip():
 
 
 def test_africa_map_is_offline_and_shaded():
-    spec = charts.africa_map({"Mali": 4}, "articles").to_dict()
+    spec = charts.africa_map({"Mali": 4}, "articles")
     assert "url" not in json.dumps(spec["data"])
     values = {f["properties"]["name"]: f["properties"]["value"] for f in spec["data"]["values"]}
     assert values["Mali"] == 4 and values["Niger"] == 0
@@ -98,7 +98,7 @@ def test_a_force_across_countries_is_one_panel_per_country_on_one_scale():
 def test_places_map_layers_points_on_the_outline():
     places = pd.DataFrame([{"place": "Gao", "actor": "Russia", "country": "Mali", "events": 2,
                             "last": "2024-03-01", "lat": 16.27, "lon": -0.04}])
-    spec = charts.places_map(places).to_dict()
+    spec = charts.places_map(places)
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["geoshape", "circle"]
     assert spec["layer"][1]["encoding"]["longitude"]["field"] == "lon"
 
@@ -202,7 +202,7 @@ def test_the_presence_map_is_offline_and_reads_figures():
         {"actor": "China", "country": "Djibouti", "date": None, "action": "base_open",
          "level": None, "evidence": "China opened a base.", "source": "Demo",
          "lat": 11.7, "lon": 42.5}])
-    spec = charts.presence_map(rows).to_dict()
+    spec = charts.presence_map(rows)
     assert "url" not in json.dumps(spec)  # no tile server, no remote shapes
     outline, points = spec["layer"]
     assert outline["mark"]["type"] == "geoshape" and len(outline["data"]["values"]) == 56

@@ -58,8 +58,9 @@ with presence:
     known = common.fetch("aggregates.latest_known", filters=filters)
     placed = geo.at_countries(known)
     if placed:
-        event = st.altair_chart(charts.presence_map(pd.DataFrame(placed)), on_select="rerun",
-                                key="o_map", selection_mode=charts.PRESENCE, width="content")
+        event = st.vega_lite_chart(spec=charts.presence_map(pd.DataFrame(placed)),
+                                   on_select="rerun", key="o_map",
+                                   selection_mode=charts.PRESENCE, width="content")
         st.caption("Each force's latest reported event per country; size: its reported"
                    " personnel where a figure is known (rule on the Troop posture page); a cross:"
                    " reported gone. Hover for the sentence, choose a mark for its source.")

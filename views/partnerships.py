@@ -58,8 +58,8 @@ if actor:
     st.subheader(f"Where {actor} is active")
     activity = {row["partner"]: row["articles"] for row in cells if row["actor"] == actor}
     if activity:
-        event = st.altair_chart(charts.africa_map(activity, "articles"), on_select="rerun",
-                                key="p_map", selection_mode=charts.COUNTRY)
+        event = st.vega_lite_chart(spec=charts.africa_map(activity, "articles"),
+                                   on_select="rerun", key="p_map", selection_mode=charts.COUNTRY)
         chosen = common.picked(event, charts.COUNTRY)
         if common.newly_chosen("p_seen_map", (actor, chosen.get("country")) if chosen else None):
             st.session_state["p_from"] = "map"

@@ -146,7 +146,7 @@ with slots.get(st.session_state.get("t_from"), slots["charts"]):
 st.subheader("Where foreign forces are reported")
 places, missing = geo.locate(common.fetch("aggregates.posture_places", filters=filters))
 if places:
-    st.altair_chart(charts.places_map(pd.DataFrame(places)))
+    st.vega_lite_chart(spec=charts.places_map(pd.DataFrame(places)))
     common.download(places, "posture-places")
 elif not missing:
     st.caption("No reported posture event under these filters names a place.")
