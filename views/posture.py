@@ -126,9 +126,10 @@ with slots.get(st.session_state.get("t_from"), slots["charts"]):
                None)
     if now:
         level = "no figure reported" if now["level"] is None else f"{now['level']:,}"
+        # No source name here: it is a feed's own text, and this line is Markdown.
         st.markdown(f"Latest reported: **{labels.action(now['action'])}** on"
                     f" {now['date'] or 'an unknown date'}; reported force after it: **{level}**"
-                    f" ({now['source']}).")
+                    " (its sentence and source are in the table).")
     evidence = common.fetch("queries.posture", filters=pair, limit=common.PAGE_ROWS)
     one = [row for row in evidence if row["posture_id"] == picked]
     if one and st.session_state.get("t_by") == "events":
