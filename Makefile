@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB := data/monitor.db
 
-.PHONY: dashboard test lint demo-db browser pango
+.PHONY: dashboard test lint demo-db browser pango screenshots
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -40,3 +40,7 @@ test: $(VENV)/.installed browser pango
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+
+# The guide's screenshots (docs/img/): the browser test on the bundled demo, kept small.
+screenshots: $(VENV)/.installed browser
+	MONITOR_SCREENSHOTS=docs/img $(PY) -m pytest tests/test_browser.py -q -k "every_page and demo"

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
+from itertools import groupby
 
 import sqlite_utils
 
@@ -39,15 +40,19 @@ def facts(filters: Filters) -> Filters:
     return filters.facts_only()
 
 
-def unit_count(filters: Filters, article: str) -> tuple[str, str]:
+def unit_count(filters: Filters, article: str, statement: str | None = None) -> tuple[str, str]:
     """How to count ``filters.unit`` over rows whose article id is the SQL ``article``: a join
     to add after FROM, and the count expression. Stories count every copy of a report once;
-    an article stored before stories existed (not yet placed by ``cluster``) is its own."""
+    an article stored before stories existed (not yet placed by ``cluster``) is its own.
+    Events count the events of the statement rows aliased ``statement`` (dyads or posture);
+    a statement not yet placed by ``events`` is its own."""
     if filters.unit == "articles":
         return "", f"count(DISTINCT {article})"
     if filters.unit == "stories":
         return (f" LEFT JOIN story_articles su ON su.article_id = {article}",
                 f"count(DISTINCT coalesce(su.story_id, {article}))")
+    if filters.unit == "events" and statement:
+        return "", f"count(DISTINCT coalesce({statement}.event_id, -{statement}.id))"
     raise QueryError(f"this count cannot be made in {filters.unit}")
 
 
@@ -105,7 +110,9 @@ def overview_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, in
         f"SELECT count(*), count(DISTINCT a.source_id) FROM articles a WHERE {where}", params
     ).fetchone()
     extra = {}
-    if filters.unit != "articles":  # the articles are counted in the chosen unit too
+    if filters.unit == "events":
+        extra["events"] = event_count(db, filters)
+    elif filters.unit != "articles":  # the articles are counted in the chosen unit too
         join, count = unit_count(filters, "a.id")
         extra[filters.unit] = db.execute(
             f"SELECT {count} FROM articles a{join} WHERE {where}", params).fetchone()[0]
@@ -124,7 +131,7 @@ def matrix(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     if rollups.answers(filters):
         return _matrix_from_rollups(db, facts(filters))
     where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
-    join, count = unit_count(filters, "d.article_id")
+    join, count = unit_count(filters, "d.article_id", "d")
     cells = list(fetch_rows(db, f"""
         SELECT d.actor, d.partner, {count} AS articles,
                substr(min(a.published), 1, 10) AS first, substr(max(a.published), 1, 10) AS last
@@ -223,7 +230,7 @@ def compare(current: Iterable[dict], previous: Iterable[dict]) -> list[dict]:
 
 def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Articles (or ``filters.unit``) per actor per month (``substr(published, 1, 7)``: the
-    index does the work)."""
+    index does the work). Counting events, the events of the actor's reported partnerships."""
     if rollups.answers(filters) and len(filters.partners) <= 1:
         # One partner: the articles naming it with each actor (two could count one twice).
         table, column = ("rollup_tag_pairs", "actor") if filters.partners else (
@@ -236,6 +243,15 @@ def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
             SELECT month, {column} AS actor, sum(articles) AS articles FROM {table}
             WHERE month != '' AND {where}
             GROUP BY month, {column} HAVING sum(articles) > 0 ORDER BY month, actor
+        """, params))
+    if filters.unit == "events":  # events are of statements: the reported partnerships'
+        where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
+        return list(fetch_rows(db, f"""
+            SELECT substr(a.published, 1, 7) AS month, d.actor,
+                   count(DISTINCT coalesce(d.event_id, -d.id)) AS articles
+            FROM dyads d JOIN articles a ON a.id = d.article_id
+            WHERE {where} AND a.published IS NOT NULL
+            GROUP BY month, d.actor ORDER BY month, d.actor
         """, params))
     where, params = article_where(filters)
     narrow = ""
@@ -361,31 +377,36 @@ def _latest_posture(db: sqlite_utils.Database, where: str, params: list) -> list
 
 def force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
                  country: str) -> list[dict]:
-    """The reported force of ``actor`` in ``country`` over time, one point per dated change."""
+    """The reported force of ``actor`` in ``country`` over time, one point per dated change,
+    counting ``filters.unit``: every statement, each story's once, or each event's once
+    (then with the sources' ``low`` and ``high`` figures beside the median ``level``)."""
+    if filters.unit == "events":
+        return event_force_levels(db, filters, actor, country)
     narrowed = replace(facts(filters), actors=(actor,), partners=(country,))
-    if filters.unit == "stories":
-        return thin(step_levels(_once_per_story(db, narrowed)))
-    where, params = evidence_where(narrowed, "p", "actor", "country", None)
-    cursor = db.execute(f"""
-        SELECT substr(p.date, 1, 10), p.action, p.personnel, p.rule LIKE ?
-        FROM posture p JOIN articles a ON a.id = p.article_id
-        WHERE {where} AND p.date IS NOT NULL ORDER BY p.date, p.id
-    """, [f"%{ALL_LEFT}%", *params])
-    return thin(step_levels(cursor))
+    return thin(step_levels(row[2:] for row in _level_steps(db, narrowed)))
 
 
-def _once_per_story(db: sqlite_utils.Database, filters: Filters) -> Iterable[tuple]:
-    """The force events of ``force_levels``, each figure once per story: forty copies of one
-    report of a deployment add its troops once, not forty times."""
+def _level_steps(db: sqlite_utils.Database, filters: Filters) -> Iterable[tuple]:
+    """(actor, country, date, action, personnel, all left) of the dated posture statements,
+    by force and country in date order: each once, or (counting stories) each figure once per
+    story, so forty copies of one report of a deployment add its troops once."""
     where, params = evidence_where(filters, "p", "actor", "country", None)
+    if filters.unit != "stories":
+        return db.execute(f"""
+            SELECT p.actor, p.country, substr(p.date, 1, 10), p.action, p.personnel,
+                   p.rule LIKE ?
+            FROM posture p JOIN articles a ON a.id = p.article_id
+            WHERE {where} AND p.date IS NOT NULL ORDER BY p.actor, p.country, p.date, p.id
+        """, [f"%{ALL_LEFT}%", *params])
     return db.execute(f"""
-        SELECT substr(p.date, 1, 10) AS day, p.action, p.personnel, p.rule LIKE ?
+        SELECT p.actor, p.country, substr(p.date, 1, 10) AS day, p.action, p.personnel,
+               p.rule LIKE ?
         FROM posture p JOIN articles a ON a.id = p.article_id
              LEFT JOIN story_articles su ON su.article_id = p.article_id
         WHERE {where} AND p.date IS NOT NULL
-        GROUP BY coalesce(su.story_id, p.article_id), day, p.action, p.personnel,
-                 p.rule LIKE ?
-        ORDER BY day, min(p.id)
+        GROUP BY p.actor, p.country, coalesce(su.story_id, p.article_id), day, p.action,
+                 p.personnel, p.rule LIKE ?
+        ORDER BY p.actor, p.country, day, min(p.id)
     """, [f"%{ALL_LEFT}%", *params, f"%{ALL_LEFT}%"])
 
 
@@ -475,7 +496,8 @@ def _places_from_rollups(db: sqlite_utils.Database, filters: Filters,
 
 def _statements(filters: Filters) -> tuple[str, str]:
     """``unit_count`` for posture rows, which count statements (as before units) for articles."""
-    return ("", "count(*)") if filters.unit == "articles" else unit_count(filters, "p.article_id")
+    return (("", "count(*)") if filters.unit == "articles"
+            else unit_count(filters, "p.article_id", "p"))
 
 
 def article_count(db: sqlite_utils.Database, filters: Filters) -> int:
@@ -629,6 +651,8 @@ def cited_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, int]:
         " count(DISTINCT coalesce(nullif(a.outlet, ''), a.source_id))"
         f" FROM articles a WHERE {where}", params).fetchone()
     return {"articles": articles, "sources": sources, "outlets": outlets}
+
+
 def event_force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
                        country: str) -> list[dict]:
     """``force_levels`` counting events, not articles: forty reports of one deployment add
@@ -636,21 +660,29 @@ def event_force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
     disagree on the figure, ``level`` follows the median figure and ``low`` and ``high`` the
     smallest and largest, so a chart can show the spread instead of picking one source."""
     narrowed = replace(facts(filters), actors=(actor,), partners=(country,))
-    where, params = evidence_where(narrowed, "p", "actor", "country", None)
-    grouped: dict[int, list[tuple[str, str, int | None, bool]]] = defaultdict(list)
-    for event_id, row_id, *event in db.execute(f"""
-        SELECT p.event_id, p.id, substr(p.date, 1, 10), p.action, p.personnel, p.rule LIKE ?
+    steps = _event_steps(db, narrowed).get((actor, country), [])
+    series = {name: {p["date"]: p["level"] for p in step_levels(_median(steps, pick))}
+              for name, pick in (("low", 0), ("level", 1), ("high", 2))}
+    return thin([{"date": day, "level": level, "low": series["low"].get(day),
+                  "high": series["high"].get(day)} for day, level in series["level"].items()])
+
+
+def _event_steps(db: sqlite_utils.Database,
+                 filters: Filters) -> dict[tuple[str, str], list[tuple]]:
+    """Each event's step (``_event_step``) by force and country, in date order."""
+    where, params = evidence_where(filters, "p", "actor", "country", None)
+    grouped: dict[tuple, list[tuple[str, str, int | None, bool]]] = defaultdict(list)
+    for actor, country, event_id, *row in db.execute(f"""
+        SELECT p.actor, p.country, coalesce(p.event_id, -p.id), substr(p.date, 1, 10),
+               p.action, p.personnel, p.rule LIKE ?
         FROM posture p JOIN articles a ON a.id = p.article_id
         WHERE {where} AND p.date IS NOT NULL
     """, [f"%{ALL_LEFT}%", *params]):
-        grouped[event_id if event_id is not None else -row_id].append(tuple(event))
-    steps = sorted((_event_step(rows) for rows in grouped.values()), key=lambda s: s[0])
-    series = {name: {p["date"]: p["level"] for p in step_levels(
-        (day, action, figures[pick] if figures else None, all_left)
-        for day, action, figures, all_left in steps)}
-        for name, pick in (("low", 0), ("level", 1), ("high", 2))}
-    return thin([{"date": day, "level": level, "low": series["low"].get(day),
-                  "high": series["high"].get(day)} for day, level in series["level"].items()])
+        grouped[(actor, country, event_id)].append(tuple(row))
+    steps: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for (actor, country, _), rows in grouped.items():
+        steps[(actor, country)].append(_event_step(rows))
+    return {pair: sorted(found, key=lambda step: step[0]) for pair, found in steps.items()}
 
 
 def _event_step(rows: list[tuple[str, str, int | None, bool]]) -> tuple:
@@ -660,6 +692,13 @@ def _event_step(rows: list[tuple[str, str, int | None, bool]]) -> tuple:
     spread = (figures[0], figures[(len(figures) - 1) // 2], figures[-1]) if figures else None
     return (min(day for day, _, _, _ in rows), rows[0][1], spread,
             any(all_left for *_, all_left in rows))
+
+
+def _median(steps: list[tuple], pick: int = 1) -> Iterable[tuple[str, str, int | None, bool]]:
+    """Event steps as ``step_levels`` reads them, with the low (0), median (1) or high (2)
+    figure of each."""
+    return ((day, action, figures[pick] if figures else None, all_left)
+            for day, action, figures, all_left in steps)
 
 
 def posture_event_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
@@ -677,3 +716,75 @@ def event_count(db: sqlite_utils.Database, filters: Filters) -> int:
     """How many events match the filters (the Overview headline when counting events)."""
     where, params = event_where(filters)
     return db.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()[0]
+
+
+def pair_months(db: sqlite_utils.Database, filters: Filters,
+                pairs: tuple[tuple[str, str], ...]) -> list[dict]:
+    """Articles (or ``filters.unit``) per month reporting each of ``pairs`` (actor, partner):
+    the Overview's timeline of the most active partnerships. Months sum to the matrix's
+    counts."""
+    if not pairs:
+        return []
+    where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
+    join, count = unit_count(filters, "d.article_id", "d")
+    listed = ", ".join("(?, ?)" for _ in pairs)
+    return list(fetch_rows(db, f"""
+        SELECT substr(a.published, 1, 7) AS month, d.actor, d.partner, {count} AS articles
+        FROM dyads d JOIN articles a ON a.id = d.article_id{join}
+        WHERE {where} AND a.published IS NOT NULL AND (d.actor, d.partner) IN (VALUES {listed})
+        GROUP BY month, d.actor, d.partner ORDER BY month, d.actor, d.partner
+    """, [*params, *(name for pair in pairs for name in pair)]))
+
+
+def first_sightings(db: sqlite_utils.Database, pairs: tuple[tuple[str, str], ...],
+                    limit: int = 10) -> list[dict]:
+    """The pairs among ``pairs`` first reported most recently, anywhere in the database, each
+    with the statement that first reported it: "newly seen" needs no period. One index
+    lookup per pair (``dyads_pair``), so it costs the same at a million articles."""
+    if not pairs:
+        return []
+    listed = ", ".join("(?, ?)" for _ in pairs)
+    return list(fetch_rows(db, f"""
+        WITH pairs(actor, partner) AS (VALUES {listed})
+        SELECT d.actor, d.partner, substr(d.published, 1, 10) AS first_seen,
+               (SELECT group_concat(value, '; ') FROM json_each(d.themes)) AS themes,
+               d.evidence, so.name AS source, a.title, a.url, d.article_id
+        FROM pairs p JOIN dyads d ON d.id = (
+                 SELECT e.id FROM dyads e
+                 WHERE e.actor = p.actor AND e.partner = p.partner AND e.status = 'reported'
+                   AND e.verdict IS NOT 'rejected' AND e.published IS NOT NULL
+                 ORDER BY e.published, e.id LIMIT 1)
+             JOIN articles a ON a.id = d.article_id JOIN sources so ON so.id = a.source_id
+        ORDER BY d.published DESC, d.actor, d.partner LIMIT {int(limit)}
+    """, [name for pair in pairs for name in pair]))
+
+
+def final_levels(db: sqlite_utils.Database, filters: Filters) -> dict[tuple[str, str], dict]:
+    """The last point of ``force_levels`` for every force and country at once, by
+    ``(actor, country)``, in the same unit: what the latest-posture table and the presence map
+    show as the reported force, so they agree with the level chart."""
+    if filters.unit == "events":
+        pairs = {pair: step_levels(_median(steps))
+                 for pair, steps in _event_steps(db, facts(filters)).items()}
+    else:
+        pairs = {pair: step_levels(row[2:] for row in rows) for pair, rows in groupby(
+            _level_steps(db, facts(filters)), key=lambda row: (row[0], row[1]))}
+    return {pair: levels[-1] for pair, levels in pairs.items() if levels}
+
+
+def latest_known(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
+    """``latest_posture`` with the reported force after it (``level``, None where no figure
+    was ever reported): the latest-posture table and the Overview's presence map."""
+    levels = final_levels(db, filters)
+    rows = latest_posture(db, filters)
+    for row in rows:
+        row["level"] = levels.get((row["actor"], row["country"]), {}).get("level")
+    return rows
+
+
+def carried(levels: list[dict], day: str | None) -> list[dict]:
+    """The level series carried on to ``day`` (the latest reported event, which may carry no
+    figure), so the chart's last point is the table's date and figure."""
+    if not levels or not day or day <= levels[-1]["date"]:
+        return levels
+    return [*levels, {"date": day, "level": levels[-1]["level"]}]

@@ -35,7 +35,8 @@ def articles_page(demo_file, tmp_path, monkeypatch):
     path = tmp_path / "monitor.db"
     shutil.copy(demo_file, path)
     monkeypatch.setenv("MONITOR_DB", str(path))
-    return AppTest.from_file(APP, default_timeout=60).run().switch_page("views/articles.py").run()
+    at = AppTest.from_file(APP, default_timeout=60).run().switch_page("views/articles.py").run()
+    return at.radio(key="a_unit").set_value("articles").run()  # one row per article
 
 
 def data_rows(data: bytes) -> pd.DataFrame:
@@ -70,6 +71,16 @@ def test_the_download_holds_every_match_not_the_page(downloads, articles_page):
     assert result.exit_code == 0
     assert body(result.stdout_bytes.replace(b"\r\n", b"\n")) == body(saved.replace(b"\r\n",
                                                                                   b"\n"))
+
+
+def test_counting_stories_the_download_still_holds_every_article(downloads, articles_page):
+    articles = int(next(c.value for c in articles_page.caption
+                        if "articles match" in c.value).split()[0])
+    at = articles_page.radio(key="a_unit").set_value("stories").run()
+    assert any("stories match" in c.value for c in at.caption)
+    assert button_label(at).startswith("Download CSV (every matching article")
+    rows = data_rows(offered_files(at, downloads)["articles-all-dates.csv"])
+    assert len(rows) == articles  # copies of a report included, not one row per story
 
 
 def test_the_download_follows_the_filters_and_search(downloads, articles_page):

@@ -27,11 +27,12 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# url path, title, whether the page draws charts
-PAGES = [("", "Overview", False), ("partnerships", "Partnerships", True),
-         ("posture", "Troop posture", True), ("articles", "Articles", False),
-         ("sources", "Sources", True), ("review", "Review", False)]
-
+# title, url path, whether the page draws charts on the demo
+PAGES = [("Overview", "", True), ("Partnerships", "partnerships", True),
+         ("Troop posture", "posture", True), ("Articles", "articles", False),
+         ("Sources", "sources", True), ("Review", "review", False)]
+# Set to a folder (``make screenshots``: docs/img) to keep a small copy of each demo page.
+SCREENSHOTS = os.environ.get("MONITOR_SCREENSHOTS")
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -81,38 +82,75 @@ def serve(db_path: Path, log: Path) -> Iterator[str]:
             process.kill()
 
 
-@pytest.fixture(scope="module")
-def dashboard(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("dashboard")
-    db_path = folder / "monitor.db"
-    db = store.open_db(db_path)
-    seeds.ingest_folder(db, REPO / "seeds")
+def build(kind: str, path: Path) -> None:
+    db = store.open_db(path)
+    if kind == "demo":
+        seeds.ingest_folder(db, REPO / "seeds")
     db.conn.close()
-    with serve(db_path, folder / "streamlit.log") as url:
-        yield url, folder
 
 
-def test_every_page_renders_in_chromium(dashboard):
+def slug(title: str) -> str:
+    return title.lower().replace(" ", "-")
+
+
+def keep_small(shot: Path, folder: Path) -> None:
+    """A copy for the guide: the top of the page, 1,000 px wide, in 256 colours (a few
+    dozen KB instead of a megabyte)."""
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        top = image.crop((0, 0, image.width, min(image.height, 2000)))
+        small = top.resize((1000, round(top.height * 1000 / top.width)), Image.LANCZOS)
+        small.convert("RGB").quantize(colors=256).save(folder / shot.name, optimize=True)
+
+
+@pytest.mark.parametrize("kind", ["demo", "empty"])
+def test_every_page_renders_in_chromium(tmp_path, kind):
+    """Every page, reached as an analyst does (the sidebar), on the bundled demo and on an
+    empty database: no Streamlit exception, no error box, no browser console error; the
+    Overview shows its charts and the map. A screenshot of each page lands in tmp_path."""
     from playwright.sync_api import sync_playwright
 
-    url, folder = dashboard
-    with sync_playwright() as playwright:
+    db_path = tmp_path / f"{kind}.db"
+    build(kind, db_path)
+    problems: list[str] = []
+    with serve(db_path, tmp_path / "streamlit.log") as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 2600})
+        # Tall: Streamlit scrolls its own main area, so a "full page" shot is the viewport.
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.on("console", lambda message: problems.append(message.text)
+                if message.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
         try:
-            for path, title, has_charts in PAGES:
-                page.goto(f"{url}/{path}")
-                page.get_by_role("heading", name=title, exact=True).first.wait_for(
-                    timeout=30_000)
-                if has_charts:
-                    page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for(
+            page.goto(url)
+            for title, path, has_charts in PAGES:
+                page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+                page.wait_for_url(f"{url}/{path}", timeout=30_000)
+                if kind == "empty" and title != "Sources":  # every page says how to ingest
+                    page.get_by_text("The database is empty").first.wait_for(timeout=30_000)
+                else:
+                    page.get_by_role("heading", name=title, exact=True).first.wait_for(
                         timeout=30_000)
-                page.wait_for_timeout(1_000)  # let the last chart finish drawing
-                page.screenshot(path=str(folder / f"{path or 'overview'}.png"), full_page=True)
-                assert page.locator('[data-testid="stException"]').count() == 0, path
-                assert page.locator('[data-testid="stAlertContentError"]').count() == 0, path
+                if kind == "demo" and has_charts:
+                    page.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(
+                        timeout=30_000)
+                page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=30_000)
+                page.wait_for_timeout(1_500)  # let the last chart finish drawing
+                if kind == "demo" and title == "Overview":
+                    page.locator(".vega-embed").nth(1).wait_for(timeout=30_000)
+                    # the map: Africa's 56 countries drawn as shapes, with the forces on them
+                    page.locator(".vega-embed g.mark-shape path").nth(55).wait_for(
+                        timeout=30_000)
+                    assert page.locator(".vega-embed g.mark-symbol path").count() >= 10
+                shot = tmp_path / f"{kind}-{slug(title)}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                if SCREENSHOTS and kind == "demo":
+                    keep_small(shot, Path(SCREENSHOTS))
+                assert page.locator('[data-testid="stException"]').count() == 0, title
+                assert page.locator('[data-testid="stAlertContentError"]').count() == 0, title
         finally:
             browser.close()
+    assert problems == [], problems
 
 
 def hover(page, shape, tooltip) -> str:

@@ -137,7 +137,7 @@ def test_choosing_a_cell_lists_evidence_and_maps_the_actor(demo_app):
 def test_an_overview_row_opens_its_evidence(demo_app):
     """Every number on the Overview leads to its sentences: choosing a row of the most active
     partnerships opens the Partnerships page on that pair."""
-    top = demo_app.dataframe[0].value
+    top = next(t.value for t in demo_app.dataframe if "stories" in t.value.columns)
     assert (top.actor[0], top.partner[0], top.stories[0]) == ("Russia", "Mali", 3)
     demo_app.session_state["o_top"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at = demo_app.run()
@@ -500,7 +500,7 @@ def test_themes_actions_and_statuses_read_as_labels(demo_app):
     no_exceptions(at)
     assert "Withdrawal" in set(at.dataframe[0].value.action)
     spec, (events,) = chart_with(at, "point")
-    assert spec["encoding"]["y"]["field"] == "action_label" and "Withdrawal" in set(
+    assert spec["encoding"]["shape"]["field"] == "action_label" and "Withdrawal" in set(
         events.action_label)
     text = screen_text(at)
     assert "Withdrawal" in text and "troop_withdrawal" not in text

@@ -17,7 +17,8 @@ MARK = "background: #ffe08a; padding: 0 2px"
 common.require_articles()
 filters = common.filters()
 st.title("Articles")
-filters = common.count_control(filters, "stories", "a_unit")
+# A list of articles collapses copies into stories; events have a page of their own.
+filters = common.count_control(filters, "stories", "a_unit", units=("articles", "stories"))
 
 query = st.text_input("Search titles and text", key="a_query",
                       placeholder='e.g. "Africa Corps" AND Niger').strip()
@@ -55,7 +56,7 @@ shown = [{**row, "source": f"{row['source']} (links to {urlparse(row['url']).hos
 common.table(shown, ["published", "title", "source", "copies", "language", "actors", "partners",
                      "themes", "url"])
 CAP = export.DOWNLOAD_CAP
-if found.more:
+if found.more or filters.unit != "articles":  # the articles behind the stories are not counted
     holds = f"every matching article, up to the newest {CAP:,}"
 elif found.total > CAP:
     holds = f"the newest {CAP:,} of the {found.total:,} matching articles"

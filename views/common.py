@@ -171,10 +171,12 @@ UNIT_HELP = ("Articles: every stored article. Stories: the copies of one report 
              " happening counts once, however many stories report it.")
 
 
-def count_control(filters: Filters, default: str, key: str) -> Filters:
-    """The page's "Count" control; returns the filters counting in the chosen unit. ``default``
-    falls back to stories where the database cannot count it (no events yet)."""
-    offered = fetch("aggregates.units")
+def count_control(filters: Filters, default: str, key: str,
+                  units: tuple[str, ...] = ("articles", "stories", "events")) -> Filters:
+    """The page's "Count" control, offering ``units``; returns the filters counting in the
+    chosen unit. ``default`` falls back to stories where the database cannot count it (no
+    events yet)."""
+    offered = [unit for unit in fetch("aggregates.units") if unit in units]
     if default not in offered:
         default = "stories"
     unit = st.radio("Count", offered, index=offered.index(default), key=key,
@@ -298,3 +300,19 @@ def download(rows: list[dict], name: str, columns: list[str] | None = None,
         export.to_csv_bytes(rows, columns, what=name, filters=used),
         file_name=export.file_name(name, used), mime="text/csv", key=f"download_{name}",
     )
+
+
+def picked(event, name: str) -> dict | None:
+    """The point chosen in a chart's selection ``name`` (``on_select="rerun"``), or None.
+    Read as a mapping: Streamlit returns its state object, a test the plain dict it set."""
+    points = ((event or {}).get("selection") or {}).get(name) or []
+    return points[0] if points else None
+
+
+def newly_chosen(key: str, choice: object) -> bool:
+    """Whether a chooser (a chart selection, a table row) made a new choice since the last
+    rerun: a chart keeps its selection, which must not override a box the analyst changed
+    since. ``key`` remembers the choice in the session."""
+    before = st.session_state.get(key)
+    st.session_state[key] = choice
+    return choice is not None and choice != before
