@@ -20,7 +20,7 @@ from typing import IO, NoReturn
 
 import click
 
-from ingest import aggregates, export, labels, lock, pipeline, queries, seeds, store
+from ingest import aggregates, alerts, export, labels, lock, pipeline, queries, seeds, store
 
 LOGGER = logging.getLogger(__name__)
 
@@ -141,6 +141,7 @@ def seeds_command(folder: str, db_path: str) -> None:
         files = list(seeds.seed_files(Path(folder)))
         with _progress(len(files), "seeds") as advance:
             report = seeds.ingest_folder(db, folder, progress=lambda _path: advance(1))
+        alerts.after_ingest(db)
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
     counts = ", ".join(f"{n} {outcome}" for outcome, n in report.counts.items())
@@ -189,6 +190,7 @@ def retag(workers: int, db_path: str) -> None:
                              status="failed")
             raise
         store.finish_run(db, run_id, {"updated": done}, [])
+        alerts.after_ingest(db)
     click.echo(f"run {run_id}: retagged {done} articles")
 
 
@@ -271,6 +273,18 @@ def stats(db_path: str) -> None:
                    f" feeds={row['feeds_polled']} new={row['new']} updated={row['updated']}"
                    f" unchanged={row['unchanged']} duplicate={row['duplicate']}"
                    f" failed={row['failed']}")
+    _alert_stats(db)
+
+
+def _alert_stats(db) -> None:
+    """Alerts and what their deliveries still owe: a failing channel shows here."""
+    figures = alerts.delivery_stats(db)
+    if not figures["alerts"]:
+        return
+    click.echo(f"\nalerts: {figures['alerts']} ({figures['unread']} unread)")
+    for row in figures["channels"]:
+        click.echo(f"  {row['label']}: {row['sent']} sent, {row['pending']} pending"
+                   + (f", failing ({row['last_error']})" if row["failing"] else ""))
 
 
 @cli.command()
@@ -336,3 +350,7 @@ cli.add_command(run)
 from ingest.cli_synth import synth  # noqa: E402
 
 cli.add_command(synth)
+
+from ingest.cli_watch import watch  # noqa: E402
+
+cli.add_command(watch)
