@@ -44,7 +44,7 @@ class Channel:
     @property
     def label(self) -> str:
         """The URL with its password masked, fit for logs and ``stats``."""
-        return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", self.url)
+        return re.sub(r"(//[^:/@?#]*:)[^@/?#]*@", r"\1***@", self.url)
 
 
 def channels_from_env() -> list[Channel]:
