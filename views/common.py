@@ -138,7 +138,32 @@ def sidebar() -> Filters:
     bar.caption("Counts and charts use reported statements only; planned, denied and hedged "
                 "ones are listed apart, with their status.")
     st.session_state["filters"] = filters
+    save_watch(bar, filters)
     return filters
+
+
+def save_watch(bar, filters: Filters) -> None:
+    """Save the actor, partner, theme, status, source and language filters as a watch (the
+    period and the state-media choice are not part of a watch)."""
+    from ingest import watches
+
+    with bar.expander("Save as a watch"):
+        name = st.text_input("Watch name", key="w_name")
+        trigger = st.selectbox("Alert me on", list(watches.TRIGGERS),
+                               format_func=watches.TRIGGERS.get, key="w_trigger")
+        k = st.number_input("k (spikes only)", min_value=1.0, value=watches.DEFAULT_K,
+                            step=0.5, key="w_k")
+        if st.button("Save watch", key="w_save"):
+            try:
+                db = store.open_db(db_path())
+                try:
+                    watches.add_watch(db, name, trigger, filters, k)
+                finally:
+                    db.conn.close()
+            except (ValueError, store.StoreError) as exc:
+                st.error(f"Cannot save the watch: {exc}")
+            else:
+                st.success(f"Saved “{name.strip()}”: see the Alerts page.")
 
 
 def illustrative_banner() -> None:
