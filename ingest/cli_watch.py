@@ -12,6 +12,8 @@ from ingest import watches as registry
 from ingest.cli import db_option, friendly_errors
 from ingest.queries import STATUSES, Filters
 
+EXIT_UNDELIVERED = 3  # checked, but some deliveries failed: they are retried on the next run
+
 
 @click.group()
 def watch() -> None:
@@ -103,4 +105,4 @@ def check(wait: float, db_path: str) -> None:
         report = alerts.after_ingest(db)
     click.echo(f"{report.raised} alerts raised, {report.sent} delivered, {report.failed} failed"
                + (f"; feed {report.feed}" if report.feed else ""))
-    return 1 if report.errors else 0
+    return EXIT_UNDELIVERED if report.errors else 0
