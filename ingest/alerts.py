@@ -103,7 +103,9 @@ def _store(db: sqlite_utils.Database, watch: watches.Watch, finding: watches.Fin
 
 
 def deliver(db: sqlite_utils.Database, channels: list[Channel]) -> tuple[int, list[str]]:
-    """Send what the outbox owes to the configured channels. Returns (sent, failures)."""
+    """Send what the outbox owes to the configured channels, oldest first. Returns (sent,
+    failures). After a failure the channel is left alone until the next run, so a dead server
+    costs one timeout per run, not one per alert it is owed."""
     by_id = {channel.id: channel for channel in channels}
     if not by_id:
         return 0, []
@@ -114,9 +116,11 @@ def deliver(db: sqlite_utils.Database, channels: list[Channel]) -> tuple[int, li
         WHERE o.sent_at IS NULL AND o.channel IN ({', '.join('?' * len(by_id))})
         ORDER BY o.alert_id
     """, list(by_id)))
-    sent, failures = 0, []
+    sent, failures, down = 0, [], set()
     for row in pending:
         channel = by_id[row["channel"]]
+        if channel.id in down:
+            continue  # one failure per channel and run: a dead server costs one timeout
         error = _send(channel, row)
         with transaction(db):
             db.execute(
@@ -124,6 +128,7 @@ def deliver(db: sqlite_utils.Database, channels: list[Channel]) -> tuple[int, li
                 " last_error = ?, sent_at = ? WHERE alert_id = ? AND channel = ?",
                 [now(), error, None if error else now(), row["alert_id"], row["channel"]])
         if error:
+            down.add(channel.id)
             failures.append(f"alert {row['alert_id']} to {channel.label}: {error}")
         else:
             sent += 1

@@ -138,7 +138,8 @@ def run_once(db: sqlite_utils.Database, options: RunOptions,
             everything_failed = report.counts["failed"] == report.counts["feeds_polled"]
             report.status = "failed" if everything_failed else "partial"
         store.finish_run(db, report.run_id, report.counts, report.errors, status=report.status)
-    alerts.after_ingest(db)  # the run is recorded first: alerts never cost it
+    if not stop.is_set():  # stopping: the next run checks these articles
+        alerts.after_ingest(db)  # the run is recorded first: alerts never cost it
     return report
 
 

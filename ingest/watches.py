@@ -158,12 +158,17 @@ def _dyads(db: sqlite_utils.Database, watch: Watch, *, affiliated: bool = False)
     """, [*args, watch.cursor]))
 
 
-def _earlier_pairs(db: sqlite_utils.Database, watch: Watch, *,
+def _earlier_pairs(db: sqlite_utils.Database, watch: Watch, rows: list[dict], *,
                    affiliated: bool = False) -> set[tuple]:
-    """Pairs (with the affiliation of the media that carried them, if ``affiliated``) that
-    the watch's filters find in articles first seen before its cursor: what was already
-    known when the new articles came in."""
-    where, args = evidence_where(watch.filters, "d", "actor", "partner", "themes")
+    """Which of the pairs in ``rows`` (with the affiliation of the media that carried them, if
+    ``affiliated``) the watch's filters find in articles first seen before its cursor: what
+    was already known when the new articles came in. Only those pairs are looked up, through
+    the dyads' actor index, so a check costs the same on a small or a large database."""
+    if not rows:
+        return set()
+    narrowed = replace(watch.filters, actors=tuple({row["actor"] for row in rows}),
+                       partners=tuple({row["partner"] for row in rows}))
+    where, args = evidence_where(narrowed, "d", "actor", "partner", "themes")
     extra = ", aff.affiliation" if affiliated else ""
     return {tuple(row) for row in db.execute(f"""
         SELECT DISTINCT d.actor, d.partner {extra} FROM {_AFFILIATED if affiliated else _DYADS}
@@ -181,8 +186,9 @@ def _status(row: dict) -> str:
 
 
 def new_pairs(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
-    known = _earlier_pairs(db, watch)
-    for row in _dyads(db, watch):
+    rows = _dyads(db, watch)
+    known = _earlier_pairs(db, watch, rows)
+    for row in rows:
         pair = (row["actor"], row["partner"])
         if pair not in known:
             known.add(pair)
@@ -191,8 +197,9 @@ def new_pairs(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
 
 
 def state_firsts(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
-    known = _earlier_pairs(db, watch, affiliated=True)
-    for row in _dyads(db, watch, affiliated=True):
+    rows = _dyads(db, watch, affiliated=True)
+    known = _earlier_pairs(db, watch, rows, affiliated=True)
+    for row in rows:
         pair = (row["actor"], row["partner"], row["affiliation"])
         if pair not in known:
             known.add(pair)
