@@ -141,10 +141,14 @@ def remove_watch(db: sqlite_utils.Database, id_or_name: str) -> int:
 _ROW = """a.id AS article_id, a.title, a.url, so.name AS source, a.published"""
 
 
+# New articles first, by the articles_updated index, then their rows: left to itself, SQLite
+# walks every dyad, or every article in date order, to find the few new ones.
+_NEW = "articles a INDEXED BY articles_updated"
+_NEW_DYADS = f"{_NEW} CROSS JOIN dyads d ON d.article_id = a.id"
 _DYADS = "dyads d JOIN articles a ON a.id = d.article_id"
 # Once per state-affiliated source that carried the article (its copies included).
-_AFFILIATED = (f"{_DYADS} JOIN article_sources s ON s.article_id = a.id"
-               " JOIN sources aff ON aff.id = s.source_id AND aff.affiliation IS NOT NULL")
+_CARRIED = (" JOIN article_sources s ON s.article_id = a.id"
+            " JOIN sources aff ON aff.id = s.source_id AND aff.affiliation IS NOT NULL")
 
 
 def _dyads(db: sqlite_utils.Database, watch: Watch, *, affiliated: bool = False) -> list[dict]:
@@ -153,27 +157,22 @@ def _dyads(db: sqlite_utils.Database, watch: Watch, *, affiliated: bool = False)
     extra = ", aff.affiliation, aff.name AS outlet" if affiliated else ""
     return list(fetch_rows(db, f"""
         SELECT d.actor, d.partner, d.status, d.evidence, {_ROW} {extra}
-        FROM {_AFFILIATED if affiliated else _DYADS} JOIN sources so ON so.id = a.source_id
-        WHERE {where} AND a.updated_at >= ? ORDER BY a.published, a.id, d.id
-    """, [*args, watch.cursor]))
+        FROM {_NEW_DYADS} {_CARRIED if affiliated else ""} JOIN sources so ON so.id = a.source_id
+        WHERE a.updated_at >= ? AND {where} ORDER BY a.published, a.id, d.id
+    """, [watch.cursor, *args]))
 
 
-def _earlier_pairs(db: sqlite_utils.Database, watch: Watch, rows: list[dict], *,
-                   affiliated: bool = False) -> set[tuple]:
-    """Which of the pairs in ``rows`` (with the affiliation of the media that carried them, if
-    ``affiliated``) the watch's filters find in articles first seen before its cursor: what
-    was already known when the new articles came in. Only those pairs are looked up, through
-    the dyads' actor index, so a check costs the same on a small or a large database."""
-    if not rows:
-        return set()
-    narrowed = replace(watch.filters, actors=tuple({row["actor"] for row in rows}),
-                       partners=tuple({row["partner"] for row in rows}))
+def _known_before(db: sqlite_utils.Database, watch: Watch, actor: str, partner: str,
+                  affiliation: str | None = None) -> bool:
+    """Whether the watch's filters find the pair (carried by media affiliated with
+    ``affiliation``, if given) in an article first seen before its cursor. One pair at a time
+    through the dyads' actor index: the cost does not grow with the database."""
+    narrowed = replace(watch.filters, actors=(actor,), partners=(partner,))
     where, args = evidence_where(narrowed, "d", "actor", "partner", "themes")
-    extra = ", aff.affiliation" if affiliated else ""
-    return {tuple(row) for row in db.execute(f"""
-        SELECT DISTINCT d.actor, d.partner {extra} FROM {_AFFILIATED if affiliated else _DYADS}
-        WHERE {where} AND a.first_seen < ?
-    """, [*args, watch.cursor])}
+    carried = f"{_CARRIED} AND aff.affiliation = ?" if affiliation else ""
+    return bool(db.execute(f"""
+        SELECT EXISTS (SELECT 1 FROM {_DYADS} {carried} WHERE {where} AND a.first_seen < ?)
+    """, [*([affiliation] if affiliation else []), *args, watch.cursor]).fetchone()[0])
 
 
 def _finding(key: str, summary: str, row: dict) -> Finding:
@@ -186,36 +185,37 @@ def _status(row: dict) -> str:
 
 
 def new_pairs(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
-    rows = _dyads(db, watch)
-    known = _earlier_pairs(db, watch, rows)
-    for row in rows:
+    seen: set[tuple[str, str]] = set()
+    for row in _dyads(db, watch):
         pair = (row["actor"], row["partner"])
-        if pair not in known:
-            known.add(pair)
-            yield _finding(f"pair|{pair[0]}|{pair[1]}",
-                           f"New pair: {pair[0]} – {pair[1]}{_status(row)}", row)
+        if pair not in seen:
+            seen.add(pair)
+            if not _known_before(db, watch, *pair):
+                yield _finding(f"pair|{pair[0]}|{pair[1]}",
+                               f"New pair: {pair[0]} – {pair[1]}{_status(row)}", row)
 
 
 def state_firsts(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
-    rows = _dyads(db, watch, affiliated=True)
-    known = _earlier_pairs(db, watch, rows, affiliated=True)
-    for row in rows:
+    seen: set[tuple[str, str, str]] = set()
+    for row in _dyads(db, watch, affiliated=True):
         pair = (row["actor"], row["partner"], row["affiliation"])
-        if pair not in known:
-            known.add(pair)
-            yield _finding(
-                f"state|{pair[0]}|{pair[1]}|{pair[2]}",
-                f"{pair[0]} – {pair[1]} first reported by {pair[2]}-affiliated media"
-                f" ({row['outlet']}){_status(row)}", row)
+        if pair not in seen:
+            seen.add(pair)
+            if not _known_before(db, watch, *pair):
+                yield _finding(
+                    f"state|{pair[0]}|{pair[1]}|{pair[2]}",
+                    f"{pair[0]} – {pair[1]} first reported by {pair[2]}-affiliated media"
+                    f" ({row['outlet']}){_status(row)}", row)
 
 
 def _posture(db: sqlite_utils.Database, watch: Watch) -> list[dict]:
     where, args = evidence_where(watch.filters, "p", "actor", "country", None)
     return list(fetch_rows(db, f"""
         SELECT p.actor, p.country, p.action, p.personnel, p.date, p.status, p.evidence, {_ROW}
-        FROM posture p JOIN articles a ON a.id = p.article_id JOIN sources so ON so.id = a.source_id
-        WHERE {where} AND a.updated_at >= ? ORDER BY p.date, a.published, a.id, p.id
-    """, [*args, watch.cursor]))
+        FROM {_NEW} CROSS JOIN posture p ON p.article_id = a.id
+             JOIN sources so ON so.id = a.source_id
+        WHERE a.updated_at >= ? AND {where} ORDER BY p.date, a.published, a.id, p.id
+    """, [watch.cursor, *args]))
 
 
 def posture_events(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
@@ -276,15 +276,18 @@ def _monday(published: str) -> str:
 
 def _weekly_counts(db: sqlite_utils.Database, watch: Watch, actor: str, partner: str,
                    week: str) -> dict[str, int]:
+    """Articles on the pair per week, for the week and the eight before. The window is on the
+    dyad's own copy of its article's date, so SQLite reads one range of the pair's index."""
     start = date.fromisoformat(week)
-    narrowed = replace(watch.filters, actors=(actor,), partners=(partner,),
-                       since=start - timedelta(weeks=SPIKE_WEEKS), until=start + timedelta(6))
+    narrowed = replace(watch.filters, actors=(actor,), partners=(partner,))
     where, args = evidence_where(narrowed, "d", "actor", "partner", "themes")
     return dict(db.execute(f"""
-        SELECT date(substr(a.published, 1, 10), 'weekday 0', '-6 days') AS week,
-               count(DISTINCT a.id)
-        FROM dyads d JOIN articles a ON a.id = d.article_id WHERE {where} GROUP BY week
-    """, args).fetchall())
+        SELECT date(substr(d.published, 1, 10), 'weekday 0', '-6 days') AS week,
+               count(DISTINCT d.article_id)
+        FROM dyads d INDEXED BY dyads_pair JOIN articles a ON a.id = d.article_id
+        WHERE d.published >= ? AND d.published < ? AND {where} GROUP BY week
+    """, [(start - timedelta(weeks=SPIKE_WEEKS)).isoformat(),
+          (start + timedelta(weeks=1)).isoformat(), *args]).fetchall())
 
 
 FINDERS: dict[str, Callable[[sqlite_utils.Database, Watch], Iterator[Finding]]] = {
