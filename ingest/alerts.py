@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import sqlite_utils
@@ -37,14 +38,20 @@ class Channel:
 
     url: str
 
-    @property
+    @cached_property
     def id(self) -> str:
         return hashlib.sha256(self.url.encode()).hexdigest()[:16]
 
-    @property
+    @cached_property
     def label(self) -> str:
-        """The URL with its password masked, fit for logs and ``stats``."""
-        return re.sub(r"(//[^:/@?#]*:)[^@/?#]*@", r"\1***@", self.url)
+        """The URL with its secrets (passwords, tokens) masked by apprise, which knows where
+        each service keeps them, and without its options: fit for logs and ``stats``."""
+        import apprise
+
+        plugin = apprise.Apprise.instantiate(self.url)
+        if not plugin:
+            return f"{self.url.split(':', 1)[0]}://… (not an apprise URL)"
+        return plugin.url(privacy=True).split("?", 1)[0]
 
 
 def channels_from_env() -> list[Channel]:

@@ -338,7 +338,10 @@ def test_watch_check_delivers_what_is_owed(db, db_path, mailbox, monkeypatch):
     assert len(mailbox.messages) == 1
 
 
-def test_the_channel_label_masks_the_password():
-    channel = alerts.Channel("mailtos://me:s3cret@mail.example.org?to=a@example.org")
-    assert "s3cret" not in channel.label and "me:***@mail.example.org" in channel.label
+def test_the_channel_label_masks_passwords_and_tokens():
+    mail = alerts.Channel("mailtos://me:s3cret@mail.example.org?to=a@example.org")
+    assert "s3cret" not in mail.label and mail.label.startswith("mailtos://me:****@mail.example")
+    slack = alerts.Channel("slack://T0SECRETA/B0SECRETB/XXXXsecretYYYY")
+    assert "SECRET" not in slack.label and "secret" not in slack.label
+    assert alerts.Channel("nosuch://x:y@z").label == "nosuch://… (not an apprise URL)"
 
