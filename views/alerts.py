@@ -47,7 +47,8 @@ else:
     left, right = st.columns(2)
     left.metric("Unread", len(unread))
     right.metric("Alerts", len(rows))
-    shown = [{**row, "state": "read" if row["read_at"] else "unread"} for row in rows]
+    shown = [{**row, "state": "read" if row["read_at"] else "unread",
+              "raised_at": common.readable_time(row["raised_at"])} for row in rows]
     common.table(shown, ["state", "raised_at", "watch_name", "summary", "evidence", "title",
                          "source", "published", "url"],
                  column_config={"url": st.column_config.LinkColumn("url")})
