@@ -30,7 +30,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 # url path, title, whether the page draws charts
 PAGES = [("", "Overview", False), ("partnerships", "Partnerships", True),
          ("posture", "Troop posture", True), ("articles", "Articles", False),
-         ("sources", "Sources", True), ("review", "Review", False)]
+         ("sources", "Sources", True), ("review", "Review", False),
+         ("alerts", "Alerts", False)]
 
 
 def free_port() -> int:
