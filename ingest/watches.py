@@ -166,7 +166,8 @@ def _known_before(db: sqlite_utils.Database, watch: Watch, actor: str, partner: 
                   affiliation: str | None = None) -> bool:
     """Whether the watch's filters find the pair (carried by media affiliated with
     ``affiliation``, if given) in an article first seen before its cursor. One pair at a time
-    through the dyads' actor index: the cost does not grow with the database."""
+    through a covering index of the dyads that leads with the pair: an EXISTS stops at the
+    first earlier article, so the cost does not grow with the database."""
     narrowed = replace(watch.filters, actors=(actor,), partners=(partner,))
     where, args = evidence_where(narrowed, "d", "actor", "partner", "themes")
     carried = f"{_CARRIED} AND aff.affiliation = ?" if affiliation else ""

@@ -19,7 +19,7 @@ from typing import NoReturn
 import pandas as pd
 import streamlit as st
 
-from ingest import export, labels, store
+from ingest import export, labels, store, watches
 from ingest.queries import STATUSES, Filters, QueryError, search_query
 
 LOGGER = logging.getLogger("dashboard")
@@ -145,8 +145,6 @@ def sidebar() -> Filters:
 def save_watch(bar, filters: Filters) -> None:
     """Save the actor, partner, theme, status, source and language filters as a watch (the
     period and the state-media choice are not part of a watch)."""
-    from ingest import watches
-
     with bar.expander("Save as a watch"):
         name = st.text_input("Watch name", key="w_name")
         trigger = st.selectbox("Alert me on", list(watches.TRIGGERS),
