@@ -18,6 +18,7 @@ navigation = st.navigation([
     st.Page("views/articles.py", title="Articles"),
     st.Page("views/sources.py", title="Sources"),
     st.Page("views/review.py", title="Review"),
+    st.Page("views/alerts.py", title="Alerts"),
 ])
 common.refresh_marker()
 try:

@@ -22,6 +22,7 @@ import click
 
 from ingest import (
     aggregates,
+    alerts,
     events,
     export,
     labels,
@@ -158,6 +159,7 @@ def seeds_command(folder: str, db_path: str) -> None:
         files = list(seeds.seed_files(Path(folder)))
         with _progress(len(files), "seeds") as advance:
             report = seeds.ingest_folder(db, folder, progress=lambda _path: advance(1))
+        alerts.after_ingest(db)
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
     counts = ", ".join(f"{n} {outcome}" for outcome, n in report.counts.items())
@@ -206,6 +208,7 @@ def retag(workers: int, db_path: str) -> None:
                              status="failed")
             raise
         store.finish_run(db, run_id, {"updated": done}, [])
+        alerts.after_ingest(db)
     click.echo(f"run {run_id}: retagged {done} articles")
 
 
@@ -310,6 +313,18 @@ def stats(db_path: str) -> None:
                    f" feeds={row['feeds_polled']} new={row['new']} updated={row['updated']}"
                    f" unchanged={row['unchanged']} duplicate={row['duplicate']}"
                    f" failed={row['failed']}")
+    _alert_stats(db)
+
+
+def _alert_stats(db) -> None:
+    """Alerts and what their deliveries still owe: a failing channel shows here."""
+    figures = alerts.delivery_stats(db)
+    if not figures["alerts"]:
+        return
+    click.echo(f"\nalerts: {figures['alerts']} ({figures['unread']} unread)")
+    for row in figures["channels"]:
+        click.echo(f"  {row['label']}: {row['sent']} sent, {row['pending']} pending"
+                   + (f", failing ({row['last_error']})" if row["failing"] else ""))
 
 
 @cli.command()
@@ -437,3 +452,7 @@ from ingest.cli_events import (  # noqa: E402
 
 for command in (events_command, event_split, event_merge, evaluate_events):
     cli.add_command(command)
+
+from ingest.cli_watch import watch  # noqa: E402
+
+cli.add_command(watch)

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 import sqlite_utils
 
-from ingest import entries, feeds, pipeline, store
+from ingest import alerts, entries, feeds, pipeline, store
 from ingest.fetch import FetchError, HostGate, Limits, Refused, Stopped, fetch, make_client
 from ingest.urls import canonical_url, on_site
 
@@ -138,6 +138,8 @@ def run_once(db: sqlite_utils.Database, options: RunOptions,
             everything_failed = report.counts["failed"] == report.counts["feeds_polled"]
             report.status = "failed" if everything_failed else "partial"
         store.finish_run(db, report.run_id, report.counts, report.errors, status=report.status)
+    if not stop.is_set():  # stopping: the next run checks these articles
+        alerts.after_ingest(db)  # the run is recorded first: alerts never cost it
     return report
 
 

@@ -549,10 +549,73 @@ def m014_events(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE event_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+def m015_watches_and_alerts(db: sqlite_utils.Database) -> None:
+    """Watches (a saved filter and a trigger), the alerts they raised, and an outbox of the
+    deliveries each alert still owes.
+
+    An alert is keyed by its watch and a natural key of its evidence (a pair, an article and
+    posture key, a week), never by a tag row id: ``retag`` rebuilds those rows, and the same
+    evidence must not alert twice. Its outbox rows are written in the same transaction, so an
+    alert is never stored without the deliveries it owes, nor delivered without being stored.
+    ``watches.cursor`` is the time up to which articles were checked, moved in that same
+    transaction: a check killed half-way is redone from the same point.
+    """
+    db.execute(
+        """
+        CREATE TABLE watches (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            trigger TEXT NOT NULL,             -- new-pair, posture, level, spike, state-first
+            filters TEXT NOT NULL DEFAULT '{}', -- JSON: actors, partners, themes, statuses, ...
+            k REAL NOT NULL DEFAULT 3,         -- spike: this week >= k x trailing median
+            paused INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            cursor TEXT NOT NULL               -- articles updated at or after this are new
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            watch_id INTEGER REFERENCES watches(id) ON DELETE SET NULL,
+            watch_name TEXT NOT NULL,          -- kept when the watch is removed
+            key TEXT NOT NULL,                 -- natural key of the evidence
+            raised_at TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '',
+            article_id TEXT,
+            title TEXT,
+            url TEXT,
+            source TEXT,
+            published TEXT,
+            read_at TEXT,
+            UNIQUE (watch_id, key)
+        )
+        """
+    )
+    db.execute("CREATE INDEX alerts_unread ON alerts(read_at, raised_at)")
+    db.execute(
+        """
+        CREATE TABLE alert_outbox (
+            alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+            channel TEXT NOT NULL,             -- hash of the apprise URL (no secret stored)
+            label TEXT NOT NULL,               -- the URL with its secrets masked
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            last_attempt_at TEXT,
+            sent_at TEXT,
+            PRIMARY KEY (alert_id, channel)
+        )
+        """
+    )
+    db.execute("CREATE INDEX alert_outbox_pending ON alert_outbox(sent_at, channel)")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
     m008_claims_and_bounded_dates, m009_tag_mentions, m010_seed_folder_health,
-    m011_value_corrections, m012_rollups, m013_stories, m014_events,
+    m011_value_corrections, m012_rollups, m013_stories, m014_events, m015_watches_and_alerts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -30,9 +30,11 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 # title, url path, whether the page draws charts on the demo
 PAGES = [("Overview", "", True), ("Partnerships", "partnerships", True),
          ("Troop posture", "posture", True), ("Articles", "articles", False),
-         ("Sources", "sources", True), ("Review", "review", False)]
+         ("Sources", "sources", True), ("Review", "review", False),
+         ("Events", "events", False), ("Alerts", "alerts", False)]
 # Set to a folder (``make screenshots``: docs/img) to keep a small copy of each demo page.
 SCREENSHOTS = os.environ.get("MONITOR_SCREENSHOTS")
+
 
 def free_port() -> int:
     with socket.socket() as sock:

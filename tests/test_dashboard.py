@@ -17,7 +17,7 @@ from tests.conftest import REPO, offered_files
 from tests.test_aggregates import HOSTILE, build_demo
 
 APP = str(REPO / "dashboard.py")
-PAGES = ["views/overview.py", "views/partnerships.py", "views/posture.py",
+PAGES = ["views/overview.py", "views/partnerships.py", "views/posture.py", "views/alerts.py",
          "views/articles.py", "views/sources.py", "views/review.py"]
 
 

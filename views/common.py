@@ -19,7 +19,7 @@ from typing import NoReturn
 import pandas as pd
 import streamlit as st
 
-from ingest import export, labels, store
+from ingest import export, labels, store, watches
 from ingest.queries import STATUSES, Filters, QueryError, search_query
 
 LOGGER = logging.getLogger("dashboard")
@@ -138,6 +138,7 @@ def sidebar() -> Filters:
     bar.caption("Counts and charts use reported statements only; planned, denied and hedged "
                 "ones are listed apart, with their status.")
     st.session_state["filters"] = filters
+    save_watch(bar, filters)
     brief_downloads(bar, filters)
     return filters
 
@@ -165,6 +166,8 @@ def brief_downloads(bar, filters: Filters) -> None:
         bar.download_button(f"Brief of these filters ({fmt.upper()})", made(fmt),
                             file_name=brief.file_name(filters, fmt), mime=mime,
                             key=f"brief_{fmt}", on_click="ignore")
+
+
 UNIT_NAMES = {"articles": "Articles", "stories": "Stories", "events": "Events"}
 UNIT_HELP = ("Articles: every stored article. Stories: the copies of one report (syndicated,"
              " lightly edited, retitled, a feed's summary of it) count once. Events: one"
@@ -182,6 +185,28 @@ def count_control(filters: Filters, default: str, key: str,
     unit = st.radio("Count", offered, index=offered.index(default), key=key,
                     format_func=UNIT_NAMES.get, horizontal=True, help=UNIT_HELP)
     return replace(filters, unit=unit)
+
+
+def save_watch(bar, filters: Filters) -> None:
+    """Save the actor, partner, theme, status, source and language filters as a watch (the
+    period and the state-media choice are not part of a watch)."""
+    with bar.expander("Save as a watch"):
+        name = st.text_input("Watch name", key="w_name")
+        trigger = st.selectbox("Alert me on", list(watches.TRIGGERS),
+                               format_func=watches.TRIGGERS.get, key="w_trigger")
+        k = st.number_input("k (spikes only)", min_value=1.0, value=watches.DEFAULT_K,
+                            step=0.5, key="w_k")
+        if st.button("Save watch", key="w_save"):
+            try:
+                db = store.open_db(db_path())
+                try:
+                    watches.add_watch(db, name, trigger, filters, k)
+                finally:
+                    db.conn.close()
+            except (ValueError, store.StoreError) as exc:
+                st.error(f"Cannot save the watch: {exc}")
+            else:
+                st.success(f"Saved “{name.strip()}”: see the Alerts page.")
 
 
 def illustrative_banner() -> None:
