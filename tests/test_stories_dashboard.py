@@ -58,8 +58,9 @@ def copies_app(db_path, monkeypatch):
 
 
 def matrix_count(at: AppTest) -> int:
-    [frame] = next(frames for spec, frames in charts(at)
-                   if spec.get("mark", {}).get("type") == "rect")
+    [frame] = next(frames for spec, frames in charts(at)  # the heatmap: its cells and counts
+                   if any(layer.get("mark", {}).get("type") == "rect"
+                          for layer in spec.get("layer", [spec])))
     return int(frame.loc[(frame.actor == "Russia") & (frame.partner == "Mali"),
                          "articles"].iloc[0])
 
@@ -67,16 +68,19 @@ def matrix_count(at: AppTest) -> int:
 def test_partnerships_count_stories_by_default_and_articles_on_request(copies_app):
     at = on_page(copies_app, "views/partnerships.py")
     no_exceptions(at)
-    assert at.radio(key="p_unit").options == ["Articles", "Stories"]  # no events table yet
+    assert at.radio(key="p_unit").options == ["Articles", "Stories", "Events"]
     assert matrix_count(at) == 2
     at.radio(key="p_unit").set_value("articles").run()
     assert matrix_count(at) == 5
 
 
-def test_force_level_adds_one_deployment_once_per_story(copies_app):
+def test_force_level_adds_one_deployment_once_per_story_and_per_event(copies_app):
     at = on_page(copies_app, "views/posture.py")
     no_exceptions(at)
-    assert at.radio(key="t_unit").value == "stories"  # events do not exist yet
+    assert at.radio(key="t_unit").value == "events"  # the posture page's default
+    levels = next(frames[0] for spec, frames in charts(at) if "level" in frames[0].columns)
+    assert levels.level.tolist() == [200]
+    at.radio(key="t_unit").set_value("stories").run()
     levels = next(frames[0] for spec, frames in charts(at) if "level" in frames[0].columns)
     assert levels.level.tolist() == [200]
     at.radio(key="t_unit").set_value("articles").run()
