@@ -53,7 +53,10 @@ def theme(value: str) -> str:
 
 
 def action(value: str) -> str:
-    return ACTION_LABELS.get(value, value)
+    """A posture action's label; an event's action may also be a theme (a partnership event
+    takes its leading theme) or ``partnership``."""
+    return ACTION_LABELS.get(value) or THEME_LABELS.get(value) or (
+        "Partnership" if value == "partnership" else value)
 
 
 def status(value: str) -> str:
@@ -70,8 +73,9 @@ def value_label(column: str, value: object) -> object:
     """The label of ``value`` in ``column``; anything unknown (or not text) as it is."""
     if not isinstance(value, str) or column not in COLUMNS:
         return value
-    return themes_text(value) if column in ("themes", "theme") else COLUMNS[column].get(value,
-                                                                                          value)
+    if column in ("themes", "theme"):
+        return themes_text(value)
+    return action(value) if column == "action" else COLUMNS[column].get(value, value)
 
 
 def described(target: str, what: str) -> str:

@@ -157,3 +157,12 @@ def test_a_run_status_is_not_given_a_tagger_label():
     out = io.StringIO()
     export.write_csv([{"id": 1, "status": "ok"}], out)
     assert out.getvalue().splitlines()[0] == "id,status"
+
+
+def test_an_event_of_a_partnership_reads_its_theme_as_its_action(corpus):
+    """A partnership event's action is its leading theme: the export reads it as a label, as it
+    reads a posture event's action."""
+    rows = [labels.with_labels(row) for row in queries.events(corpus, queries.Filters())]
+    labelled = {row["action"]: row["action_label"] for row in rows}
+    assert labelled, "the corpus has events"
+    assert all(label != action for action, label in labelled.items()), labelled
