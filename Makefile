@@ -17,9 +17,12 @@ $(DB): | $(VENV)/.installed
 
 demo-db: $(DB)
 
-# `init` upgrades a database made by an older release (after a `git pull`); else it does nothing.
+# `init` upgrades a database made by an older release (after a `git pull`); `cluster` and
+# `events` then place what the upgrade left in no story or event (else they do nothing).
 dashboard: $(VENV)/.installed $(DB) pango
 	$(PY) -m ingest init --db $(DB)
+	$(PY) -m ingest cluster --db $(DB)
+	$(PY) -m ingest events --db $(DB)
 	$(VENV)/bin/streamlit run dashboard.py --server.address 127.0.0.1
 
 # The browser test drives Debian's chromium (never a downloaded browser).
