@@ -7,7 +7,7 @@ recent article and an ellipsis, under another URL, a few hours later). Every rec
 through the real pipeline; pairwise precision and recall compare the story each record's
 article landed in with the record it copies.
 
-Cost: the same documents stored with and without story placement (``stories.assign``
+Cost: the same documents stored with and without story placement (``stories.place``
 swapped for a no-op), in fresh files, alternated run by run; medians and their ratio. The
 same for a whole feed ingest (``bench_feed_ingest``'s generated feeds, served on 127.0.0.1,
 ``runner.run_once``), wall and CPU time.
@@ -31,7 +31,7 @@ from math import comb
 import bench_feed_ingest as feed_bench
 from common import OUT, print_machine
 
-from ingest import pipeline, store, stories, synth
+from ingest import store, stories, synth
 
 
 def corpus(n: int, seed: int, summaries: float) -> tuple[list[dict], list[int]]:
@@ -139,22 +139,22 @@ Times = dict[str, list[float]]
 def alternate(repeat: int, run: Callable[[], tuple[float, float]]) -> tuple[Times, Times]:
     """Wall and CPU seconds of ``run`` with and without story placement, alternated
     ``repeat`` times."""
-    placing = stories.assign
+    placing = stories.place
 
-    def without(db, rowid):  # the article goes in no story: storing without grouping
+    def without(db, article_ids):  # the articles go in no story: storing without grouping
         return None
 
     walls: Times = {"with stories": [], "without": []}
     cpus: Times = {"with stories": [], "without": []}
     try:
         for _ in range(repeat):
-            for label, assign in (("with stories", placing), ("without", without)):
-                pipeline.stories.assign = assign
+            for label, place in (("with stories", placing), ("without", without)):
+                stories.place = place
                 wall, cpu = run()
                 walls[label].append(wall)
                 cpus[label].append(cpu)
     finally:
-        pipeline.stories.assign = placing
+        stories.place = placing
     return walls, cpus
 
 

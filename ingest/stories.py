@@ -1,10 +1,10 @@
 """Stories: articles that carry the same report, however often and wherever it was copied.
 
 A verbatim copy under another URL, a lightly edited wire copy, a changed headline and a feed's
-truncated summary of the full text all belong to one story. ``assign`` places one article, in
-the transaction that stores it; ``cluster`` places every article that has no story yet (after
-an upgrade, or after ``rebuild=True`` cleared them), one committed batch at a time, so a run
-killed half-way is finished by the next.
+truncated summary of the full text all belong to one story. ``place`` places the articles of
+a batch in the transaction that stores them; ``cluster`` places every article that has no story
+yet (after an upgrade, or after ``rebuild=True`` cleared them), one committed batch at a time,
+so a run killed half-way is finished by the next.
 
 How candidates are found, with all state in SQLite (bounded memory at any size): each article's
 body is cut into word 3-shingles and summarised by a MinHash (datasketch); the signature's
@@ -28,10 +28,10 @@ import re
 import threading
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import sqlite_utils
@@ -208,38 +208,63 @@ def same_report(a: Body, b: Body) -> float:
     return overlap(a.grams, b.grams) if _figures_agree(a.figures, b.figures) else 0.0
 
 
-def assign(db: sqlite_utils.Database, rowid: int) -> int:
-    """Put the article at ``rowid`` in the story of its closest copy, or in a new story of its
-    own, and store its keys. Returns the story id. Call it inside the caller's transaction."""
-    ident, title, text, published, first_seen = db.execute(
-        "SELECT id, title, text, published, first_seen FROM articles WHERE rowid = ?",
-        [rowid]).fetchone()
-    article = body(title, text)
-    parts = signature(article)
-    day = _day(published, first_seen)
-    near = keys(parts, _buckets(day))  # its own bucket first
-    story = _closest_story(db, rowid, article, near, day)
+class _Read(NamedTuple):
+    """An article to place, read and hashed."""
+
+    rowid: int
+    ident: str
+    first_seen: str
+    placed: bool          # in a story already: a changed text, which keeps its story
+    article: Body
+    day: int
+    near: list[list[int]]  # its keys in its own date bucket, then in the nearer one
+
+
+def place(db: sqlite_utils.Database, article_ids: Iterable[str]) -> None:
+    """Place articles just stored or changed, in the order given, inside the caller's
+    transaction. A new article joins the story of its closest copy, or a new story of its own;
+    a changed one keeps its story (a correction never splits one) and gets the keys of its new
+    text, the old ones staying (a key only proposes a candidate, checked against the stored
+    text; finding the old keys again would need an index costing every store). An article in
+    no story yet (stored before stories existed) is placed as a new one.
+
+    A batch is read in one query and hashed in one loop before any is placed: one query
+    instead of one an article, and the hashing runs with its code and tables warm rather than
+    between two articles' tagging. The result is the one of placing them one by one: an
+    article's candidates are the articles placed before it."""
+    ids = list(dict.fromkeys(article_ids))
+    for start in range(0, len(ids), _CHUNK):
+        for read in _read(db, ids[start:start + _CHUNK]):
+            if not read.placed:
+                _join_story(db, read)
+            _store_keys(db, read.rowid, read.near[0])
+
+
+_CHUNK = 500  # articles read at once: bounded memory, and well under SQLite's variable limit
+
+
+def _read(db: sqlite_utils.Database, ids: list[str]) -> list[_Read]:
+    rows = {row[1]: row for row in db.execute(
+        "SELECT a.rowid, a.id, a.title, a.text, a.published, a.first_seen, EXISTS (SELECT 1"
+        " FROM story_articles sa WHERE sa.article_id = a.id) FROM articles a"
+        f" WHERE a.id IN ({_marks(ids)})", ids)}
+    reads = []
+    for ident in ids:
+        rowid, _, title, text, published, first_seen, placed = rows[ident]
+        article = body(title, text)
+        day = _day(published, first_seen)
+        reads.append(_Read(rowid, ident, first_seen, bool(placed), article, day,
+                           keys(signature(article), _buckets(day))))
+    return reads
+
+
+def _join_story(db: sqlite_utils.Database, read: _Read) -> None:
+    story = _closest_story(db, read.rowid, read.article, read.near, read.day)
     if story is None:
         story = db.execute("INSERT INTO stories (lead_article, first_seen) VALUES (?, ?)",
-                           [ident, first_seen]).lastrowid
-    db.execute("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)", [ident, story])
-    _store_keys(db, rowid, near[0])
-    return story
-
-
-def refresh(db: sqlite_utils.Database, rowid: int) -> None:
-    """A corrected text: new keys, same story (a correction never splits a story). An article
-    not in a story yet (stored before stories existed) is placed instead."""
-    ident, title, text, published, first_seen = db.execute(
-        "SELECT id, title, text, published, first_seen FROM articles WHERE rowid = ?",
-        [rowid]).fetchone()
-    if not db.execute("SELECT 1 FROM story_articles WHERE article_id = ?", [ident]).fetchone():
-        assign(db, rowid)
-        return
-    # The old text's keys stay: a key only proposes a candidate, which is checked against
-    # the stored text, and finding them again would need an index costing every store.
-    _store_keys(db, rowid, keys(signature(body(title, text)),
-                                _buckets(_day(published, first_seen)))[0])
+                           [read.ident, read.first_seen]).lastrowid
+    db.execute("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)",
+               [read.ident, story])
 
 
 def _store_keys(db: sqlite_utils.Database, rowid: int, found: list[int]) -> None:
@@ -308,18 +333,17 @@ def cluster(db: sqlite_utils.Database, *, rebuild: bool = False, batch_size: int
     placed, after = 0, 0
     while True:
         with transaction(db):
-            rowids = [row[0] for row in db.execute(
-                "SELECT a.rowid FROM articles a WHERE a.rowid > ? AND NOT EXISTS"
+            rows = db.execute(
+                "SELECT a.rowid, a.id FROM articles a WHERE a.rowid > ? AND NOT EXISTS"
                 " (SELECT 1 FROM story_articles sa WHERE sa.article_id = a.id)"
-                " ORDER BY a.rowid LIMIT ?", [after, batch_size])]
-            for rowid in rowids:
-                assign(db, rowid)
-        if not rowids:
+                " ORDER BY a.rowid LIMIT ?", [after, batch_size]).fetchall()
+            place(db, [ident for _, ident in rows])
+        if not rows:
             return placed
-        placed += len(rowids)
-        after = rowids[-1]
+        placed += len(rows)
+        after = rows[-1][0]
         if progress:
-            progress(len(rowids))
+            progress(len(rows))
 
 
 _STORY_COLUMNS = """
