@@ -53,8 +53,9 @@ MAX_CANDIDATES = 8   # those sharing most keys: boilerplate cannot make a store 
 
 
 class Body:
-    """What grouping reads of an article's body. Its figures and its set of shingles are
-    worked out only when a candidate is compared: most articles have none."""
+    """What grouping reads of an article's body: its words, case- and width-folded. Its
+    figures and its set of shingles are worked out only when a candidate is compared: most
+    articles have none."""
 
     def __init__(self, title: str, text: str) -> None:
         # The headline is left out (desks rewrite it; a summary's would not be found in its
@@ -76,11 +77,6 @@ class Body:
     def figures(self) -> set[str]:
         """Its numbers: dates, counts."""
         return figures(self.text)
-
-
-def body(title: str, text: str) -> Body:
-    """The body's words, case- and width-folded, as grouping reads them."""
-    return Body(title, text)
 
 
 WORD = re.compile(r"\w+")
@@ -251,7 +247,7 @@ def _read(db: sqlite_utils.Database, ids: list[str]) -> list[_Read]:
     reads = []
     for ident in ids:
         rowid, _, title, text, published, first_seen, placed = rows[ident]
-        article = body(title, text)
+        article = Body(title, text)
         day = _day(published, first_seen)
         reads.append(_Read(rowid, ident, first_seen, bool(placed), article, day,
                            keys(signature(article), _buckets(day))))
@@ -301,7 +297,7 @@ def _closest_story(db: sqlite_utils.Database, rowid: int, article: Body,
         if apart > WINDOW_DAYS or not _figures_agree(
                 article.figures, figures(unicodedata.normalize("NFKC", text))):
             continue
-        score = same_report(article, body(title, text))
+        score = same_report(article, Body(title, text))
         # The closest match; among equals (a stock sentence found whole in several), the
         # nearest in time, then the latest story.
         if score >= MIN_OVERLAP and (best is None or (score, -apart, story) > best):
