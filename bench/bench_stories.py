@@ -7,7 +7,7 @@ recent article and an ellipsis, under another URL, a few hours later). Every rec
 through the real pipeline; pairwise precision and recall compare the story each record's
 article landed in with the record it copies.
 
-Cost: the same documents stored with and without story placement (``stories.assign``
+Cost: the same documents stored with and without story placement (``stories.place``
 swapped for a no-op), in fresh files, alternated run by run; medians and their ratio. The
 same for a whole feed ingest (``bench_feed_ingest``'s generated feeds, served on 127.0.0.1,
 ``runner.run_once``), wall and CPU time.
@@ -24,13 +24,14 @@ import re
 import statistics
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from math import comb
 
 import bench_feed_ingest as feed_bench
 from common import OUT, print_machine
 
-from ingest import pipeline, store, stories, synth
+from ingest import store, stories, synth
 
 
 def corpus(n: int, seed: int, summaries: float) -> tuple[list[dict], list[int]]:
@@ -64,15 +65,16 @@ def fresh(path) -> None:
             os.remove(f"{path}{suffix}")
 
 
-def store_records(path, records: list[dict], seed: int) -> float:
-    """Store ``records`` into a fresh file; the seconds it took."""
+def store_records(path, records: list[dict], seed: int) -> tuple[float, float]:
+    """Store ``records`` into a fresh file; the wall and CPU seconds it took (CPU: this
+    process's, the steadier figure on a shared machine)."""
     fresh(path)
     docs = list(synth.documents(records, seed))
     db = store.open_db(path)
     source = synth.register_source(db, seed)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     synth.store_all(db, docs, source)
-    took = time.perf_counter() - start
+    took = time.perf_counter() - start, time.process_time() - cpu
     db.close()
     return took
 
@@ -113,16 +115,17 @@ def main() -> None:
           f" pairwise precision {precision:.4f}, recall {recall:.4f} ({said:,} pairs grouped)",
           flush=True)
 
-    store_times = alternate(args.repeat, lambda: store_records(path, records, args.seed))
-    report(f"storing {len(records):,} records (bench_store's path)", store_times, args.repeat)
+    what = f"storing {len(records):,} records (bench_store's path)"
+    walls, cpus = alternate(args.repeat, lambda: store_records(path, records, args.seed))
+    report(f"{what}, wall", walls, args.repeat)
+    report(f"{what}, CPU", cpus, args.repeat)
 
     bodies = feed_bench.make_feeds(args.feeds, args.entries)
     server = feed_bench.serve(bodies)
     urls = [f"http://127.0.0.1:{server.server_port}{feed}" for feed in bodies]
     feed_bench.time_ingest(urls, args.workers)  # warm-up: the tagger's tables, the server
     try:
-        walls = alternate(args.repeat, lambda: feed_bench.time_ingest(urls, args.workers)[0])
-        cpus = alternate(args.repeat, lambda: feed_bench.time_ingest(urls, args.workers)[1])
+        walls, cpus = alternate(args.repeat, lambda: feed_bench.time_ingest(urls, args.workers)[:2])
     finally:
         server.shutdown()
     what = f"feed ingest of {args.entries:,} entries from {args.feeds} feeds"
@@ -130,25 +133,32 @@ def main() -> None:
     report(f"{what}, CPU", cpus, args.repeat)
 
 
-def alternate(repeat: int, run) -> dict[str, list[float]]:
-    """Seconds of ``run`` with and without story placement, alternated ``repeat`` times."""
-    placing = stories.assign
+Times = dict[str, list[float]]
 
-    def without(db, rowid):  # the article goes in no story: storing without grouping
+
+def alternate(repeat: int, run: Callable[[], tuple[float, float]]) -> tuple[Times, Times]:
+    """Wall and CPU seconds of ``run`` with and without story placement, alternated
+    ``repeat`` times."""
+    placing = stories.place
+
+    def without(db, article_ids):  # the articles go in no story: storing without grouping
         return None
 
-    times: dict[str, list[float]] = {"with stories": [], "without": []}
+    walls: Times = {"with stories": [], "without": []}
+    cpus: Times = {"with stories": [], "without": []}
     try:
         for _ in range(repeat):
-            for label, assign in (("with stories", placing), ("without", without)):
-                pipeline.stories.assign = assign
-                times[label].append(run())
+            for label, place in (("with stories", placing), ("without", without)):
+                stories.place = place
+                wall, cpu = run()
+                walls[label].append(wall)
+                cpus[label].append(cpu)
     finally:
-        pipeline.stories.assign = placing
-    return times
+        stories.place = placing
+    return walls, cpus
 
 
-def report(what: str, times: dict[str, list[float]], repeat: int) -> None:
+def report(what: str, times: Times, repeat: int) -> None:
     on, off = (statistics.median(times[label]) for label in ("with stories", "without"))
     print(f"{what}, median of {repeat} alternated runs:"
           f" with stories {on:.2f} s ({', '.join(f'{t:.2f}' for t in times['with stories'])}),"

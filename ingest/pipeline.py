@@ -83,12 +83,15 @@ def store_document(db: sqlite_utils.Database, doc: Document, source_id: int) -> 
 
 def store_documents(db: sqlite_utils.Database, docs: Iterable[Document],
                     source_id: int) -> list[str]:
-    """Store a batch (one feed's entries) in one transaction: all of them or none. The
+    """Store a batch (one feed's entries) in one transaction: all of them or none, with their
+    stories (placed together once the batch is written: ``stories.place``). The
     statements of the articles written join their events in that transaction, after the
     analysts' verdicts (a rejected statement joins no event), in one pass for the batch."""
     with transaction(db), rollups.refreshing(db) as refresh:
         done = [_store(db, doc, source_id, refresh) for doc in docs]
-        events.assign(db, [ident for outcome, ident in done if outcome in ("new", "updated")])
+        written = [ident for outcome, ident in done if outcome in ("new", "updated")]
+        stories.place(db, written)  # their stories land with them, or neither does
+        events.assign(db, written)
         return [outcome for outcome, _ in done]
 
 
@@ -130,10 +133,8 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int,
     if existing is None:
         row.update(id=ident, first_seen=stamp)
         columns = ", ".join(row)
-        rowid = db.execute(
-            f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * len(row))})",
-            list(row.values())).lastrowid
-        stories.assign(db, rowid)  # its story lands with it, or neither does
+        db.execute(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * len(row))})",
+                   list(row.values()))
         refresh.new(ident)
         outcome = "new"
     else:
@@ -141,8 +142,6 @@ def _store(db: sqlite_utils.Database, doc: Document, source_id: int,
         refresh.before([ident])
         sets = ", ".join(f"{column} = ?" for column in row)
         db.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*row.values(), ident])
-        stories.refresh(db, db.execute("SELECT rowid FROM articles WHERE id = ?",
-                                       [ident]).fetchone()[0])
         outcome = "updated"
     _record_source(db, ident, source_id, doc.url, refresh)
     tagged = tag_row(doc.title, doc.text, doc.language, row["published"])

@@ -1,10 +1,10 @@
 """Stories: articles that carry the same report, however often and wherever it was copied.
 
 A verbatim copy under another URL, a lightly edited wire copy, a changed headline and a feed's
-truncated summary of the full text all belong to one story. ``assign`` places one article, in
-the transaction that stores it; ``cluster`` places every article that has no story yet (after
-an upgrade, or after ``rebuild=True`` cleared them), one committed batch at a time, so a run
-killed half-way is finished by the next.
+truncated summary of the full text all belong to one story. ``place`` places the articles of
+a batch in the transaction that stores them; ``cluster`` places every article that has no story
+yet (after an upgrade, or after ``rebuild=True`` cleared them), one committed batch at a time,
+so a run killed half-way is finished by the next.
 
 How candidates are found, with all state in SQLite (bounded memory at any size): each article's
 body is cut into word 3-shingles and summarised by a MinHash (datasketch); the signature's
@@ -28,9 +28,9 @@ import re
 import threading
 import unicodedata
 import zlib
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -52,24 +52,31 @@ MIN_FIGURES = 0.8    # share of the figures (dates, counts) of the one with fewe
 MAX_CANDIDATES = 8   # those sharing most keys: boilerplate cannot make a store slow
 
 
-class Body(NamedTuple):
-    """What grouping reads of an article's body."""
+class Body:
+    """What grouping reads of an article's body: its words, case- and width-folded. Its
+    figures and its set of shingles are worked out only when a candidate is compared: most
+    articles have none."""
 
-    grams: set[int]           # its word 3-shingles, hashed
-    figures: set[str]         # its numbers: dates, counts
-    lead: str                 # its first LEAD_WORDS words (all of them, if fewer)
-    short: bool               # fewer than LEAD_WORDS words: too few shingles for MinHash
+    def __init__(self, title: str, text: str) -> None:
+        # The headline is left out (desks rewrite it; a summary's would not be found in its
+        # full text) unless there is next to no body.
+        self.text = unicodedata.normalize("NFKC", text)
+        tokens = WORD.findall(self.text.casefold())
+        if len(tokens) < SHINGLE:
+            tokens = WORD.findall(unicodedata.normalize("NFKC", title).casefold()) + tokens
+        self.hashes = shingles(tokens)  # in text order, repeats kept
+        self.lead = " ".join(tokens[:LEAD_WORDS])  # all of them, if fewer
+        self.short = len(tokens) < LEAD_WORDS  # too few shingles for MinHash
 
+    @cached_property
+    def grams(self) -> set[int]:
+        """Its distinct word 3-shingles, hashed."""
+        return set(self.hashes.tolist())
 
-def body(title: str, text: str) -> Body:
-    """The body's words, case- and width-folded. The headline is left out (desks rewrite it;
-    a summary's would not be found in its full text) unless there is next to no body."""
-    text = unicodedata.normalize("NFKC", text)
-    tokens = WORD.findall(text.casefold())
-    if len(tokens) < SHINGLE:
-        tokens = WORD.findall(unicodedata.normalize("NFKC", title).casefold()) + tokens
-    return Body(shingles(tokens), figures(text), " ".join(tokens[:LEAD_WORDS]),
-                len(tokens) < LEAD_WORDS)
+    @cached_property
+    def figures(self) -> set[str]:
+        """Its numbers: dates, counts."""
+        return figures(self.text)
 
 
 WORD = re.compile(r"\w+")
@@ -85,17 +92,18 @@ def _figures_agree(a: set[str], b: set[str]) -> bool:
     return not (a and b) or overlap(a, b) >= MIN_FIGURES
 
 
-def shingles(tokens: list[str]) -> set[int]:
-    """Word 3-shingles as 32-bit hashes: each word hashed once (CRC-32) and each shingle mixed
-    from its words' hashes in numpy, rather than one string per shingle."""
+def shingles(tokens: list[str]) -> np.ndarray:
+    """Word 3-shingles as 32-bit hashes: each word hashed once (CRC-32, mapped in C rather
+    than by a Python loop) and each shingle mixed from its words' hashes in numpy, rather than
+    one string per shingle."""
     if not tokens:
-        return set()
-    hashed = np.fromiter((zlib.crc32(word.encode()) for word in tokens), dtype=np.uint64,
+        return np.empty(0, dtype=np.uint32)
+    hashed = np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint64,
                          count=len(tokens))
     if len(tokens) < SHINGLE:
-        return {int(hashed.sum() & _MASK)}
+        return np.array([hashed.sum() & _MASK], dtype=np.uint32)
     mixed = hashed[:-2] * _P1 + hashed[1:-1] * _P2 + hashed[2:]  # < 2**63: no overflow
-    return set((mixed & _MASK).tolist())
+    return (mixed & _MASK).astype(np.uint32)
 
 
 _P1, _P2, _MASK = np.uint64(1_000_003), np.uint64(998_244_353), np.uint64(0xFFFFFFFF)
@@ -112,10 +120,18 @@ def _day(published: str | None, first_seen: str) -> int:
 
 
 _MIX = 0x9E3779B97F4A7C15  # odd: distinct buckets shift a part's digest to distinct keys
-_HALF, _FULL = 1 << 63, 1 << 64
+_FULL = 1 << 64
 
 
 _minhash = threading.local()
+
+
+def _whole(hashes: np.ndarray) -> np.ndarray:
+    """MinHash's ``hashfunc``: ``update_batch`` calls it on each item it is given and takes
+    the minimum over everything returned; given one item, an article's array of shingle
+    hashes, it permutes and reduces them all in one numpy call instead of one Python call
+    per shingle (the same values: a set's minimum does not depend on repeats)."""
+    return hashes
 
 
 def _cleared_minhash() -> MinHash:
@@ -125,34 +141,45 @@ def _cleared_minhash() -> MinHash:
     if not hasattr(_minhash, "value"):
         from datasketch import MinHash
 
-        _minhash.value = MinHash(num_perm=BANDS * ROWS, seed=1, hashfunc=int)
+        _minhash.value = MinHash(num_perm=BANDS * ROWS, seed=1, hashfunc=_whole)
     _minhash.value.clear()
     return _minhash.value
 
 
-def signature(article: Body) -> list[int]:
+_BAND_PREFIXES = [b"band%d:" % band for band in range(BANDS)]
+
+
+def signature(article: Body) -> np.ndarray:
     """What the keys are made of, whatever the date: a 64-bit digest of each MinHash band,
     then of the lead words (always last). The shingles are hashed already: MinHash's
     permutations supply the randomness. A short body (a headline-only feed's "Brief 12.") has
-    its lead, its whole text, alone: a handful of shingles makes no useful bands."""
-    if not article.grams:
-        return []
+    its lead, its whole text, alone: a handful of shingles makes no useful bands.
+
+    These values are stored (``story_keys``): changing how they are made would leave every
+    stored article unfindable by its new copies until ``cluster --rebuild``."""
+    if not article.hashes.size:
+        return _NO_PARTS
     parts = []
     if not article.short:
         minhash = _cleared_minhash()
-        minhash.update_batch(article.grams)
-        values = minhash.hashvalues
-        parts = [b"band%d:" % band + values[band * ROWS:(band + 1) * ROWS].tobytes()
-                 for band in range(BANDS)]
+        minhash.update_batch([article.hashes])
+        values = minhash.hashvalues.tobytes()
+        width = len(values) // BANDS
+        parts = [prefix + values[band * width:(band + 1) * width]
+                 for band, prefix in enumerate(_BAND_PREFIXES)]
     parts.append(b"lead:" + article.lead.encode())
-    return [int.from_bytes(hashlib.blake2b(part, digest_size=8).digest(), "big")
-            for part in parts]
+    digests = b"".join(hashlib.blake2b(part, digest_size=8).digest() for part in parts)
+    return np.frombuffer(digests, dtype=">u8").astype(np.uint64)
 
 
-def keys(parts: list[int], bucket: int) -> list[int]:
-    """The keys of a ``signature`` in date ``bucket``, as signed 64-bit integers (SQLite's)."""
-    shift = (bucket * _MIX) % _FULL
-    return [((part ^ shift) + _HALF) % _FULL - _HALF for part in parts]
+_NO_PARTS = np.empty(0, dtype=np.uint64)
+
+
+def keys(parts: np.ndarray, buckets: tuple[int, ...]) -> list[list[int]]:
+    """The keys of a ``signature`` in each date bucket, as signed 64-bit integers (SQLite's):
+    each part shifted by a multiple of its bucket, in one numpy call for all buckets."""
+    shifts = np.array([(bucket * _MIX) % _FULL for bucket in buckets], dtype=np.uint64)
+    return (parts[None, :] ^ shifts[:, None]).view(np.int64).tolist()
 
 
 def _buckets(day: int) -> tuple[int, int]:
@@ -177,79 +204,109 @@ def same_report(a: Body, b: Body) -> float:
     return overlap(a.grams, b.grams) if _figures_agree(a.figures, b.figures) else 0.0
 
 
-def assign(db: sqlite_utils.Database, rowid: int) -> int:
-    """Put the article at ``rowid`` in the story of its closest copy, or in a new story of its
-    own, and store its keys. Returns the story id. Call it inside the caller's transaction."""
-    ident, title, text, published, first_seen = db.execute(
-        "SELECT id, title, text, published, first_seen FROM articles WHERE rowid = ?",
-        [rowid]).fetchone()
-    article = body(title, text)
-    parts = signature(article)
-    day = _day(published, first_seen)
-    story = _closest_story(db, rowid, article, parts, day)
+class _Read(NamedTuple):
+    """An article to place, read and hashed."""
+
+    rowid: int
+    ident: str
+    first_seen: str
+    placed: bool          # in a story already: a changed text, which keeps its story
+    article: Body
+    day: int
+    near: list[list[int]]  # its keys in its own date bucket, then in the nearer one
+
+
+def place(db: sqlite_utils.Database, article_ids: Iterable[str]) -> None:
+    """Place articles just stored or changed, in the order given, inside the caller's
+    transaction. A new article joins the story of its closest copy, or a new story of its own;
+    a changed one keeps its story (a correction never splits one) and gets the keys of its new
+    text, the old ones staying (a key only proposes a candidate, checked against the stored
+    text; finding the old keys again would need an index costing every store). An article in
+    no story yet (stored before stories existed) is placed as a new one.
+
+    A batch is read in one query and hashed in one loop before any is placed: one query
+    instead of one an article, and the hashing runs with its code and tables warm rather than
+    between two articles' tagging. The result is the one of placing them one by one: an
+    article's candidates are the articles placed before it."""
+    ids = list(dict.fromkeys(article_ids))
+    for start in range(0, len(ids), _CHUNK):
+        for read in _read(db, ids[start:start + _CHUNK]):
+            if not read.placed:
+                _join_story(db, read)
+            _store_keys(db, read.rowid, read.near[0])
+
+
+_CHUNK = 500  # articles read at once: bounded memory, and well under SQLite's variable limit
+
+
+def _read(db: sqlite_utils.Database, ids: list[str]) -> list[_Read]:
+    rows = {row[1]: row for row in db.execute(
+        "SELECT a.rowid, a.id, a.title, a.text, a.published, a.first_seen, EXISTS (SELECT 1"
+        " FROM story_articles sa WHERE sa.article_id = a.id) FROM articles a"
+        f" WHERE a.id IN ({_marks(ids)})", ids)}
+    reads = []
+    for ident in ids:
+        rowid, _, title, text, published, first_seen, placed = rows[ident]
+        article = Body(title, text)
+        day = _day(published, first_seen)
+        reads.append(_Read(rowid, ident, first_seen, bool(placed), article, day,
+                           keys(signature(article), _buckets(day))))
+    return reads
+
+
+def _join_story(db: sqlite_utils.Database, read: _Read) -> None:
+    story = _closest_story(db, read.rowid, read.article, read.near, read.day)
     if story is None:
         story = db.execute("INSERT INTO stories (lead_article, first_seen) VALUES (?, ?)",
-                           [ident, first_seen]).lastrowid
-    db.execute("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)", [ident, story])
-    _store_keys(db, rowid, parts, day)
-    return story
+                           [read.ident, read.first_seen]).lastrowid
+    db.execute("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)",
+               [read.ident, story])
 
 
-def refresh(db: sqlite_utils.Database, rowid: int) -> None:
-    """A corrected text: new keys, same story (a correction never splits a story). An article
-    not in a story yet (stored before stories existed) is placed instead."""
-    ident, title, text, published, first_seen = db.execute(
-        "SELECT id, title, text, published, first_seen FROM articles WHERE rowid = ?",
-        [rowid]).fetchone()
-    if not db.execute("SELECT 1 FROM story_articles WHERE article_id = ?", [ident]).fetchone():
-        assign(db, rowid)
-        return
-    # The old text's keys stay: a key only proposes a candidate, which is checked against
-    # the stored text, and finding them again would need an index costing every store.
-    _store_keys(db, rowid, signature(body(title, text)), _day(published, first_seen))
-
-
-def _store_keys(db: sqlite_utils.Database, rowid: int, parts: list[int], day: int) -> None:
-    db.conn.executemany("INSERT OR IGNORE INTO story_keys (key, article_rowid) VALUES (?, ?)",
-                        [(key, rowid) for key in keys(parts, _buckets(day)[0])])
+def _store_keys(db: sqlite_utils.Database, rowid: int, found: list[int]) -> None:
+    """Store an article's keys in its own date bucket: one statement, not one per key."""
+    if found:
+        db.execute("INSERT OR IGNORE INTO story_keys (key, article_rowid) SELECT column1, ?"
+                   f" FROM (VALUES {', '.join(['(?)'] * len(found))})", [rowid, *found])
 
 
 def _closest_story(db: sqlite_utils.Database, rowid: int, article: Body,
-                   parts: list[int], day: int) -> int | None:
-    """The story of the stored article this one best overlaps, if any overlaps enough."""
-    lead = len(parts) - 1  # the lead key alone makes a candidate
-    weight = {key: MIN_BANDS if index == lead else 1
-              for near in _buckets(day) for index, key in enumerate(keys(parts, near))}
-    if not weight:
+                   near: list[list[int]], day: int) -> int | None:
+    """The story of the stored article this one best overlaps, if any overlaps enough, among
+    those sharing its ``near`` keys (its keys in its own and the nearer date bucket)."""
+    if not near[0]:
         return None
-    hits: Counter[int] = Counter()
-    marks = ", ".join("?" * len(weight))
-    for key, other in db.execute(
-            f"SELECT key, article_rowid FROM story_keys WHERE key IN ({marks})", list(weight)):
-        hits[other] += weight[key]
-    hits.pop(rowid, None)
-    candidates = sorted(((n, other) for other, n in hits.items() if n >= MIN_BANDS),
-                        reverse=True)[:MAX_CANDIDATES]  # most keys shared, then the latest
-    if not candidates:
-        return None
+    leads = [found[-1] for found in near]  # the lead key alone makes a candidate
+    looked_up = [key for found in near for key in found]
+    # One statement finds the candidates, counts the keys each shares, keeps those sharing
+    # most (then the latest) and reads them: counting in SQLite, not in a Python dict.
+    rows = db.execute(f"""
+        SELECT a.title, a.text, a.published, a.first_seen, sa.story_id
+        FROM (SELECT article_rowid AS other,
+                     sum(CASE WHEN key IN ({_marks(leads)}) THEN {MIN_BANDS} ELSE 1 END) AS n
+              FROM story_keys WHERE key IN ({_marks(looked_up)}) AND article_rowid != ?
+              GROUP BY article_rowid HAVING n >= {MIN_BANDS}
+              ORDER BY n DESC, article_rowid DESC LIMIT {MAX_CANDIDATES}) hits
+        JOIN articles a ON a.rowid = hits.other
+        JOIN story_articles sa ON sa.article_id = a.id
+    """, [*leads, *looked_up, rowid])
     best: tuple[float, int, int] | None = None  # overlap, -days apart, story
-    rows = db.execute(
-        "SELECT a.title, a.text, a.published, a.first_seen, sa.story_id FROM articles a"
-        " JOIN story_articles sa ON sa.article_id = a.id"
-        f" WHERE a.rowid IN ({', '.join('?' * len(candidates))})",
-        [other for _, other in candidates])
     for title, text, published, first_seen, story in rows:
         apart = abs(_day(published, first_seen) - day)
         # Dates and figures first: they turn most candidates away before the text is read.
         if apart > WINDOW_DAYS or not _figures_agree(
                 article.figures, figures(unicodedata.normalize("NFKC", text))):
             continue
-        score = same_report(article, body(title, text))
+        score = same_report(article, Body(title, text))
         # The closest match; among equals (a stock sentence found whole in several), the
         # nearest in time, then the latest story.
         if score >= MIN_OVERLAP and (best is None or (score, -apart, story) > best):
             best = (score, -apart, story)
     return best[2] if best else None
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" * len(values))
 
 
 def unplaced(db: sqlite_utils.Database) -> int:
@@ -272,18 +329,17 @@ def cluster(db: sqlite_utils.Database, *, rebuild: bool = False, batch_size: int
     placed, after = 0, 0
     while True:
         with transaction(db):
-            rowids = [row[0] for row in db.execute(
-                "SELECT a.rowid FROM articles a WHERE a.rowid > ? AND NOT EXISTS"
+            rows = db.execute(
+                "SELECT a.rowid, a.id FROM articles a WHERE a.rowid > ? AND NOT EXISTS"
                 " (SELECT 1 FROM story_articles sa WHERE sa.article_id = a.id)"
-                " ORDER BY a.rowid LIMIT ?", [after, batch_size])]
-            for rowid in rowids:
-                assign(db, rowid)
-        if not rowids:
+                " ORDER BY a.rowid LIMIT ?", [after, batch_size]).fetchall()
+            place(db, [ident for _, ident in rows])
+        if not rows:
             return placed
-        placed += len(rowids)
-        after = rowids[-1]
+        placed += len(rows)
+        after = rows[-1][0]
         if progress:
-            progress(len(rowids))
+            progress(len(rows))
 
 
 _STORY_COLUMNS = """
