@@ -7,7 +7,9 @@ system's temp folder) with a fast SQL-level generator (below), then, in a fresh 
 size, time a cold full render of every page, a filter change (period -> last 7 days, then
 language -> fr; then, back on all dates, one partner country) on each, and report medians and
 the process's peak memory (``ru_maxrss``). Prints one JSON line per size. ``BENCH_PAGES``
-(comma-separated page stems, e.g. ``overview,partnerships``) measures fewer pages.
+(comma-separated page stems, e.g. ``overview,partnerships``) measures fewer pages;
+``BENCH_UNIT`` (articles, stories or events) sets every Count control instead of each page's
+default.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ sys.path.insert(0, str(REPO))
 
 from ingest import corrections, store  # noqa: E402
 
-PAGES = ("overview", "partnerships", "posture", "articles", "sources", "review")
+PAGES = ("overview", "partnerships", "posture", "events", "articles", "sources", "review",
+         "alerts")
+# The Count control of the pages that have one: unset, each page counts its default unit
+# (stories on Overview and Partnerships, events on Troop posture); ``BENCH_UNIT`` sets it.
+UNIT_KEYS = {"overview": "o_unit", "partnerships": "p_unit", "posture": "t_unit"}
 
 DATA = Path(os.environ.get("BENCH_DATA") or tempfile.gettempdir()) / "influence-bench"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
@@ -148,13 +154,14 @@ def timed(step) -> float:
 
 
 def measure(path: Path) -> dict:
-    """Cold renders and filter changes on Overview and Partnerships; medians in seconds."""
+    """Cold renders and filter changes on every page; medians in seconds."""
     os.environ["MONITOR_DB"] = str(path)
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     samples: dict[str, list[float]] = {}
     pages = os.environ.get("BENCH_PAGES", ",".join(PAGES)).split(",")
+    unit = os.environ.get("BENCH_UNIT")
     for _ in range(REPEATS):
         for name in pages:
             page = f"views/{name}.py"
@@ -164,6 +171,8 @@ def measure(path: Path) -> dict:
                 at.run()
                 at.switch_page(page)
                 st.cache_data.clear()
+            if unit and name in UNIT_KEYS:
+                at.session_state[UNIT_KEYS[name]] = unit
             samples.setdefault(f"{name}_full", []).append(timed(at.run))
             samples.setdefault(f"{name}_period_7d", []).append(timed(
                 lambda at=at: at.selectbox(key="f_period").set_value("Last 7 days").run()))
