@@ -103,8 +103,16 @@ def overview_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, in
             "SELECT count(DISTINCT CASE WHEN dyads > 0 THEN actor END), count(DISTINCT CASE"
             " WHEN dyads > 0 THEN partner END), coalesce(sum(dyads), 0) FROM rollup_dyads"
             f" WHERE {where}", params).fetchone()
+        extra = {}
+        if filters.unit == "events":
+            extra["events"] = event_count(db, filters)
+        elif filters.unit == "stories":
+            where, params = article_where(filters)
+            extra["stories"] = articles - db.execute(
+                "SELECT count(*) - count(DISTINCT s.story_id) FROM rollup_story_copies s"
+                f" JOIN articles a ON a.id = s.article_id WHERE {where}", params).fetchone()[0]
         return {"articles": articles, "sources": sources, "actors": actors,
-                "partners": partners, "dyads": dyads}
+                "partners": partners, "dyads": dyads, **extra}
     where, params = article_where(filters)
     articles, sources = db.execute(
         f"SELECT count(*), count(DISTINCT a.source_id) FROM articles a WHERE {where}", params
@@ -128,8 +136,14 @@ def overview_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, in
 def matrix(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Actor x partner cells: articles (or ``filters.unit``) reporting the pair, first and last
     date, top themes."""
-    if rollups.answers(filters):
-        return _matrix_from_rollups(db, facts(filters))
+    if rollups.counts(filters):
+        cells = _matrix_from_rollups(db, facts(filters))
+        if filters.unit == "stories":
+            copies = _dyad_copies(db, facts(filters), "d.actor, d.partner")
+            for cell in cells:
+                cell["articles"] -= copies.get((cell["actor"], cell["partner"]), 0)
+            cells.sort(key=lambda cell: (-cell["articles"], cell["actor"], cell["partner"]))
+        return cells
     where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
     join, count = unit_count(filters, "d.article_id", "d")
     cells = list(fetch_rows(db, f"""
@@ -151,6 +165,19 @@ def matrix(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
         for theme in json.loads(listed):
             themes[actor, partner][theme] += count
     return _with_top_themes(cells, themes)
+
+
+def _dyad_copies(db: sqlite_utils.Database, filters: Filters, group: str) -> dict[tuple, int]:
+    """Per ``group`` (columns of ``d`` dyads and ``a`` articles), the articles counted beyond
+    the first of each story: what turns the rollups' article counts into story counts.
+    Read from the copies alone (``rollups.TRIGGERED``), so it costs what they hold."""
+    where, params = evidence_where(filters, "d", "actor", "partner", "themes")
+    return {tuple(row[:-1]): row[-1] for row in db.execute(f"""
+        SELECT {group}, count(DISTINCT d.article_id) - count(DISTINCT s.story_id)
+        FROM rollup_story_copies s JOIN dyads d ON d.article_id = s.article_id
+             JOIN articles a ON a.id = d.article_id
+        WHERE {where} GROUP BY {group}
+    """, params) if row[-1]}
 
 
 def _with_top_themes(cells: list[dict], themes: dict[tuple[str, str], Counter]) -> list[dict]:
@@ -231,7 +258,7 @@ def compare(current: Iterable[dict], previous: Iterable[dict]) -> list[dict]:
 def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Articles (or ``filters.unit``) per actor per month (``substr(published, 1, 7)``: the
     index does the work). Counting events, the events of the actor's reported partnerships."""
-    if rollups.answers(filters) and len(filters.partners) <= 1:
+    if rollups.counts(filters) and len(filters.partners) <= 1:
         # One partner: the articles naming it with each actor (two could count one twice).
         table, column = ("rollup_tag_pairs", "actor") if filters.partners else (
             "rollup_tags", "value")
@@ -239,11 +266,16 @@ def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
                                       partner="partner" if filters.partners else None)
         if not filters.partners:
             where += " AND kind = 'actor'"
-        return list(fetch_rows(db, f"""
+        rows = list(fetch_rows(db, f"""
             SELECT month, {column} AS actor, sum(articles) AS articles FROM {table}
             WHERE month != '' AND {where}
             GROUP BY month, {column} HAVING sum(articles) > 0 ORDER BY month, actor
         """, params))
+        if filters.unit == "stories":
+            copies = _actor_copies(db, filters)
+            for row in rows:
+                row["articles"] -= copies.get((row["month"], row["actor"]), 0)
+        return rows
     if filters.unit == "events":  # events are of statements: the reported partnerships'
         where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
         return list(fetch_rows(db, f"""
@@ -266,6 +298,23 @@ def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
         WHERE {where} AND a.published IS NOT NULL{narrow}
         GROUP BY month, actor ORDER BY month, actor
     """, params))
+
+
+def _actor_copies(db: sqlite_utils.Database, filters: Filters) -> dict[tuple, int]:
+    """``_dyad_copies`` for ``actor_months``: per month and actor tag."""
+    where, params = article_where(filters)
+    narrow = ""
+    if filters.actors:
+        narrow = f" AND t.value IN ({', '.join('?' * len(filters.actors))})"
+        params += list(filters.actors)
+    return {(month, actor): extra for month, actor, extra in db.execute(f"""
+        SELECT substr(a.published, 1, 7), t.value,
+               count(DISTINCT a.id) - count(DISTINCT s.story_id)
+        FROM rollup_story_copies s JOIN articles a ON a.id = s.article_id
+             JOIN tags t ON t.article_id = a.id AND t.kind = 'actor'
+             AND t.verdict IS NOT 'rejected'
+        WHERE {where} AND a.published IS NOT NULL{narrow} GROUP BY 1, 2
+    """, params) if extra}
 
 
 def status_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, int]:
@@ -306,7 +355,7 @@ def aside_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
 def posture_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Actor x country pairs with posture events (statements; with ``filters.unit`` stories,
     the stories that carry them), most documented first."""
-    if rollups.answers(filters):
+    if rollups.answers(filters) and filters.unit == "articles":
         where, params = rollups.where(filters, actor="actor", partner="country", status=True)
         return list(fetch_rows(db, f"""
             SELECT actor, country, sum(events) AS events FROM rollup_posture WHERE {where}
@@ -454,7 +503,7 @@ def thin(points: list[dict]) -> list[dict]:
 def posture_places(db: sqlite_utils.Database, filters: Filters, limit: int = 500) -> list[dict]:
     """Named places where foreign forces are reported, with how often (statements, or
     ``filters.unit``) and how recently."""
-    if rollups.answers(filters):
+    if rollups.answers(filters) and filters.unit == "articles":
         return _places_from_rollups(db, filters, limit)
     where, params = evidence_where(facts(filters), "p", "actor", "country", None)
     join, count = _statements(filters)
@@ -725,9 +774,24 @@ def pair_months(db: sqlite_utils.Database, filters: Filters,
     counts."""
     if not pairs:
         return []
+    listed = ", ".join("(?, ?)" for _ in pairs)
+    if rollups.counts(filters):
+        where, params = rollups.where(facts(filters), actor="actor", partner="partner",
+                                      status=True)
+        rows = list(fetch_rows(db, f"""
+            SELECT month, actor, partner, sum(articles) AS articles FROM rollup_dyads
+            WHERE month != '' AND {where} AND (actor, partner) IN (VALUES {listed})
+            GROUP BY month, actor, partner HAVING sum(articles) > 0
+            ORDER BY month, actor, partner
+        """, [*params, *(name for pair in pairs for name in pair)]))
+        if filters.unit == "stories":
+            copies = _dyad_copies(db, facts(filters),
+                                  "substr(a.published, 1, 7), d.actor, d.partner")
+            for row in rows:
+                row["articles"] -= copies.get((row["month"], row["actor"], row["partner"]), 0)
+        return rows
     where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
     join, count = unit_count(filters, "d.article_id", "d")
-    listed = ", ".join("(?, ?)" for _ in pairs)
     return list(fetch_rows(db, f"""
         SELECT substr(a.published, 1, 7) AS month, d.actor, d.partner, {count} AS articles
         FROM dyads d JOIN articles a ON a.id = d.article_id{join}
