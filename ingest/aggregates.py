@@ -435,11 +435,16 @@ def force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
     return thin(step_levels(row[2:] for row in _level_steps(db, narrowed)))
 
 
-def _level_steps(db: sqlite_utils.Database, filters: Filters) -> Iterable[tuple]:
+def _level_steps(db: sqlite_utils.Database, filters: Filters,
+                 from_day: str | None = None) -> Iterable[tuple]:
     """(actor, country, date, action, personnel, all left) of the dated posture statements,
     by force and country in date order: each once, or (counting stories) each figure once per
-    story, so forty copies of one report of a deployment add its troops once."""
+    story, so forty copies of one report of a deployment add its troops once. ``from_day``:
+    only those of that day and after."""
     where, params = evidence_where(filters, "p", "actor", "country", None)
+    if from_day:
+        where += " AND p.date >= ?"
+        params.append(from_day)
     if filters.unit != "stories":
         return db.execute(f"""
             SELECT p.actor, p.country, substr(p.date, 1, 10), p.action, p.personnel,
@@ -716,18 +721,26 @@ def event_force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
                   "high": series["high"].get(day)} for day, level in series["level"].items()])
 
 
-def _event_steps(db: sqlite_utils.Database,
-                 filters: Filters) -> dict[tuple[str, str], list[tuple]]:
-    """Each event's step (``_event_step``) by force and country, in date order."""
+def _event_steps(db: sqlite_utils.Database, filters: Filters,
+                 events: set[int] | None = None,
+                 from_day: str | None = None) -> dict[tuple[str, str], list[tuple]]:
+    """Each event's step (``_event_step``) by force and country, in date order; its
+    statements in the order they were stored, so an event's action is its first statement's.
+    ``events`` and ``from_day``: only those events, whose statements are all of that day or
+    after."""
     where, params = evidence_where(filters, "p", "actor", "country", None)
+    if from_day:
+        where += " AND p.date >= ?"
+        params.append(from_day)
     grouped: dict[tuple, list[tuple[str, str, int | None, bool]]] = defaultdict(list)
     for actor, country, event_id, *row in db.execute(f"""
         SELECT p.actor, p.country, coalesce(p.event_id, -p.id), substr(p.date, 1, 10),
                p.action, p.personnel, p.rule LIKE ?
         FROM posture p JOIN articles a ON a.id = p.article_id
-        WHERE {where} AND p.date IS NOT NULL
+        WHERE {where} AND p.date IS NOT NULL ORDER BY p.id
     """, [f"%{ALL_LEFT}%", *params]):
-        grouped[(actor, country, event_id)].append(tuple(row))
+        if events is None or event_id in events:
+            grouped[(actor, country, event_id)].append(tuple(row))
     steps: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for (actor, country, _), rows in grouped.items():
         steps[(actor, country)].append(_event_step(rows))
@@ -827,6 +840,8 @@ def final_levels(db: sqlite_utils.Database, filters: Filters) -> dict[tuple[str,
     """The last point of ``force_levels`` for every force and country at once, by
     ``(actor, country)``, in the same unit: what the latest-posture table and the presence map
     show as the reported force, so they agree with the level chart."""
+    if rollups.answers(filters):
+        return _final_levels_since_reset(db, facts(filters))
     if filters.unit == "events":
         pairs = {pair: step_levels(_median(steps))
                  for pair, steps in _event_steps(db, facts(filters)).items()}
@@ -834,6 +849,65 @@ def final_levels(db: sqlite_utils.Database, filters: Filters) -> dict[tuple[str,
         pairs = {pair: step_levels(row[2:] for row in rows) for pair, rows in groupby(
             _level_steps(db, facts(filters)), key=lambda row: (row[0], row[1]))}
     return {pair: levels[-1] for pair, levels in pairs.items() if levels}
+
+
+# A dated statement after which the level no longer depends on what came before: a presence
+# with its figure, or the last troops leaving (``step_levels``).
+RESET = ("((p.action = 'present' AND p.personnel IS NOT NULL)"
+         " OR (p.action = 'withdraw' AND p.rule LIKE ?))")
+
+
+def _final_levels_since_reset(db: sqlite_utils.Database,
+                              filters: Filters) -> dict[tuple[str, str], dict]:
+    """``final_levels`` over all dates without reading all of them: for each force and country
+    (from the rollups), the day of its latest reset (one probe from the newest end of the
+    posture_actor_country index), then ``step_levels`` over that day and after. The whole
+    reset day is read, so what was said before the reset that day counts as before."""
+    where, params = rollups.where(filters, actor="actor", partner="country", status=True)
+    pairs = db.execute(f"SELECT actor, country FROM rollup_posture WHERE {where}"
+                       " GROUP BY actor, country HAVING sum(events) > 0 ORDER BY actor, country",
+                       params).fetchall()
+    found = {}
+    for actor, country in pairs:
+        pair = replace(filters, actors=(actor,), partners=(country,))
+        where, params = evidence_where(pair, "p", "actor", "country", None)
+        if filters.unit == "events":
+            levels = step_levels(_median(_event_steps_since_reset(db, pair, where, params)
+                                         .get((actor, country), [])))
+        else:
+            day = db.execute(f"""
+                SELECT substr(p.date, 1, 10) FROM posture p INDEXED BY posture_actor_country
+                     JOIN articles a ON a.id = p.article_id
+                WHERE {where} AND p.date IS NOT NULL AND {RESET}
+                ORDER BY p.date DESC LIMIT 1""", [*params, f"%{ALL_LEFT}%"]).fetchone()
+            levels = step_levels(row[2:] for row in _level_steps(db, pair,
+                                                                 day[0] if day else None))
+        if levels:
+            found[actor, country] = levels[-1]
+    return found
+
+
+def _event_steps_since_reset(db: sqlite_utils.Database, pair: Filters, where: str,
+                             params: list) -> dict[tuple[str, str], list[tuple]]:
+    """``_event_steps`` of one force and country from its latest resetting event on: one whose
+    statements are all presences with a figure among them, or all withdrawals with the last
+    troops leaving among them. Its first day comes from the SQL; only later events are read."""
+    events, reset_day = {}, None
+    for event_id, day, resets in db.execute(f"""
+        SELECT coalesce(p.event_id, -p.id), min(substr(p.date, 1, 10)),
+               min(p.action) = max(p.action) AND (
+                   (min(p.action) = 'present' AND max(p.personnel) IS NOT NULL)
+                   OR (min(p.action) = 'withdraw' AND max(p.rule LIKE ?)))
+        FROM posture p INDEXED BY posture_actor_country JOIN articles a ON a.id = p.article_id
+        WHERE {where} AND p.date IS NOT NULL GROUP BY 1
+    """, [f"%{ALL_LEFT}%", *params]):
+        events[event_id] = day
+        if resets and (reset_day is None or day > reset_day):
+            reset_day = day
+    if reset_day is None:
+        return _event_steps(db, pair)
+    return _event_steps(db, pair, {event for event, day in events.items() if day >= reset_day},
+                        reset_day)
 
 
 def latest_known(db: sqlite_utils.Database, filters: Filters) -> list[dict]:

@@ -215,3 +215,25 @@ def test_an_upgrade_counts_the_rollups_of_an_existing_database(demo_file, tmp_pa
     assert db.execute("SELECT count(*) FROM rollup_dyads").fetchone()[0] > 0
     assert aggregates.matrix(db, Filters()) == want
     assert check(db)[0] == 0
+
+
+def test_the_latest_level_read_from_the_last_reset_equals_the_whole_history(demo):
+    """A presence with its figure resets the level, one without does not; what was said
+    before a reset on its own day is overruled by it. Read from the last reset on, over all
+    dates, the level is the one the whole history gives, in every unit."""
+    pair = ("Turkey", "Gabon")
+    assert not demo.execute("SELECT 1 FROM posture WHERE actor = ? AND country = ?",
+                            list(pair)).fetchone()
+    article = demo.execute("SELECT id FROM articles ORDER BY published LIMIT 1").fetchone()[0]
+    sentence = corrections.sentences(demo, article)[-1]["sentence"]
+    for day, action, personnel in (("2024-01-10", "present", 100), ("2024-02-01", "deploy", 50),
+                                   ("2024-03-01", "present", None), ("2024-04-01", "deploy", 30),
+                                   ("2024-04-01", "present", 200), ("2024-04-05", "deploy", 20),
+                                   ("2024-04-10", "present", None)):
+        corrections.add(demo, target="posture", article_id=article, evidence=sentence,
+                        values={"actor": pair[0], "country": pair[1], "action": action,
+                                "personnel": personnel, "date": day}, analyst="A")
+    for unit in UNITS:
+        levels = aggregates.final_levels(demo, Filters(unit=unit))
+        assert levels[pair]["level"] == 220, unit
+        assert levels == from_rows(demo, "final_levels", Filters(unit=unit)), unit
