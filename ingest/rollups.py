@@ -10,6 +10,15 @@ subtracts what a set of articles counted for, lets the caller rewrite them, then
 they count for now. A count that drops to zero stays as a zero row (harmless in a sum;
 readers that list keys skip it). ``check`` recounts everything from the rows and lists what
 differs: the operator's ``python -m ingest check``.
+
+Units. The rollups count articles (and statements). Stories are counted from them exactly:
+over any set of articles the rollups can select, the stories are the articles less, for each
+story of two or more articles, its selected articles but one. Those stories' articles are in
+``rollup_story_copies`` (``TRIGGERED``), kept by triggers on ``story_articles`` (migration
+16), since stories are placed by writers that know nothing of rollups (``cluster``), and read
+whole by the story views: it holds only the copies. Events are not counted here: an event's
+statements span months, languages and statuses, so counts per cell would count it once per
+cell; views counting events read the rows (``counts`` says which unit a view may take here).
 """
 
 from __future__ import annotations
