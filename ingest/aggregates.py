@@ -371,13 +371,14 @@ def posture_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """, params))
 
 
-def _posture_rows(filters: Filters) -> str:
-    """Posture rows ``p``, joined to their articles ``a`` only when a filter reads the
-    article (every row has one): counting a million articles' events over all dates, the
-    join was half the time."""
+def _posture_rows(filters: Filters, index: str | None = None) -> str:
+    """Posture rows ``p`` (read through ``index`` if named), joined to their articles ``a``
+    only when a filter reads the article (every row has one): counting a million articles'
+    events over all dates, the join was half the time."""
     article_level = replace(filters, actors=(), partners=(), statuses=STATUSES, unit="articles")
     joined = article_where(article_level)[0] != "1"
-    return "posture p" + (" JOIN articles a ON a.id = p.article_id" if joined else "")
+    return (f"posture p{f' INDEXED BY {index}' if index else ''}"
+            + (" JOIN articles a ON a.id = p.article_id" if joined else ""))
 
 
 def latest_posture(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
@@ -459,13 +460,13 @@ def _level_steps(db: sqlite_utils.Database, filters: Filters,
         return db.execute(f"""
             SELECT p.actor, p.country, substr(p.date, 1, 10), p.action, p.personnel,
                    p.rule LIKE ?
-            FROM posture p JOIN articles a ON a.id = p.article_id
+            FROM {_posture_rows(filters)}
             WHERE {where} AND p.date IS NOT NULL ORDER BY p.actor, p.country, p.date, p.id
         """, [f"%{ALL_LEFT}%", *params])
     return db.execute(f"""
         SELECT p.actor, p.country, substr(p.date, 1, 10) AS day, p.action, p.personnel,
                p.rule LIKE ?
-        FROM posture p JOIN articles a ON a.id = p.article_id
+        FROM {_posture_rows(filters)}
              LEFT JOIN story_articles su ON su.article_id = p.article_id
         WHERE {where} AND p.date IS NOT NULL
         GROUP BY p.actor, p.country, coalesce(su.story_id, p.article_id), day, p.action,
@@ -746,7 +747,7 @@ def _event_steps(db: sqlite_utils.Database, filters: Filters,
     for actor, country, event_id, *row in db.execute(f"""
         SELECT p.actor, p.country, coalesce(p.event_id, -p.id), substr(p.date, 1, 10),
                p.action, p.personnel, p.rule LIKE ?
-        FROM posture p JOIN articles a ON a.id = p.article_id
+        FROM {_posture_rows(filters)}
         WHERE {where} AND p.date IS NOT NULL ORDER BY p.id
     """, [f"%{ALL_LEFT}%", *params]):
         if events is None or event_id in events:
@@ -779,7 +780,7 @@ def posture_event_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dic
     return list(fetch_rows(db, f"""
         SELECT p.actor, p.country,
                count(DISTINCT coalesce(p.event_id, -p.id)) AS events
-        FROM posture p JOIN articles a ON a.id = p.article_id
+        FROM {_posture_rows(filters)}
         WHERE {where} GROUP BY p.actor, p.country ORDER BY events DESC, p.actor, p.country
     """, params))
 
@@ -886,8 +887,7 @@ def _final_levels_since_reset(db: sqlite_utils.Database,
                                          .get((actor, country), [])))
         else:
             day = db.execute(f"""
-                SELECT substr(p.date, 1, 10) FROM posture p INDEXED BY posture_actor_country
-                     JOIN articles a ON a.id = p.article_id
+                SELECT substr(p.date, 1, 10) FROM {_posture_rows(pair, "posture_pair_cover")}
                 WHERE {where} AND p.date IS NOT NULL AND {RESET}
                 ORDER BY p.date DESC LIMIT 1""", [*params, f"%{ALL_LEFT}%"]).fetchone()
             levels = step_levels(row[2:] for row in _level_steps(db, pair,
@@ -908,7 +908,7 @@ def _event_steps_since_reset(db: sqlite_utils.Database, pair: Filters, where: st
                min(p.action) = max(p.action) AND (
                    (min(p.action) = 'present' AND max(p.personnel) IS NOT NULL)
                    OR (min(p.action) = 'withdraw' AND max(p.rule LIKE ?)))
-        FROM posture p INDEXED BY posture_actor_country JOIN articles a ON a.id = p.article_id
+        FROM {_posture_rows(pair, "posture_pair_cover")}
         WHERE {where} AND p.date IS NOT NULL GROUP BY 1
     """, [f"%{ALL_LEFT}%", *params]):
         events[event_id] = day
