@@ -34,8 +34,10 @@ from ingest import corrections, events, store, stories  # noqa: E402
 PAGES = ("overview", "partnerships", "posture", "events", "articles", "sources", "review",
          "alerts")
 # The Count control of the pages that have one: unset, each page counts its default unit
-# (stories on Overview and Partnerships, events on Troop posture); ``BENCH_UNIT`` sets it.
-UNIT_KEYS = {"overview": "o_unit", "partnerships": "p_unit", "posture": "t_unit"}
+# (stories on Overview, Partnerships and Articles, events on Troop posture); ``BENCH_UNIT``
+# sets it.
+UNIT_KEYS = {"overview": "o_unit", "partnerships": "p_unit", "posture": "t_unit",
+             "articles": "a_unit"}
 
 DATA = Path(os.environ.get("BENCH_DATA") or tempfile.gettempdir()) / "influence-bench"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))

@@ -660,8 +660,8 @@ def m016_story_copies(db: sqlite_utils.Database) -> None:
                " event_id, action, personnel, rule)")
     db.execute("CREATE INDEX posture_place_cover ON posture(place, actor, country, status,"
                " verdict, event_id, date)")
-    db.execute("CREATE INDEX posture_newest ON posture(date, article_id)")
-    db.execute("CREATE INDEX posture_actor_newest ON posture(actor, date, article_id)")
+    db.execute("CREATE INDEX posture_newest ON posture(date DESC, article_id)")
+    db.execute("CREATE INDEX posture_actor_newest ON posture(actor, date DESC, article_id)")
     if db["sqlite_stat1"].exists():  # a file with statistics: give the new indexes theirs
         db.execute("ANALYZE posture")
 
