@@ -654,12 +654,11 @@ def m016_story_copies(db: sqlite_utils.Database) -> None:
     rollups.rebuild(db, rollups.TRIGGERED)
     # Posture views counting events read only these (posture rows are a tenth of the articles,
     # so the indexes are small): a force and country's statements in date order with what the
-    # level rule and event counts need; the places map's counts; the newest events overall and
-    # of one force, found from the end of an index instead of sorting every event.
+    # level rule and event counts need; the newest events overall and of one force, found from
+    # the end of an index instead of sorting every event. (A covering index for the places map,
+    # led by its few places, made SQLite skip-scan it for every windowed posture query.)
     db.execute("CREATE INDEX posture_pair_cover ON posture(actor, country, date, status, verdict,"
                " event_id, action, personnel, rule)")
-    db.execute("CREATE INDEX posture_place_cover ON posture(place, actor, country, status,"
-               " verdict, event_id, date)")
     db.execute("CREATE INDEX posture_newest ON posture(date DESC, article_id)")
     db.execute("CREATE INDEX posture_actor_newest ON posture(actor, date DESC, article_id)")
     if db["sqlite_stat1"].exists():  # a file with statistics: give the new indexes theirs
