@@ -461,8 +461,9 @@ def _level_steps(db: sqlite_utils.Database, filters: Filters,
             SELECT p.actor, p.country, substr(p.date, 1, 10), p.action, p.personnel,
                    p.rule LIKE ?
             FROM {_posture_rows(filters)}
-            WHERE {where} AND p.date IS NOT NULL ORDER BY p.actor, p.country, p.date, p.id
-        """, [f"%{ALL_LEFT}%", *params])
+            WHERE {where} AND p.date IS NOT NULL ORDER BY +p.actor, p.country, p.date, p.id
+        """, [f"%{ALL_LEFT}%", *params])  # ``+``: a period starts from its articles, not from
+        # an index in this order (every posture row of the archive: 0.5 s for 7 days at 1M)
     return db.execute(f"""
         SELECT p.actor, p.country, substr(p.date, 1, 10) AS day, p.action, p.personnel,
                p.rule LIKE ?
@@ -748,7 +749,7 @@ def _event_steps(db: sqlite_utils.Database, filters: Filters,
         SELECT p.actor, p.country, coalesce(p.event_id, -p.id), substr(p.date, 1, 10),
                p.action, p.personnel, p.rule LIKE ?
         FROM {_posture_rows(filters)}
-        WHERE {where} AND p.date IS NOT NULL ORDER BY p.id
+        WHERE {where} AND p.date IS NOT NULL ORDER BY +p.id
     """, [f"%{ALL_LEFT}%", *params]):
         if events is None or event_id in events:
             grouped[(actor, country, event_id)].append(tuple(row))
