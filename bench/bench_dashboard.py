@@ -7,7 +7,9 @@ system's temp folder) with a fast SQL-level generator (below), then, in a fresh 
 size, time a cold full render of every page, a filter change (period -> last 7 days, then
 language -> fr; then, back on all dates, one partner country) on each, and report medians and
 the process's peak memory (``ru_maxrss``). Prints one JSON line per size. ``BENCH_PAGES``
-(comma-separated page stems, e.g. ``overview,partnerships``) measures fewer pages.
+(comma-separated page stems, e.g. ``overview,partnerships``) measures fewer pages;
+``BENCH_UNIT`` (articles, stories or events) sets every Count control instead of each page's
+default.
 """
 
 from __future__ import annotations
@@ -27,9 +29,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ingest import corrections, store  # noqa: E402
+from ingest import corrections, events, store, stories  # noqa: E402
 
-PAGES = ("overview", "partnerships", "posture", "articles", "sources", "review")
+PAGES = ("overview", "partnerships", "posture", "events", "articles", "sources", "review",
+         "alerts")
+# The Count control of the pages that have one: unset, each page counts its default unit
+# (stories on Overview, Partnerships and Articles, events on Troop posture); ``BENCH_UNIT``
+# sets it.
+UNIT_KEYS = {"overview": "o_unit", "partnerships": "p_unit", "posture": "t_unit",
+             "articles": "a_unit"}
 
 DATA = Path(os.environ.get("BENCH_DATA") or tempfile.gettempdir()) / "influence-bench"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
@@ -138,6 +146,24 @@ def _count_rollups(db) -> None:
         rollups.rebuild(db)
 
 
+def fill(path: Path) -> None:
+    """Migrate a file kept from an older release, and place its articles in stories and its
+    statements in events (the generator writes rows by SQL, past the writers that place them):
+    the pages count stories and events by default."""
+    db = store.open_db(path)
+    try:
+        for name, waiting, place in (
+                ("stories", stories.unplaced, stories.cluster),
+                ("events", events.pending_count, events.place_pending)):
+            if waiting(db):
+                started = time.perf_counter()
+                place(db)
+                print(f"# placed {path.name}'s {name} in {time.perf_counter() - started:.0f} s",
+                      file=sys.stderr)
+    finally:
+        db.conn.close()
+
+
 def timed(step) -> float:
     started = time.perf_counter()
     at = step()
@@ -148,13 +174,14 @@ def timed(step) -> float:
 
 
 def measure(path: Path) -> dict:
-    """Cold renders and filter changes on Overview and Partnerships; medians in seconds."""
+    """Cold renders and filter changes on every page; medians in seconds."""
     os.environ["MONITOR_DB"] = str(path)
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     samples: dict[str, list[float]] = {}
     pages = os.environ.get("BENCH_PAGES", ",".join(PAGES)).split(",")
+    unit = os.environ.get("BENCH_UNIT")
     for _ in range(REPEATS):
         for name in pages:
             page = f"views/{name}.py"
@@ -164,6 +191,8 @@ def measure(path: Path) -> dict:
                 at.run()
                 at.switch_page(page)
                 st.cache_data.clear()
+            if unit and name in UNIT_KEYS:
+                at.session_state[UNIT_KEYS[name]] = unit
             samples.setdefault(f"{name}_full", []).append(timed(at.run))
             samples.setdefault(f"{name}_period_7d", []).append(timed(
                 lambda at=at: at.selectbox(key="f_period").set_value("Last 7 days").run()))
@@ -190,7 +219,7 @@ def main(sizes: list[int]) -> None:
             generate(path, size)
             print(f"# generated {path} in {time.perf_counter() - started:.0f} s "
                   f"({path.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
-        store.open_db(path).conn.close()  # a file kept from an older release: migrate it first
+        fill(path)
         output = subprocess.run([sys.executable, __file__, "--measure", str(path)],
                                 check=True, capture_output=True, text=True).stdout
         print(json.dumps({"articles": size, **json.loads(output.strip().splitlines()[-1])}))

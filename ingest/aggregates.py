@@ -21,6 +21,7 @@ import sqlite_utils
 from ingest import rollups
 from ingest.corrections import TARGET_TABLES
 from ingest.queries import (
+    STATUSES,
     UNITS,
     Filters,
     QueryError,
@@ -103,8 +104,16 @@ def overview_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, in
             "SELECT count(DISTINCT CASE WHEN dyads > 0 THEN actor END), count(DISTINCT CASE"
             " WHEN dyads > 0 THEN partner END), coalesce(sum(dyads), 0) FROM rollup_dyads"
             f" WHERE {where}", params).fetchone()
+        extra = {}
+        if filters.unit == "events":
+            extra["events"] = event_count(db, filters)
+        elif filters.unit == "stories":
+            where, params = article_where(filters)
+            extra["stories"] = articles - db.execute(
+                "SELECT count(*) - count(DISTINCT s.story_id) FROM rollup_story_copies s"
+                f" JOIN articles a ON a.id = s.article_id WHERE {where}", params).fetchone()[0]
         return {"articles": articles, "sources": sources, "actors": actors,
-                "partners": partners, "dyads": dyads}
+                "partners": partners, "dyads": dyads, **extra}
     where, params = article_where(filters)
     articles, sources = db.execute(
         f"SELECT count(*), count(DISTINCT a.source_id) FROM articles a WHERE {where}", params
@@ -128,8 +137,14 @@ def overview_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, in
 def matrix(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Actor x partner cells: articles (or ``filters.unit``) reporting the pair, first and last
     date, top themes."""
-    if rollups.answers(filters):
-        return _matrix_from_rollups(db, facts(filters))
+    if rollups.counts(filters):
+        cells = _matrix_from_rollups(db, facts(filters))
+        if filters.unit == "stories":
+            copies = _dyad_copies(db, facts(filters), "d.actor, d.partner")
+            for cell in cells:
+                cell["articles"] -= copies.get((cell["actor"], cell["partner"]), 0)
+            cells.sort(key=lambda cell: (-cell["articles"], cell["actor"], cell["partner"]))
+        return cells
     where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
     join, count = unit_count(filters, "d.article_id", "d")
     cells = list(fetch_rows(db, f"""
@@ -151,6 +166,19 @@ def matrix(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
         for theme in json.loads(listed):
             themes[actor, partner][theme] += count
     return _with_top_themes(cells, themes)
+
+
+def _dyad_copies(db: sqlite_utils.Database, filters: Filters, group: str) -> dict[tuple, int]:
+    """Per ``group`` (columns of ``d`` dyads and ``a`` articles), the articles counted beyond
+    the first of each story: what turns the rollups' article counts into story counts.
+    Read from the copies alone (``rollups.TRIGGERED``), so it costs what they hold."""
+    where, params = evidence_where(filters, "d", "actor", "partner", "themes")
+    return {tuple(row[:-1]): row[-1] for row in db.execute(f"""
+        SELECT {group}, count(DISTINCT d.article_id) - count(DISTINCT s.story_id)
+        FROM rollup_story_copies s JOIN dyads d ON d.article_id = s.article_id
+             JOIN articles a ON a.id = d.article_id
+        WHERE {where} GROUP BY {group}
+    """, params) if row[-1]}
 
 
 def _with_top_themes(cells: list[dict], themes: dict[tuple[str, str], Counter]) -> list[dict]:
@@ -231,7 +259,7 @@ def compare(current: Iterable[dict], previous: Iterable[dict]) -> list[dict]:
 def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Articles (or ``filters.unit``) per actor per month (``substr(published, 1, 7)``: the
     index does the work). Counting events, the events of the actor's reported partnerships."""
-    if rollups.answers(filters) and len(filters.partners) <= 1:
+    if rollups.counts(filters) and len(filters.partners) <= 1:
         # One partner: the articles naming it with each actor (two could count one twice).
         table, column = ("rollup_tag_pairs", "actor") if filters.partners else (
             "rollup_tags", "value")
@@ -239,11 +267,16 @@ def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
                                       partner="partner" if filters.partners else None)
         if not filters.partners:
             where += " AND kind = 'actor'"
-        return list(fetch_rows(db, f"""
+        rows = list(fetch_rows(db, f"""
             SELECT month, {column} AS actor, sum(articles) AS articles FROM {table}
             WHERE month != '' AND {where}
             GROUP BY month, {column} HAVING sum(articles) > 0 ORDER BY month, actor
         """, params))
+        if filters.unit == "stories":
+            copies = _actor_copies(db, filters)
+            for row in rows:
+                row["articles"] -= copies.get((row["month"], row["actor"]), 0)
+        return rows
     if filters.unit == "events":  # events are of statements: the reported partnerships'
         where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
         return list(fetch_rows(db, f"""
@@ -266,6 +299,23 @@ def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
         WHERE {where} AND a.published IS NOT NULL{narrow}
         GROUP BY month, actor ORDER BY month, actor
     """, params))
+
+
+def _actor_copies(db: sqlite_utils.Database, filters: Filters) -> dict[tuple, int]:
+    """``_dyad_copies`` for ``actor_months``: per month and actor tag."""
+    where, params = article_where(filters)
+    narrow = ""
+    if filters.actors:
+        narrow = f" AND t.value IN ({', '.join('?' * len(filters.actors))})"
+        params += list(filters.actors)
+    return {(month, actor): extra for month, actor, extra in db.execute(f"""
+        SELECT substr(a.published, 1, 7), t.value,
+               count(DISTINCT a.id) - count(DISTINCT s.story_id)
+        FROM rollup_story_copies s JOIN articles a ON a.id = s.article_id
+             JOIN tags t ON t.article_id = a.id AND t.kind = 'actor'
+             AND t.verdict IS NOT 'rejected'
+        WHERE {where} AND a.published IS NOT NULL{narrow} GROUP BY 1, 2
+    """, params) if extra}
 
 
 def status_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, int]:
@@ -306,7 +356,7 @@ def aside_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
 def posture_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Actor x country pairs with posture events (statements; with ``filters.unit`` stories,
     the stories that carry them), most documented first."""
-    if rollups.answers(filters):
+    if rollups.answers(filters) and filters.unit == "articles":
         where, params = rollups.where(filters, actor="actor", partner="country", status=True)
         return list(fetch_rows(db, f"""
             SELECT actor, country, sum(events) AS events FROM rollup_posture WHERE {where}
@@ -316,9 +366,19 @@ def posture_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     join, count = _statements(filters)
     return list(fetch_rows(db, f"""
         SELECT p.actor, p.country, {count} AS events
-        FROM posture p JOIN articles a ON a.id = p.article_id{join}
+        FROM {_posture_rows(filters)}{join}
         WHERE {where} GROUP BY p.actor, p.country ORDER BY events DESC, p.actor, p.country
     """, params))
+
+
+def _posture_rows(filters: Filters, index: str | None = None) -> str:
+    """Posture rows ``p`` (read through ``index`` if named), joined to their articles ``a``
+    only when a filter reads the article (every row has one): counting a million articles'
+    events over all dates, the join was half the time."""
+    article_level = replace(filters, actors=(), partners=(), statuses=STATUSES, unit="articles")
+    joined = article_where(article_level)[0] != "1"
+    return (f"posture p{f' INDEXED BY {index}' if index else ''}"
+            + (" JOIN articles a ON a.id = p.article_id" if joined else ""))
 
 
 def latest_posture(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
@@ -386,22 +446,28 @@ def force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
     return thin(step_levels(row[2:] for row in _level_steps(db, narrowed)))
 
 
-def _level_steps(db: sqlite_utils.Database, filters: Filters) -> Iterable[tuple]:
+def _level_steps(db: sqlite_utils.Database, filters: Filters,
+                 from_day: str | None = None) -> Iterable[tuple]:
     """(actor, country, date, action, personnel, all left) of the dated posture statements,
     by force and country in date order: each once, or (counting stories) each figure once per
-    story, so forty copies of one report of a deployment add its troops once."""
+    story, so forty copies of one report of a deployment add its troops once. ``from_day``:
+    only those of that day and after."""
     where, params = evidence_where(filters, "p", "actor", "country", None)
+    if from_day:
+        where += " AND p.date >= ?"
+        params.append(from_day)
     if filters.unit != "stories":
         return db.execute(f"""
             SELECT p.actor, p.country, substr(p.date, 1, 10), p.action, p.personnel,
                    p.rule LIKE ?
-            FROM posture p JOIN articles a ON a.id = p.article_id
-            WHERE {where} AND p.date IS NOT NULL ORDER BY p.actor, p.country, p.date, p.id
-        """, [f"%{ALL_LEFT}%", *params])
+            FROM {_posture_rows(filters)}
+            WHERE {where} AND p.date IS NOT NULL ORDER BY +p.actor, p.country, p.date, p.id
+        """, [f"%{ALL_LEFT}%", *params])  # ``+``: a period starts from its articles, not from
+        # an index in this order (every posture row of the archive: 0.5 s for 7 days at 1M)
     return db.execute(f"""
         SELECT p.actor, p.country, substr(p.date, 1, 10) AS day, p.action, p.personnel,
                p.rule LIKE ?
-        FROM posture p JOIN articles a ON a.id = p.article_id
+        FROM {_posture_rows(filters)}
              LEFT JOIN story_articles su ON su.article_id = p.article_id
         WHERE {where} AND p.date IS NOT NULL
         GROUP BY p.actor, p.country, coalesce(su.story_id, p.article_id), day, p.action,
@@ -454,14 +520,14 @@ def thin(points: list[dict]) -> list[dict]:
 def posture_places(db: sqlite_utils.Database, filters: Filters, limit: int = 500) -> list[dict]:
     """Named places where foreign forces are reported, with how often (statements, or
     ``filters.unit``) and how recently."""
-    if rollups.answers(filters):
+    if rollups.answers(filters) and filters.unit == "articles":
         return _places_from_rollups(db, filters, limit)
     where, params = evidence_where(facts(filters), "p", "actor", "country", None)
     join, count = _statements(filters)
     return list(fetch_rows(db, f"""
         SELECT p.place, p.actor, p.country, {count} AS events,
                substr(max(p.date), 1, 10) AS last
-        FROM posture p JOIN articles a ON a.id = p.article_id{join}
+        FROM {_posture_rows(filters)}{join}
         WHERE {where} AND p.place IS NOT NULL AND p.place != ''
         GROUP BY p.place, p.actor, p.country ORDER BY events DESC LIMIT {int(limit)}
     """, params))
@@ -667,18 +733,26 @@ def event_force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
                   "high": series["high"].get(day)} for day, level in series["level"].items()])
 
 
-def _event_steps(db: sqlite_utils.Database,
-                 filters: Filters) -> dict[tuple[str, str], list[tuple]]:
-    """Each event's step (``_event_step``) by force and country, in date order."""
+def _event_steps(db: sqlite_utils.Database, filters: Filters,
+                 events: set[int] | None = None,
+                 from_day: str | None = None) -> dict[tuple[str, str], list[tuple]]:
+    """Each event's step (``_event_step``) by force and country, in date order; its
+    statements in the order they were stored, so an event's action is its first statement's.
+    ``events`` and ``from_day``: only those events, whose statements are all of that day or
+    after."""
     where, params = evidence_where(filters, "p", "actor", "country", None)
+    if from_day:
+        where += " AND p.date >= ?"
+        params.append(from_day)
     grouped: dict[tuple, list[tuple[str, str, int | None, bool]]] = defaultdict(list)
     for actor, country, event_id, *row in db.execute(f"""
         SELECT p.actor, p.country, coalesce(p.event_id, -p.id), substr(p.date, 1, 10),
                p.action, p.personnel, p.rule LIKE ?
-        FROM posture p JOIN articles a ON a.id = p.article_id
-        WHERE {where} AND p.date IS NOT NULL
+        FROM {_posture_rows(filters)}
+        WHERE {where} AND p.date IS NOT NULL ORDER BY +p.id
     """, [f"%{ALL_LEFT}%", *params]):
-        grouped[(actor, country, event_id)].append(tuple(row))
+        if events is None or event_id in events:
+            grouped[(actor, country, event_id)].append(tuple(row))
     steps: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for (actor, country, _), rows in grouped.items():
         steps[(actor, country)].append(_event_step(rows))
@@ -707,7 +781,7 @@ def posture_event_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dic
     return list(fetch_rows(db, f"""
         SELECT p.actor, p.country,
                count(DISTINCT coalesce(p.event_id, -p.id)) AS events
-        FROM posture p JOIN articles a ON a.id = p.article_id
+        FROM {_posture_rows(filters)}
         WHERE {where} GROUP BY p.actor, p.country ORDER BY events DESC, p.actor, p.country
     """, params))
 
@@ -725,9 +799,24 @@ def pair_months(db: sqlite_utils.Database, filters: Filters,
     counts."""
     if not pairs:
         return []
+    listed = ", ".join("(?, ?)" for _ in pairs)
+    if rollups.counts(filters):
+        where, params = rollups.where(facts(filters), actor="actor", partner="partner",
+                                      status=True)
+        rows = list(fetch_rows(db, f"""
+            SELECT month, actor, partner, sum(articles) AS articles FROM rollup_dyads
+            WHERE month != '' AND {where} AND (actor, partner) IN (VALUES {listed})
+            GROUP BY month, actor, partner HAVING sum(articles) > 0
+            ORDER BY month, actor, partner
+        """, [*params, *(name for pair in pairs for name in pair)]))
+        if filters.unit == "stories":
+            copies = _dyad_copies(db, facts(filters),
+                                  "substr(a.published, 1, 7), d.actor, d.partner")
+            for row in rows:
+                row["articles"] -= copies.get((row["month"], row["actor"], row["partner"]), 0)
+        return rows
     where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
     join, count = unit_count(filters, "d.article_id", "d")
-    listed = ", ".join("(?, ?)" for _ in pairs)
     return list(fetch_rows(db, f"""
         SELECT substr(a.published, 1, 7) AS month, d.actor, d.partner, {count} AS articles
         FROM dyads d JOIN articles a ON a.id = d.article_id{join}
@@ -763,6 +852,8 @@ def final_levels(db: sqlite_utils.Database, filters: Filters) -> dict[tuple[str,
     """The last point of ``force_levels`` for every force and country at once, by
     ``(actor, country)``, in the same unit: what the latest-posture table and the presence map
     show as the reported force, so they agree with the level chart."""
+    if rollups.answers(filters):
+        return _final_levels_since_reset(db, facts(filters))
     if filters.unit == "events":
         pairs = {pair: step_levels(_median(steps))
                  for pair, steps in _event_steps(db, facts(filters)).items()}
@@ -770,6 +861,64 @@ def final_levels(db: sqlite_utils.Database, filters: Filters) -> dict[tuple[str,
         pairs = {pair: step_levels(row[2:] for row in rows) for pair, rows in groupby(
             _level_steps(db, facts(filters)), key=lambda row: (row[0], row[1]))}
     return {pair: levels[-1] for pair, levels in pairs.items() if levels}
+
+
+# A dated statement after which the level no longer depends on what came before: a presence
+# with its figure, or the last troops leaving (``step_levels``).
+RESET = ("((p.action = 'present' AND p.personnel IS NOT NULL)"
+         " OR (p.action = 'withdraw' AND p.rule LIKE ?))")
+
+
+def _final_levels_since_reset(db: sqlite_utils.Database,
+                              filters: Filters) -> dict[tuple[str, str], dict]:
+    """``final_levels`` over all dates without reading all of them: for each force and country
+    (from the rollups), the day of its latest reset (one probe from the newest end of the
+    posture_actor_country index), then ``step_levels`` over that day and after. The whole
+    reset day is read, so what was said before the reset that day counts as before."""
+    where, params = rollups.where(filters, actor="actor", partner="country", status=True)
+    pairs = db.execute(f"SELECT actor, country FROM rollup_posture WHERE {where}"
+                       " GROUP BY actor, country HAVING sum(events) > 0 ORDER BY actor, country",
+                       params).fetchall()
+    found = {}
+    for actor, country in pairs:
+        pair = replace(filters, actors=(actor,), partners=(country,))
+        where, params = evidence_where(pair, "p", "actor", "country", None)
+        if filters.unit == "events":
+            levels = step_levels(_median(_event_steps_since_reset(db, pair, where, params)
+                                         .get((actor, country), [])))
+        else:
+            day = db.execute(f"""
+                SELECT substr(p.date, 1, 10) FROM {_posture_rows(pair, "posture_pair_cover")}
+                WHERE {where} AND p.date IS NOT NULL AND {RESET}
+                ORDER BY p.date DESC LIMIT 1""", [*params, f"%{ALL_LEFT}%"]).fetchone()
+            levels = step_levels(row[2:] for row in _level_steps(db, pair,
+                                                                 day[0] if day else None))
+        if levels:
+            found[actor, country] = levels[-1]
+    return found
+
+
+def _event_steps_since_reset(db: sqlite_utils.Database, pair: Filters, where: str,
+                             params: list) -> dict[tuple[str, str], list[tuple]]:
+    """``_event_steps`` of one force and country from its latest resetting event on: one whose
+    statements are all presences with a figure among them, or all withdrawals with the last
+    troops leaving among them. Its first day comes from the SQL; only later events are read."""
+    events, reset_day = {}, None
+    for event_id, day, resets in db.execute(f"""
+        SELECT coalesce(p.event_id, -p.id), min(substr(p.date, 1, 10)),
+               min(p.action) = max(p.action) AND (
+                   (min(p.action) = 'present' AND max(p.personnel) IS NOT NULL)
+                   OR (min(p.action) = 'withdraw' AND max(p.rule LIKE ?)))
+        FROM {_posture_rows(pair, "posture_pair_cover")}
+        WHERE {where} AND p.date IS NOT NULL GROUP BY 1
+    """, [f"%{ALL_LEFT}%", *params]):
+        events[event_id] = day
+        if resets and (reset_day is None or day > reset_day):
+            reset_day = day
+    if reset_day is None:
+        return _event_steps(db, pair)
+    return _event_steps(db, pair, {event for event, day in events.items() if day >= reset_day},
+                        reset_day)
 
 
 def latest_known(db: sqlite_utils.Database, filters: Filters) -> list[dict]:

@@ -343,11 +343,11 @@ def check(repair: bool, show: int, db_path: str) -> None:
     finally:
         db.execute("COMMIT")
     if not found:
-        click.echo(f"rollups agree with the rows ({len(rollups.ROLLUPS)} tables)")
+        click.echo(f"rollups agree with the rows ({len(rollups.ALL)} tables)")
         return
     if repair:
         with store.transaction(db):
-            rollups.rebuild(db)
+            rollups.rebuild(db, rollups.ALL)
         click.echo(f"{found} differences: rollups counted again from the rows")
         return
     raise click.ClickException(f"{found} rollup counts differ from the rows; run"

@@ -10,6 +10,15 @@ subtracts what a set of articles counted for, lets the caller rewrite them, then
 they count for now. A count that drops to zero stays as a zero row (harmless in a sum;
 readers that list keys skip it). ``check`` recounts everything from the rows and lists what
 differs: the operator's ``python -m ingest check``.
+
+Units. The rollups count articles (and statements). Stories are counted from them exactly:
+over any set of articles the rollups can select, the stories are the articles less, for each
+story of two or more articles, its selected articles but one. Those stories' articles are in
+``rollup_story_copies`` (``TRIGGERED``), kept by triggers on ``story_articles`` (migration
+16), since stories are placed by writers that know nothing of rollups (``cluster``), and read
+whole by the story views: it holds only the copies. Events are not counted here: an event's
+statements span months, languages and statuses, so counts per cell would count it once per
+cell; views counting events read the rows (``counts`` says which unit a view may take here).
 """
 
 from __future__ import annotations
@@ -103,12 +112,25 @@ ROLLUPS = (
           AND p.place IS NOT NULL AND p.place != ''
         GROUP BY 1, 2, 3, 4""", "p.article_id"),
 )
-TABLES = {rollup.table: rollup for rollup in ROLLUPS}
+# Kept by triggers on story_articles (migration 16), not by ``refreshing``: an article joins a
+# story when it is placed, by a store or by ``cluster``, and never leaves it but by a rebuild.
+# Counting stories over all dates is the rollups' article count less, per story of two or
+# more articles, its matching articles but one: read from here, a short table (the copies).
+TRIGGERED = (
+    Rollup("rollup_story_copies", ("story_id", "article_id"), ("articles",), """
+        SELECT s.story_id, s.article_id, n.articles FROM story_articles s
+        JOIN (SELECT story_id, count(*) AS articles FROM story_articles GROUP BY story_id
+              HAVING count(*) > 1) n ON n.story_id = s.story_id
+        WHERE {where}""", "s.article_id"),
+)
+ALL = (*ROLLUPS, *TRIGGERED)
+TABLES = {rollup.table: rollup for rollup in ALL}
 
 
-def rebuild(db: sqlite_utils.Database) -> None:
-    """Count every row again into empty rollups (a migration's backfill, or a repair)."""
-    for rollup in ROLLUPS:
+def rebuild(db: sqlite_utils.Database, tables: tuple[Rollup, ...] = ROLLUPS) -> None:
+    """Count every row again into empty rollups (a migration's backfill, or a repair of
+    ``ALL``)."""
+    for rollup in tables:
         db.execute(f"DELETE FROM {rollup.table}")
         columns = ", ".join((*rollup.keys, *rollup.counts))
         db.execute(f"INSERT INTO {rollup.table} ({columns}) {rollup.select('1')}")
@@ -196,7 +218,7 @@ class Difference:
 def check(db: sqlite_utils.Database) -> Iterator[Difference]:
     """Recount every rollup from the rows and yield each key whose counts differ. The recount
     goes to a temporary table, so memory stays flat at any size."""
-    for rollup in ROLLUPS:
+    for rollup in ALL:
         keys = ", ".join(rollup.keys)
         counts = ", ".join(rollup.counts)
         same = " AND ".join(f"r.{key} IS c.{key}" for key in rollup.keys)
@@ -230,13 +252,19 @@ def check(db: sqlite_utils.Database) -> Iterator[Difference]:
 
 
 def answers(filters: Filters) -> bool:
-    """Whether the rollups hold what a view needs under ``filters``: all dates, counting
-    articles (not stories or events), no search, no source, state-affiliation or theme filter
-    (those select articles or dyads the rollups do not tell apart). Views check further
-    filters of their own and otherwise read the rows."""
-    return filters.unit == "articles" and not (
-        filters.since or filters.until or filters.query or filters.sources
-        or filters.affiliated is not None or filters.themes)
+    """Whether the rollups hold what a view needs under ``filters``: all dates, no search, no
+    source, state-affiliation or theme filter (those select articles or dyads the rollups do
+    not tell apart). A view that counts in ``filters.unit`` checks that it can (``counts``);
+    views check further filters of their own and otherwise read the rows."""
+    return not (filters.since or filters.until or filters.query or filters.sources
+                or filters.affiliated is not None or filters.themes)
+
+
+def counts(filters: Filters) -> bool:
+    """``answers``, for a view that counts ``filters.unit``: articles, or stories (the
+    articles less the copies, ``TRIGGERED``). Events are not counted here: one event's
+    statements span months, languages and statuses, so per-cell counts do not add up."""
+    return filters.unit in ("articles", "stories") and answers(filters)
 
 
 def where(filters: Filters, *, actor: str | None = None, partner: str | None = None,

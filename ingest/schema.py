@@ -612,10 +612,64 @@ def m015_watches_and_alerts(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX alert_outbox_pending ON alert_outbox(sent_at, channel)")
 
 
+def m016_story_copies(db: sqlite_utils.Database) -> None:
+    """``rollup_story_copies``: the articles of every story that has two or more, with its
+    size, kept by triggers on ``story_articles`` (whoever places an article: a store,
+    ``cluster``, a rebuild), so that counting stories over all dates is the rollups' article
+    count less the copies, read from this short table (``ingest/rollups.py``)."""
+    db.execute(
+        """
+        CREATE TABLE rollup_story_copies (
+            story_id INTEGER NOT NULL,
+            article_id TEXT NOT NULL,
+            articles INTEGER NOT NULL,         -- the story's size, two or more
+            PRIMARY KEY (story_id, article_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER story_articles_copies_ai AFTER INSERT ON story_articles BEGIN
+            INSERT INTO rollup_story_copies (story_id, article_id, articles)
+            SELECT x.story_id, x.article_id, n.articles FROM story_articles x,
+                   (SELECT count(*) AS articles FROM story_articles
+                    WHERE story_id = new.story_id) n
+            WHERE x.story_id = new.story_id AND n.articles > 1
+            ON CONFLICT (story_id, article_id) DO UPDATE SET articles = excluded.articles;
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER story_articles_copies_ad AFTER DELETE ON story_articles BEGIN
+            DELETE FROM rollup_story_copies WHERE story_id = old.story_id
+              AND (article_id = old.article_id OR (SELECT count(*) FROM story_articles
+                                                   WHERE story_id = old.story_id) < 2);
+            UPDATE rollup_story_copies SET articles = (SELECT count(*) FROM story_articles
+                                                       WHERE story_id = old.story_id)
+            WHERE story_id = old.story_id;
+        END
+        """
+    )
+    rollups.rebuild(db, rollups.TRIGGERED)
+    # Posture views counting events read only these (posture rows are a tenth of the articles,
+    # so the indexes are small): a force and country's statements in date order with what the
+    # level rule and event counts need; the newest events overall and of one force, found from
+    # the end of an index instead of sorting every event. (A covering index for the places map,
+    # led by its few places, made SQLite skip-scan it for every windowed posture query.)
+    db.execute("CREATE INDEX posture_pair_cover ON posture(actor, country, date, status, verdict,"
+               " event_id, action, personnel, rule)")
+    db.execute("CREATE INDEX posture_newest ON posture(date DESC, article_id)")
+    db.execute("CREATE INDEX posture_actor_newest ON posture(actor, date DESC, article_id)")
+    if db["sqlite_stat1"].exists():  # a file with statistics: give the new indexes theirs
+        db.execute("ANALYZE posture")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
     m008_claims_and_bounded_dates, m009_tag_mentions, m010_seed_folder_health,
     m011_value_corrections, m012_rollups, m013_stories, m014_events, m015_watches_and_alerts,
+    m016_story_copies,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

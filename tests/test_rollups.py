@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,12 +13,13 @@ from click.testing import CliRunner
 
 from ingest import aggregates, corrections, pipeline, schema, store
 from ingest.cli import cli
-from ingest.queries import Filters
+from ingest.queries import UNITS, Filters
 from tests.conftest import database_at
 
 REPO = Path(__file__).resolve().parent.parent
 VIEWS = ("overview_counts", "matrix", "actor_months", "status_counts", "aside_pairs",
-         "posture_pairs", "posture_places", "latest_posture", "article_count", "source_health")
+         "posture_pairs", "posture_places", "latest_posture", "article_count", "source_health",
+         "pair_months", "latest_known", "final_levels")
 
 
 @pytest.fixture(scope="module")
@@ -45,19 +46,57 @@ def check(db) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def from_rows(db, name: str, filters: Filters):
-    """The same view through the row queries: a period from 1900 is every dated article, and
-    the rollups answer only all-dates views."""
-    rows = getattr(aggregates, name)(db, replace(filters, since=date(1900, 1, 1)))
-    return sorted(rows, key=str) if name == "aside_pairs" else rows
-
-
-def from_rollups(db, name: str, filters: Filters):
+def view(db, name: str, filters: Filters):
+    if name == "pair_months":  # the Overview's timeline: the matrix's pairs by month
+        pairs = tuple((c["actor"], c["partner"]) for c in aggregates.matrix(db, filters))
+        return aggregates.pair_months(db, filters, pairs)
     rows = getattr(aggregates, name)(db, filters)
     return sorted(rows, key=str) if name == "aside_pairs" else rows
 
 
-def test_all_dates_views_from_rollups_equal_the_row_queries(demo):
+def from_rows(db, name: str, filters: Filters):
+    """The same view through the row queries: a period from 1900 is every dated article, and
+    the rollups answer only all-dates views."""
+    return view(db, name, replace(filters, since=date(1900, 1, 1)))
+
+
+def from_rollups(db, name: str, filters: Filters):
+    return view(db, name, filters)
+
+
+@pytest.fixture
+def copied(demo):
+    """The demo with copies of some of its reports under another feed, as new articles of the
+    same story: one the same day, one three days later (across a month's end for some), one
+    labelled in another language; and a rejected statement in a copy."""
+    feed = store.ensure_source(demo, kind="feed", url="https://copies.example/rss",
+                               name="Copies")
+    rows = demo.execute(
+        "SELECT a.title, a.text, a.published, a.language FROM articles a"
+        " WHERE EXISTS (SELECT 1 FROM dyads d WHERE d.article_id = a.id)"
+        " AND EXISTS (SELECT 1 FROM posture p WHERE p.article_id = a.id)"
+        " ORDER BY a.published LIMIT 6").fetchall()
+    for n, (title, text, published, language) in enumerate(rows):
+        moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+        for copy, (days, other) in enumerate(((0, language), (3, language),
+                                              (1, "fr" if language == "en" else "en"))):
+            doc = pipeline.Document(title=title, text=f"{text} Reported again ({n}.{copy}).",
+                                    key=f"https://copies.example/{n}/{copy}",
+                                    url=f"https://copies.example/{n}/{copy}",
+                                    language=other)
+            doc.published = moment + timedelta(days=days)
+            assert pipeline.store_document(demo, doc, feed) == "new"
+    shared = demo.execute("SELECT count(*), count(DISTINCT story_id) FROM rollup_story_copies"
+                          ).fetchone()
+    assert shared[0] >= 3 * shared[1] > 0, "the copies joined their originals' stories"
+    dyad = demo.execute("SELECT d.id FROM dyads d JOIN rollup_story_copies s"
+                        " ON s.article_id = d.article_id LIMIT 1").fetchone()[0]
+    corrections.record(demo, target="dyad", row_id=dyad, verdict="rejected", analyst="A")
+    return demo
+
+
+def test_all_dates_views_from_rollups_equal_the_row_queries(copied):
+    demo = copied
     options = aggregates.filter_options(demo)
     assert demo.execute("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0] == 0
     assert aggregates.matrix(demo, Filters()), "the demo has partnerships to count"
@@ -66,9 +105,17 @@ def test_all_dates_views_from_rollups_equal_the_row_queries(demo):
                     Filters(partners=("Mali", "Niger"), languages=("en",)),
                     Filters(statuses=("planned", "denied", "hedged")), Filters(statuses=()),
                     Filters(partners=(options["partners"][-1],))):
-        for name in VIEWS:
-            assert from_rollups(demo, name, filters) == from_rows(demo, name, filters), (
-                name, filters)
+        for unit in UNITS:
+            for name in VIEWS:
+                counted = replace(filters, unit=unit)
+                assert from_rollups(demo, name, counted) == from_rows(demo, name, counted), (
+                    name, counted)
+    # Counting stories, the copies count once: fewer than articles where they were added.
+    stories = aggregates.matrix(demo, Filters(unit="stories"))
+    articles = {(c["actor"], c["partner"]): c["articles"] for c in aggregates.matrix(demo,
+                                                                                    Filters())}
+    assert any(c["articles"] < articles[c["actor"], c["partner"]] for c in stories)
+    assert check(demo)[0] == 0
 
 
 def test_counts_follow_a_rejection_an_update_a_copy_and_a_retag(demo):
@@ -168,3 +215,25 @@ def test_an_upgrade_counts_the_rollups_of_an_existing_database(demo_file, tmp_pa
     assert db.execute("SELECT count(*) FROM rollup_dyads").fetchone()[0] > 0
     assert aggregates.matrix(db, Filters()) == want
     assert check(db)[0] == 0
+
+
+def test_the_latest_level_read_from_the_last_reset_equals_the_whole_history(demo):
+    """A presence with its figure resets the level, one without does not; what was said
+    before a reset on its own day is overruled by it. Read from the last reset on, over all
+    dates, the level is the one the whole history gives, in every unit."""
+    pair = ("Turkey", "Gabon")
+    assert not demo.execute("SELECT 1 FROM posture WHERE actor = ? AND country = ?",
+                            list(pair)).fetchone()
+    article = demo.execute("SELECT id FROM articles ORDER BY published LIMIT 1").fetchone()[0]
+    sentence = corrections.sentences(demo, article)[-1]["sentence"]
+    for day, action, personnel in (("2024-01-10", "present", 100), ("2024-02-01", "deploy", 50),
+                                   ("2024-03-01", "present", None), ("2024-04-01", "deploy", 30),
+                                   ("2024-04-01", "present", 200), ("2024-04-05", "deploy", 20),
+                                   ("2024-04-10", "present", None)):
+        corrections.add(demo, target="posture", article_id=article, evidence=sentence,
+                        values={"actor": pair[0], "country": pair[1], "action": action,
+                                "personnel": personnel, "date": day}, analyst="A")
+    for unit in UNITS:
+        levels = aggregates.final_levels(demo, Filters(unit=unit))
+        assert levels[pair]["level"] == 220, unit
+        assert levels == from_rows(demo, "final_levels", Filters(unit=unit)), unit
