@@ -115,16 +115,20 @@ def test_a_split_and_a_merge_survive_a_rebuild_and_a_retag(db_path):
 def test_rebuild_command_and_exports_list_member_ids(db_path):
     db = store.open_db(db_path)
     english = _store(db, EN, "en", "2021-07-09", "reuters.example")
-    french = _store(db, FR, "fr", "2021-07-10", "rfi.example")
+    french = _store(db, FR.replace(" vendredi", ""), "fr", "2021-07-10", "rfi.example")
     runner = CliRunner()
 
-    result = runner.invoke(cli, ["events", "--rebuild", "--window", "0", "--db", str(db_path)])
+    # The French report states no date, so it is dated by its article, the 10th: only without
+    # the look-back does a window of 0 days keep it apart from the 9th.
+    result = runner.invoke(cli, ["events", "--rebuild", "--window", "0", "--lookback", "0",
+                                 "--db", str(db_path)])
     assert result.exit_code == 0, result.output
-    assert "window 0 days" in result.output
+    assert "window 0 days" in result.output and "look-back 0 days" in result.output
     assert len(_deploy_events(db)) == 2, "a window of 0 days keeps 9 and 10 July apart"
     refused = runner.invoke(cli, ["events", "--window", "5", "--db", str(db_path)])
     assert refused.exit_code != 0 and "--rebuild" in refused.output
-    runner.invoke(cli, ["events", "--rebuild", "--window", "3", "--db", str(db_path)])
+    runner.invoke(cli, ["events", "--rebuild", "--window", "3", "--lookback", "730",
+                        "--db", str(db_path)])
 
     jsonl = runner.invoke(cli, ["export", "events", "--format", "jsonl", "--db", str(db_path)])
     rows = [json.loads(line) for line in jsonl.output.splitlines()]
