@@ -72,10 +72,9 @@ class Statement:
         """A past posture statement dated by its article may recall a happening of any
         earlier day: "after the departure of French troops from Mali", "Russian jets arrived".
         Only one-off moves are recalled: a presence is a report of the day it was written
-        ("700 US troops are in Somalia") and a handover is of one base among several; a dyad
-        is always dated by its article and restates the day's news; a plan is ahead."""
-        return (self.table == "posture" and self.by_article and self.status != "planned"
-                and self.action in RECALLED)
+        ("700 US troops are in Somalia") and a handover is of one base among several; a plan
+        is ahead."""
+        return self.by_article and self.status != "planned" and self.action in RECALLED
 
     @property
     def span(self) -> tuple[str, str] | None:
@@ -155,20 +154,19 @@ _PENDING = {
                " substr(date, 1, 10), personnel, place, (SELECT substr(published, 1, 10) FROM"
                " articles WHERE articles.id = posture.article_id), evidence FROM posture",
     "dyads": "SELECT id, article_id, key, actor, partner, themes, status,"
-             " substr(published, 1, 10), NULL, NULL, substr(published, 1, 10), NULL FROM dyads",
+             " substr(published, 1, 10), NULL, NULL, NULL, NULL FROM dyads",
 }
 
 
 def dated_by_article(table: str, day: str | None, published: str | None,
                      evidence: str | None) -> bool:
-    """Whether the statement's date is only its article's: a dyad's always; a posture
-    statement's when it is the publication day and its sentence states no date that is that
-    day ("on Friday", "today" are): the tagger falls back to the publication day when the
-    sentence gives none. Such a date says the happening was reported by then, not when."""
-    if day is None or day != published:
+    """Whether a posture statement's date is only its article's: the publication day, and its
+    sentence states no date that is that day ("on Friday", "today" are). The tagger falls back
+    to the publication day when the sentence gives no date, so the happening was reported by
+    then, not on that day. A dyad is always dated by its article but restates the day's news:
+    it keeps matching by the window."""
+    if table != "posture" or day is None or day != published:
         return False
-    if table == "dyads":
-        return True
     stated = find_dates(fold(evidence or ""), date.fromisoformat(day))
     return all(found.isoformat() != day for _, found in stated)
 
@@ -224,10 +222,12 @@ def _place_all(db: sqlite_utils.Database, pending: list[Statement], chosen: Sett
     # Links exist only once an analyst split or merged: one lookup spares one per statement.
     linked = db.execute("SELECT EXISTS (SELECT 1 FROM event_links)").fetchone()[0]
     # Statements with a date of their own first, in date order, so an event grows from its
-    # first report and one dated only by its article finds the happening it restates; posture
-    # before dyads, which restate it; undated statements last.
-    for statement in sorted(pending, key=lambda s: (s.day is None, s.by_article, s.day or "",
-                                                     s.table != "posture", s.row_id)):
+    # first report; then those dated by their article (dyads too), so one finds the happening
+    # it recalls, on one day posture before dyads, which restate it; undated ones last.
+    for statement in sorted(pending, key=lambda s: (s.day is None,
+                                                     s.by_article or s.table == "dyads",
+                                                     s.day or "", s.table != "posture",
+                                                     s.row_id)):
         event_id, summary = _place(db, statement, chosen, linked)
         event_id = _grow(db, event_id, summary, statement, chosen)
         db.execute(f"UPDATE {statement.table} SET event_id = ? WHERE id = ?",
@@ -277,10 +277,6 @@ def _place(db: sqlite_utils.Database, s: Statement, chosen: Settings,
     if s.span is None:
         return None, None
     key = [event_actor(s.actor, chosen), s.country, s.action]
-    if s.table == "dyads":
-        found = _in_article(db, s, key, apart, chosen)
-        if found[0] is not None:
-            return found
     start, end = s.span
     best: tuple[int, int, Summary] | None = None
     window = chosen.window_days
@@ -302,20 +298,6 @@ def _place(db: sqlite_utils.Database, s: Statement, chosen: Settings,
     if best is None and s.recalls and chosen.lookback_days:
         return _recalled(db, s, key, apart, chosen)
     return (best[1], best[2]) if best else (None, None)
-
-
-def _in_article(db: sqlite_utils.Database, s: Statement, key: list[str], apart: set[int],
-                chosen: Settings) -> tuple[int | None, Summary | None]:
-    """The posture event of the dyad's own article with its key: a dyad saying troops moved
-    has no date of its own and restates the move its article dates ("on 8 July"). The latest
-    if the article tells of several."""
-    for event_id, *summary in db.execute(
-            f"SELECT id, {_SUMMARY} FROM events WHERE id IN (SELECT event_id FROM posture"
-            " WHERE article_id = ? AND event_id IS NOT NULL) AND actor = ? AND country = ?"
-            " AND action = ? ORDER BY last_date DESC, id", [s.article_id, *key]):
-        if event_id not in apart and _compatible(s, summary, chosen):
-            return event_id, tuple(summary)
-    return None, None
 
 
 def _recalled(db: sqlite_utils.Database, s: Statement, key: list[str], apart: set[int],
