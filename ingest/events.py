@@ -326,11 +326,12 @@ def _happened(db: sqlite_utils.Database, event_id: int) -> bool:
 def _compatible(s: Statement, summary: Summary, chosen: Settings) -> bool:
     """Dates that may be the same within the window (an exact day must be within the window
     of every exact day so far, so an event does not creep along a chain of weekly reports; a
-    year alone, "in 2016", joins only another year alone: it says too little to place a
+    year alone, "in 2016", joins only the same year alone: it says too little to place a
     happening among that year's others), no other place named, a figure of the same order."""
     first, last, precise, low, high, places = summary
     start, end = s.span
-    if _whole_year(start, end) != (not precise and _whole_year(first, last)):
+    year = _whole_year(start, end)
+    if year != (not precise and _whole_year(first, last)) or year and first[:4] != start[:4]:
         return False
     if precise and start == end and not s.by_article and (_days(first, start) > chosen.window_days
                                      or _days(start, last) > chosen.window_days):
