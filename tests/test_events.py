@@ -263,6 +263,11 @@ def test_an_undated_report_joins_the_latest_reported_happening_without_moving_it
         "a fresh report dated 'on Monday' is news of its own, and a plan is not recalled")
     assert db.execute("SELECT first_date, last_date FROM events WHERE id = ?",
                       [event]).fetchone() == ("2021-09-20", "2021-09-20")
+    statements = queries.event_statements(db, event)
+    assert ids["recall"] in {s["article_id"] for s in statements}
+    spread = queries.disagreement(statements)
+    assert spread["dates_said"] == {"2021-09-20": ["b.example"]} and not spread["disputed"], (
+        "the recalling article's own day is no date in dispute")
 
     result = CliRunner().invoke(cli, ["events", "--rebuild", "--lookback", "0",
                                       "--db", str(db_path)])
