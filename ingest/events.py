@@ -4,10 +4,14 @@ outlets, stories and languages, so forty reports of one deployment count once.
 Two statements are the same happening when they name the same actor (an organisation counts
 as its state if the analyst rolled organisations up), the same country and the same action,
 their dates lie within ``window_days`` of the event's (a tagger date on the 1st stands for
-its month, on 1 January for its year), their places do not contradict each other and their
-figures lie within ``figure_ratio`` of each other. Every statement stays
-under its event with its evidence: the event keeps the range of figures and dates the
-sources gave, never one of them picked silently.
+its month, on 1 January for its year, which joins only the same year), their places do not
+contradict each other and their figures lie within ``figure_ratio`` of each other. A
+deployment, withdrawal or base opening or closure whose sentence gives no date is dated by its
+article, which says only that it had happened by then: failing an event within the window, it
+joins the latest earlier one of its key reported as done within ``lookback_days``, without
+moving that event's dates. Every statement stays under its event with its evidence: the
+event keeps the range of figures and dates the sources gave, never one of them picked
+silently.
 
 ``assign`` runs inside the transaction that writes a batch of articles' rows (ingest,
 retag), so the rows and their events change together. A statement finds its event by one
@@ -64,8 +68,7 @@ class Statement:
     day: str | None
     personnel: int | None
     place: str | None
-    by_article: bool = False
-
+    by_article: bool = False  # dated only by its article: see dated_by_article
 
     @property
     def recalls(self) -> bool:
@@ -333,8 +336,8 @@ def _compatible(s: Statement, summary: Summary, chosen: Settings) -> bool:
     year = _whole_year(start, end)
     if year != (not precise and _whole_year(first, last)) or year and first[:4] != start[:4]:
         return False
-    if precise and start == end and not s.by_article and (_days(first, start) > chosen.window_days
-                                     or _days(start, last) > chosen.window_days):
+    if precise and start == end and not s.by_article and (
+            _days(first, start) > chosen.window_days or _days(start, last) > chosen.window_days):
         return False
     named = {p.casefold() for p in json.loads(places)}
     if s.place and named and s.place.casefold() not in named:
@@ -398,8 +401,7 @@ def refresh(db: sqlite_utils.Database, event_ids: Iterable[int]) -> None:
         # then by the first such day: later reports say it had happened by then.
         spans = [s.span for s in members if s.span is not None and not s.by_article]
         if not spans:
-            spans = [min((s.span for s in members if s.span is not None), default=None)] \
-                if any(s.span for s in members) else []
+            spans = sorted(s.span for s in members if s.span is not None)[:1]
         exact = [a for a, b in spans if a == b]
         first, last = ((min(exact), max(exact)) if exact else
                        (min((a for a, _ in spans), default=None),
