@@ -21,27 +21,31 @@ from ingest.cli import _progress, db_option, friendly_errors
               help="How many times larger one source's figure may be than another's (default 3).")
 @click.option("--roll-up/--no-roll-up", default=None,
               help="Count an organisation's statements as its state's (Wagner Group as Russia).")
+@click.option("--lookback", "lookback_days", type=click.IntRange(0, 3650),
+              help="How many days back a report dated only by its article may recall a"
+                   " happening (default 730; 0: never).")
 @db_option
 @friendly_errors
 def events_command(rebuild: bool, window_days: int | None, figure_ratio: float | None,
-                   roll_up: bool | None, db_path: str) -> None:
+                   roll_up: bool | None, lookback_days: int | None, db_path: str) -> None:
     """Group posture and dyad statements into events: those without one, or all (--rebuild)."""
     db = store.open_db(db_path)
     current = events.settings(db)
     chosen = events.Settings(
         window_days=current.window_days if window_days is None else window_days,
         figure_ratio=current.figure_ratio if figure_ratio is None else figure_ratio,
-        roll_up=current.roll_up if roll_up is None else roll_up)
+        roll_up=current.roll_up if roll_up is None else roll_up,
+        lookback_days=current.lookback_days if lookback_days is None else lookback_days)
     if chosen != current and not rebuild:
-        raise click.ClickException("changing --window, --figure-ratio or --roll-up regroups"
-                                   " every statement: add --rebuild")
+        raise click.ClickException("changing --window, --figure-ratio, --roll-up or --lookback"
+                                   " regroups every statement: add --rebuild")
     with lock.run_lock(db_path, wait=60):
         with _progress(events.pending_count(db) if not rebuild else 0, "events") as advance:
             done = (events.rebuild(db, chosen, progress=advance) if rebuild
                     else events.place_pending(db, progress=advance))
     total = db.execute("SELECT count(*) FROM events").fetchone()[0]
     click.echo(f"placed {done} statements; {total} events (window {chosen.window_days} days,"
-               f" figure ratio {chosen.figure_ratio:g},"
+               f" figure ratio {chosen.figure_ratio:g}, look-back {chosen.lookback_days} days,"
                f" organisations {'rolled up' if chosen.roll_up else 'on their own'})")
 
 
@@ -97,13 +101,22 @@ def event_merge(event_id: int, other_id: int, analyst: str, note: str | None,
               show_default=True)
 @click.option("--figure-ratio", type=click.FloatRange(1, 100), default=3.0, show_default=True)
 @click.option("--roll-up", is_flag=True, help="Count organisations as their state or body.")
+@click.option("--lookback", "lookback_days", type=click.IntRange(0, 3650),
+              default=events.DEFAULTS["lookback_days"], show_default=True)
+@click.option("--part", type=click.Choice(["all", "tuning", "held-out"]), default="all",
+              show_default=True, help="Score the documents the rules were tuned on, the third"
+              " held out before tuning (--split), or all.")
+@click.option("--split", "split_path", type=click.Path(dir_okay=False),
+              default="tests/realnews/events-split.json", show_default=True)
 @click.option("--details/--no-details", default=True, help="List the pairs grouped wrongly.")
 @friendly_errors
 def evaluate_events(labels: str, texts: str, sources: str, gold: str, window_days: int,
-                    figure_ratio: float, roll_up: bool, details: bool) -> None:
+                    figure_ratio: float, roll_up: bool, lookback_days: int, part: str,
+                    split_path: str, details: bool) -> None:
     """Pairwise precision and recall of event grouping on labelled real reporting (dev only)."""
     from ingest import evaluate_events as scoring
 
     report = scoring.evaluate(labels, texts, sources, events.Settings(
-        window_days=window_days, figure_ratio=figure_ratio, roll_up=roll_up), gold)
+        window_days=window_days, figure_ratio=figure_ratio, roll_up=roll_up,
+        lookback_days=lookback_days), gold, part, split_path)
     click.echo(report.to_text(details))

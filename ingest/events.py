@@ -4,10 +4,14 @@ outlets, stories and languages, so forty reports of one deployment count once.
 Two statements are the same happening when they name the same actor (an organisation counts
 as its state if the analyst rolled organisations up), the same country and the same action,
 their dates lie within ``window_days`` of the event's (a tagger date on the 1st stands for
-its month, on 1 January for its year), their places do not contradict each other and their
-figures lie within ``figure_ratio`` of each other. Every statement stays
-under its event with its evidence: the event keeps the range of figures and dates the
-sources gave, never one of them picked silently.
+its month, on 1 January for its year, which joins only the same year), their places do not
+contradict each other and their figures lie within ``figure_ratio`` of each other. A
+deployment, withdrawal or base opening or closure whose sentence gives no date is dated by its
+article, which says only that it had happened by then: failing an event within the window, it
+joins the latest earlier one of its key reported as done within ``lookback_days``, without
+moving that event's dates. Every statement stays under its event with its evidence: the
+event keeps the range of figures and dates the sources gave, never one of them picked
+silently.
 
 ``assign`` runs inside the transaction that writes a batch of articles' rows (ingest,
 retag), so the rows and their events change together. A statement finds its event by one
@@ -28,11 +32,14 @@ from functools import cache
 import sqlite_utils
 
 from ingest.store import now, transaction
+from ingest.tagger.dates import find_dates
 from ingest.tagger.gazetteer import DATA
 from ingest.tagger.model import THEMES
+from ingest.tagger.text import fold
 
 TABLES = ("posture", "dyads")
-DEFAULTS = {"window_days": 3, "figure_ratio": 3.0, "roll_up": False}
+DEFAULTS = {"window_days": 3, "figure_ratio": 3.0, "roll_up": False, "lookback_days": 730}
+RECALLED = ("deploy", "withdraw", "base_open", "base_close")
 THEME_ACTIONS = {"troop_withdrawal": "withdraw", "troop_deployment": "deploy"}
 
 
@@ -43,6 +50,7 @@ class Settings:
     window_days: int = DEFAULTS["window_days"]
     figure_ratio: float = DEFAULTS["figure_ratio"]
     roll_up: bool = DEFAULTS["roll_up"]
+    lookback_days: int = DEFAULTS["lookback_days"]
 
 
 @dataclass(slots=True)
@@ -56,9 +64,20 @@ class Statement:
     actor: str
     country: str
     action: str
+    status: str
     day: str | None
     personnel: int | None
     place: str | None
+    by_article: bool = False  # dated only by its article: see dated_by_article
+
+    @property
+    def recalls(self) -> bool:
+        """A past posture statement dated by its article may recall a happening of any
+        earlier day: "after the departure of French troops from Mali", "Russian jets arrived".
+        Only one-off moves are recalled: a presence is a report of the day it was written
+        ("700 US troops are in Somalia") and a handover is of one base among several; a plan
+        is ahead."""
+        return self.by_article and self.status != "planned" and self.action in RECALLED
 
     @property
     def span(self) -> tuple[str, str] | None:
@@ -96,15 +115,18 @@ def settings(db: sqlite_utils.Database) -> Settings:
         window_days=int(stored.get("window_days", DEFAULTS["window_days"])),
         figure_ratio=float(stored.get("figure_ratio", DEFAULTS["figure_ratio"])),
         roll_up=stored.get("roll_up", "0") == "1",
+        lookback_days=int(stored.get("lookback_days", DEFAULTS["lookback_days"])),
     )
 
 
 def save_settings(db: sqlite_utils.Database, chosen: Settings) -> None:
-    if chosen.window_days < 0 or chosen.figure_ratio < 1:
-        raise ValueError("the window must be 0 days or more and the figure ratio 1 or more")
+    if chosen.window_days < 0 or chosen.figure_ratio < 1 or chosen.lookback_days < 0:
+        raise ValueError("the window and the look-back must be 0 days or more and the figure"
+                         " ratio 1 or more")
     for name, value in (("window_days", str(chosen.window_days)),
                         ("figure_ratio", str(chosen.figure_ratio)),
-                        ("roll_up", "1" if chosen.roll_up else "0")):
+                        ("roll_up", "1" if chosen.roll_up else "0"),
+                        ("lookback_days", str(chosen.lookback_days))):
         db.execute("INSERT OR REPLACE INTO event_settings (name, value) VALUES (?, ?)",
                    [name, value])
 
@@ -131,22 +153,37 @@ def dyad_action(themes: Sequence[str]) -> str:
 
 
 _PENDING = {
-    "posture": "SELECT id, article_id, key, actor, country, action, substr(date, 1, 10),"
-               " personnel, place FROM posture",
-    "dyads": "SELECT id, article_id, key, actor, partner, themes, substr(published, 1, 10),"
-             " NULL, NULL FROM dyads",
+    "posture": "SELECT id, article_id, key, actor, country, action, status,"
+               " substr(date, 1, 10), personnel, place, (SELECT substr(published, 1, 10) FROM"
+               " articles WHERE articles.id = posture.article_id), evidence FROM posture",
+    "dyads": "SELECT id, article_id, key, actor, partner, themes, status,"
+             " substr(published, 1, 10), NULL, NULL, NULL, NULL FROM dyads",
 }
+
+
+def dated_by_article(table: str, day: str | None, published: str | None,
+                     evidence: str | None) -> bool:
+    """Whether a posture statement's date is only its article's: the publication day, and its
+    sentence states no date that is that day ("on Friday", "today" are). The tagger falls back
+    to the publication day when the sentence gives no date, so the happening was reported by
+    then, not on that day. A dyad is always dated by its article but restates the day's news:
+    it keeps matching by the window."""
+    if table != "posture" or day is None or day != published:
+        return False
+    stated = find_dates(fold(evidence or ""), date.fromisoformat(day))
+    return all(found.isoformat() != day for _, found in stated)
 
 
 def _statements(db: sqlite_utils.Database, table: str, where: str,
                 params: list) -> list[Statement]:
     out = []
-    for row_id, article, key, actor, country, action, day, personnel, place in db.execute(
-            f"{_PENDING[table]} WHERE {where}", params):
+    for (row_id, article, key, actor, country, action, status, day, personnel, place,
+         published, evidence) in db.execute(f"{_PENDING[table]} WHERE {where}", params):
         if table == "dyads":
             action = dyad_action(json.loads(action or "[]"))
-        out.append(Statement(table, row_id, article, key, actor, country, action, day,
-                             personnel, place))
+        out.append(Statement(table, row_id, article, key, actor, country, action, status, day,
+                             personnel, place,
+                             dated_by_article(table, day, published, evidence)))
     return out
 
 
@@ -187,8 +224,13 @@ def reassign(db: sqlite_utils.Database, article_ids: Sequence[str]) -> int:
 def _place_all(db: sqlite_utils.Database, pending: list[Statement], chosen: Settings) -> int:
     # Links exist only once an analyst split or merged: one lookup spares one per statement.
     linked = db.execute("SELECT EXISTS (SELECT 1 FROM event_links)").fetchone()[0]
-    # In date order, so an event grows from its first report; undated statements last.
-    for statement in sorted(pending, key=lambda s: (s.day is None, s.day or "", s.row_id)):
+    # Statements with a date of their own first, in date order, so an event grows from its
+    # first report; then those dated by their article (dyads too), so one finds the happening
+    # it recalls, on one day posture before dyads, which restate it; undated ones last.
+    for statement in sorted(pending, key=lambda s: (s.day is None,
+                                                     s.by_article or s.table == "dyads",
+                                                     s.day or "", s.table != "posture",
+                                                     s.row_id)):
         event_id, summary = _place(db, statement, chosen, linked)
         event_id = _grow(db, event_id, summary, statement, chosen)
         db.execute(f"UPDATE {statement.table} SET event_id = ? WHERE id = ?",
@@ -237,9 +279,9 @@ def _place(db: sqlite_utils.Database, s: Statement, chosen: Settings,
                                         [event_id]).fetchone()
     if s.span is None:
         return None, None
+    key = [event_actor(s.actor, chosen), s.country, s.action]
     start, end = s.span
     best: tuple[int, int, Summary] | None = None
-    key = [event_actor(s.actor, chosen), s.country, s.action]
     window = chosen.window_days
     # Two index ranges: an event of exact days spans at most the window, so its last day is
     # near this statement's; one of months or years (few) may end up to a year later.
@@ -256,17 +298,46 @@ def _place(db: sqlite_utils.Database, s: Statement, chosen: Settings,
         distance = max(0, _days(end, first), _days(last, start))
         if best is None or distance < best[0]:
             best = (distance, event_id, tuple(summary))
+    if best is None and s.recalls and chosen.lookback_days:
+        return _recalled(db, s, key, apart, chosen)
     return (best[1], best[2]) if best else (None, None)
+
+
+def _recalled(db: sqlite_utils.Database, s: Statement, key: list[str], apart: set[int],
+              chosen: Settings) -> tuple[int | None, Summary | None]:
+    """The latest earlier event a statement dated by its article may recall: same key, ended
+    within ``lookback_days`` before the article, reported as done by a source, a figure of
+    the same order, and the place the statement names if it names one (a move from one named
+    base is news of its own). The latest, as "after the withdrawal" means the last one."""
+    for event_id, *summary in db.execute(
+            f"SELECT id, {_SUMMARY} FROM events WHERE actor = ? AND country = ? AND action = ?"
+            " AND precise = 1 AND last_date BETWEEN ? AND ? ORDER BY last_date DESC, id LIMIT 20",
+            [*key, _shift(s.day, -chosen.lookback_days), s.day]):
+        named = json.loads(summary[-1])
+        if (event_id not in apart and (not s.place or s.place in named)
+                and _compatible(s, summary, chosen) and _happened(db, event_id)):
+            return event_id, tuple(summary)
+    return None, None
+
+
+def _happened(db: sqlite_utils.Database, event_id: int) -> bool:
+    """Whether a source reported the event as done: a past happening recalled is not a plan."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM posture WHERE event_id = ? AND status ="
+                      " 'reported' AND verdict IS NOT 'rejected')", [event_id]).fetchone()[0]
 
 
 def _compatible(s: Statement, summary: Summary, chosen: Settings) -> bool:
     """Dates that may be the same within the window (an exact day must be within the window
-    of every exact day so far, so an event does not creep along a chain of weekly reports),
-    no other place named, a figure of the same order."""
+    of every exact day so far, so an event does not creep along a chain of weekly reports; a
+    year alone, "in 2016", joins only the same year alone: it says too little to place a
+    happening among that year's others), no other place named, a figure of the same order."""
     first, last, precise, low, high, places = summary
     start, end = s.span
-    if precise and start == end and (_days(first, start) > chosen.window_days
-                                     or _days(start, last) > chosen.window_days):
+    year = _whole_year(start, end)
+    if year != (not precise and _whole_year(first, last)) or year and first[:4] != start[:4]:
+        return False
+    if precise and start == end and not s.by_article and (
+            _days(first, start) > chosen.window_days or _days(start, last) > chosen.window_days):
         return False
     named = {p.casefold() for p in json.loads(places)}
     if s.place and named and s.place.casefold() not in named:
@@ -282,7 +353,7 @@ def _grow(db: sqlite_utils.Database, event_id: int | None, summary: Summary | No
     """Add ``s`` to the event's summary (a new event if ``event_id`` is None) in one write,
     instead of recounting the event's statements: ingest pays one UPDATE per statement."""
     first, last, precise, low, high, places = summary or (None, None, 0, None, None, "[]")
-    if s.span is not None:
+    if s.span is not None and not (s.by_article and first is not None):
         start, end = s.span
         if start == end and not precise:        # the first exact day replaces months, years
             first, last, precise = start, end, 1
@@ -305,6 +376,10 @@ def _grow(db: sqlite_utils.Database, event_id: int | None, summary: Summary | No
     return event_id
 
 
+def _whole_year(first: str, last: str) -> bool:
+    return first[:4] == last[:4] and first[5:] == "01-01" and last[5:] == "12-31"
+
+
 def _days(earlier: str, later: str) -> int:
     return (date.fromisoformat(later) - date.fromisoformat(earlier)).days
 
@@ -322,7 +397,11 @@ def refresh(db: sqlite_utils.Database, event_ids: Iterable[int]) -> None:
         if not members:
             db.execute("DELETE FROM events WHERE id = ?", [event_id])
             continue
-        spans = [s.span for s in members if s.span is not None]
+        # A statement dated by its article dates the event only when nothing else does, and
+        # then by the first such day: later reports say it had happened by then.
+        spans = [s.span for s in members if s.span is not None and not s.by_article]
+        if not spans:
+            spans = sorted(s.span for s in members if s.span is not None)[:1]
         exact = [a for a, b in spans if a == b]
         first, last = ((min(exact), max(exact)) if exact else
                        (min((a for a, _ in spans), default=None),

@@ -485,14 +485,23 @@ def event_statements(db: sqlite_utils.Database, event_id: int) -> list[dict]:
 
 def disagreement(statements: list[dict]) -> dict:
     """What the sources said of the figure and the date, and who said what: the range is
-    shown, never one value picked. Only statements an analyst did not reject count."""
+    shown, never one value picked. Only statements an analyst did not reject count. A posture
+    statement dated only by its article (a report recalling the happening) said no date, so
+    its article's day is not a date in dispute while another statement gives one."""
+    from ingest.events import dated_by_article  # events imports the schema, which imports us
+
     kept = [s for s in statements if s["verdict"] != "rejected"]
+    recalled = {id(s) for s in kept if dated_by_article(
+        "dyads" if s["kind"] == "dyad" else s["kind"], s["date"], (s["published"] or "")[:10],
+        s["evidence"])}
+    if len(recalled) == len(kept):
+        recalled = set()
     said: dict[str, dict[str, list[str]]] = {"figures": {}, "dates": {}}
     for s in kept:
         who = s["outlet"] or s["source"]
         if s["personnel"] is not None:
             said["figures"].setdefault(str(s["personnel"]), []).append(who)
-        if s["date"]:
+        if s["date"] and id(s) not in recalled:
             said["dates"].setdefault(s["date"], []).append(who)
     figures = sorted(int(f) for f in said["figures"])
     days = sorted(said["dates"])

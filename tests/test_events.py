@@ -115,16 +115,20 @@ def test_a_split_and_a_merge_survive_a_rebuild_and_a_retag(db_path):
 def test_rebuild_command_and_exports_list_member_ids(db_path):
     db = store.open_db(db_path)
     english = _store(db, EN, "en", "2021-07-09", "reuters.example")
-    french = _store(db, FR, "fr", "2021-07-10", "rfi.example")
+    french = _store(db, FR.replace(" vendredi", ""), "fr", "2021-07-10", "rfi.example")
     runner = CliRunner()
 
-    result = runner.invoke(cli, ["events", "--rebuild", "--window", "0", "--db", str(db_path)])
+    # The French report states no date, so it is dated by its article, the 10th: only without
+    # the look-back does a window of 0 days keep it apart from the 9th.
+    result = runner.invoke(cli, ["events", "--rebuild", "--window", "0", "--lookback", "0",
+                                 "--db", str(db_path)])
     assert result.exit_code == 0, result.output
-    assert "window 0 days" in result.output
+    assert "window 0 days" in result.output and "look-back 0 days" in result.output
     assert len(_deploy_events(db)) == 2, "a window of 0 days keeps 9 and 10 July apart"
     refused = runner.invoke(cli, ["events", "--window", "5", "--db", str(db_path)])
     assert refused.exit_code != 0 and "--rebuild" in refused.output
-    runner.invoke(cli, ["events", "--rebuild", "--window", "3", "--db", str(db_path)])
+    runner.invoke(cli, ["events", "--rebuild", "--window", "3", "--lookback", "730",
+                        "--db", str(db_path)])
 
     jsonl = runner.invoke(cli, ["export", "events", "--format", "jsonl", "--db", str(db_path)])
     rows = [json.loads(line) for line in jsonl.output.splitlines()]
@@ -228,3 +232,111 @@ def test_a_corrected_date_moves_a_statement_to_another_event_and_an_undo_brings_
     corrections.undo(db, edit, analyst="A")
     [event] = _deploy_events(db)
     assert (event["figure_low"], event["figure_high"]) == (1000, 1200)
+
+
+# A report dated only by its article (its sentence states no date) recalls a happening.
+FIRST = "Rwanda deployed 1,000 troops to Mozambique on 9 July, officials said."
+FRESH = "Rwandan troops arrived in Mozambique on Monday, the army said."
+PLAN = "Rwanda will send 500 troops to Mozambique, the government said."
+RECALL = "Rwanda has deployed troops to Mozambique, the army said."
+
+
+def _posture_event(db, article_id: str) -> int:
+    return db.execute("SELECT event_id FROM posture WHERE article_id = ?",
+                      [article_id]).fetchone()[0]
+
+
+def _recalling(db) -> dict[str, str]:
+    return {"first": _store(db, FIRST, "en", "2021-07-12", "a.example"),
+            "fresh": _store(db, FRESH, "en", "2021-09-20", "b.example"),
+            "plan": _store(db, PLAN, "en", "2022-01-10", "c.example"),
+            "recall": _store(db, RECALL, "en", "2022-03-01", "d.example")}
+
+
+def test_an_undated_report_joins_the_latest_reported_happening_without_moving_its_date(db_path):
+    db = store.open_db(db_path)
+    ids = _recalling(db)
+
+    event = _posture_event(db, ids["recall"])
+    assert event == _posture_event(db, ids["fresh"]), "recalls the latest reported deployment"
+    assert len({_posture_event(db, ids[name]) for name in ("first", "fresh", "plan")}) == 3, (
+        "a fresh report dated 'on Monday' is news of its own, and a plan is not recalled")
+    assert db.execute("SELECT first_date, last_date FROM events WHERE id = ?",
+                      [event]).fetchone() == ("2021-09-20", "2021-09-20")
+    statements = queries.event_statements(db, event)
+    assert ids["recall"] in {s["article_id"] for s in statements}
+    spread = queries.disagreement(statements)
+    assert spread["dates_said"] == {"2021-09-20": ["b.example"]} and not spread["disputed"], (
+        "the recalling article's own day is no date in dispute")
+
+    result = CliRunner().invoke(cli, ["events", "--rebuild", "--lookback", "0",
+                                      "--db", str(db_path)])
+    assert result.exit_code == 0 and "look-back 0 days" in result.output, result.output
+    assert _posture_event(db, ids["recall"]) != _posture_event(db, ids["fresh"])
+    assert db.execute("SELECT first_date FROM events WHERE id = ?",
+                      [_posture_event(db, ids["recall"])]).fetchone() == ("2022-03-01",)
+
+
+def test_a_recall_beyond_the_look_back_or_of_a_presence_is_an_event_of_its_own(db_path):
+    db = store.open_db(db_path)
+    fresh = _store(db, FRESH, "en", "2021-09-20", "b.example")
+    late = _store(db, RECALL, "en", "2024-03-01", "d.example")
+    present = _store(db, "Some 2,000 Rwandan soldiers are based in Mozambique.", "en",
+                     "2021-09-21", "e.example")
+    again = _store(db, "Around 2,500 Rwandan soldiers are based in Mozambique.", "en",
+                   "2021-12-01", "f.example")
+
+    assert _posture_event(db, late) != _posture_event(db, fresh), "more than 730 days later"
+    assert _posture_event(db, present) != _posture_event(db, again), (
+        "a presence is reported for the day it is written, never recalled")
+
+
+def test_an_analysts_split_of_a_recalled_report_survives_a_rebuild_and_a_retag(db_path):
+    db = store.open_db(db_path)
+    ids = _recalling(db)
+    event = _posture_event(db, ids["recall"])
+    [row] = db.execute("SELECT id FROM posture WHERE article_id = ?", [ids["recall"]])
+
+    events.split(db, event, [("posture", row[0])], analyst="A. Analyst",
+                 note="a second rotation, not the September arrival")
+    events.rebuild(db)
+    pipeline.retag(db)
+
+    assert _posture_event(db, ids["recall"]) != _posture_event(db, ids["fresh"])
+    placed = db.execute("SELECT count(*) FROM posture WHERE event_id IS NULL").fetchone()[0]
+    assert placed == 0, "every statement is in an event"
+
+
+def test_a_year_alone_joins_another_year_alone_not_a_day_of_that_year(db_path):
+    db = store.open_db(db_path)
+    day = _store(db, "Turkey opened a military base in Somalia on 30 September 2016.", "en",
+                 "2016-10-01", "g.example")
+    year = _store(db, "In 2016, Turkey opened a military base in Somalia.", "en", "2020-05-01",
+                  "h.example")
+    other_year = _store(db, "Turkey opened its first military base in Somalia in 2016,"
+                        " officials recalled.", "en", "2021-03-01", "i.example")
+
+    assert _posture_event(db, year) == _posture_event(db, other_year)
+    assert _posture_event(db, year) != _posture_event(db, day), (
+        "'in 2016' says too little to be the September opening rather than another")
+
+
+def test_the_held_out_documents_share_no_labelled_event_with_the_tuning_ones(tmp_path):
+    from ingest import evaluate_events
+
+    labels = evaluate_events.load_labels(REPO / "tests/realnews/events.jsonl",
+                                         REPO / "tests/realnews/sources.jsonl")
+    split = REPO / "tests/realnews/events-split.json"
+    held = evaluate_events.select_part(labels, "held-out", split)
+    tuning = evaluate_events.select_part(labels, "tuning", split)
+    assert len(held) + len(tuning) == len(labels) and held and tuning
+    held_docs = {label["doc"] for label in held}
+    assert len(held_docs) >= len({label["doc"] for label in labels}) // 3
+    assert not ({label["event"] for label in held if label["event"]}
+                & {label["event"] for label in tuning if label["event"]})
+
+    broken = tmp_path / "split.json"
+    broken.write_text("{}", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate-events", "--part", "held-out", "--split",
+                                      str(broken)])
+    assert result.exit_code != 0 and "split.json" in result.output
