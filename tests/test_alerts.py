@@ -114,7 +114,7 @@ def test_a_spike_needs_k_times_the_trailing_eight_week_median(db):
     fired = raised(db)
     assert {row["watch_name"] for row in fired} == {
         watches.find_watch(db, str(jumpy)).name}, calm
-    assert fired[0]["summary"].startswith("Spike: Russia – Mali, 3 articles in the week of"
+    assert fired[0]["summary"].startswith("Spike: Russia – Mali, 3 stories in the week of"
                                           " 2023-03-06")
 
 
@@ -345,3 +345,50 @@ def test_the_channel_label_masks_passwords_and_tokens():
     assert "SECRET" not in slack.label and "secret" not in slack.label
     assert alerts.Channel("nosuch://x:y@z").label == "nosuch://… (not an apprise URL)"
 
+
+
+# --- Counting reports, not copies (stories and events) -------------------------------------
+
+def test_copies_of_one_report_are_not_a_spike(db):
+    """A spike counts stories: one wire report carried by three outlets is one report."""
+    for week, day in enumerate(("2023-01-09", "2023-01-17", "2023-01-25", "2023-02-02",
+                                "2023-02-06", "2023-02-14", "2023-02-22", "2023-03-05")):
+        article(db, f"weekly-{week}", RUSSIA_MALI + f" Week {week}.", day)
+    stored_earlier(db)
+    watch(db, "spike", k=3)
+    wire = ("Russia signed a military cooperation agreement with Mali on Tuesday, the"
+            " ministry said, after two days of talks in Bamako on training, equipment and"
+            " the supply of helicopters to the Malian air force for operations in the north.")
+    for n, outlet in enumerate(("Courier", "Herald", "Gazette")):
+        article(db, f"copy-{n}", wire, "2023-03-07", source(db, outlet))
+    assert alerts.check(db, []) == 0
+    assert db.execute("SELECT count(DISTINCT story_id) FROM story_articles sa"
+                      " JOIN articles a ON a.id = sa.article_id WHERE a.url LIKE '%copy-%'"
+                      ).fetchone()[0] == 1  # the three are one story
+    for n, day in enumerate(("2023-03-08", "2023-03-09")):
+        article(db, f"other-{n}", RUSSIA_MALI + f" A different report {n}.", day)
+    [alert] = raised(db) if alerts.check(db, []) else [None]
+    assert alert and alert["summary"].startswith(
+        "Spike: Russia – Mali, 3 stories in the week of 2023-03-06")
+
+
+def test_one_posture_event_reported_by_several_outlets_alerts_once(db):
+    """"A new reported posture event": other outlets' reports of the same deployment join
+    its event and raise nothing more, in the same check or a later one."""
+    watch(db, "posture")
+    article(db, "deploy", DEPLOY, "2023-03-04")
+    article(db, "deploy-2", "On March 3, 2023, Russia deployed 300 soldiers to Mali, a"
+            " spokesman said.", "2023-03-04", source(db, "Courier"))
+    assert alerts.check(db, []) == 1
+    # Stored later but published first: a re-check from the start reads it first.
+    article(db, "deploy-3", "Russia sent 300 troops to Mali on March 3, 2023.", "2023-03-03",
+            source(db, "Herald"))
+    article(db, "withdraw", WITHDRAW, "2023-04-11")
+    assert alerts.check(db, []) == 1
+    assert [row["summary"] for row in raised(db)] == [
+        "Russia in Mali: Deployment 300 (2023-03-03)",
+        "Russia in Mali: Withdrawal 100 (2023-04-10)"]
+    with store.transaction(db):  # a re-check from the start (a crash, a retag) adds nothing
+        db.execute("UPDATE watches SET cursor = ?", [LONG_AGO])
+    assert pipeline.retag(db) == 4
+    assert alerts.check(db, []) == 0
