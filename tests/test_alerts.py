@@ -6,6 +6,8 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import threading
+import time
 from datetime import datetime
 
 import feedparser
@@ -259,6 +261,38 @@ def test_a_feed_run_checks_the_watches_and_a_broken_channel_never_fails_it(
     assert [row["summary"] for row in raised(db)] == ["New pair: Turkey – Niger"]
     assert alerts.delivery_stats(db)["channels"][0]["pending"] == 1
 
+
+
+def test_a_scheduled_run_checks_the_watches_after_every_poll(feed_server, db, db_path):
+    """`run --every`: each poll of the loop checks the watches, not only the first."""
+    watch(db, "new-pair")
+    reader = store.open_db(db_path, readonly=True)  # the loop's connection is its own
+    first = {"title": "Turkey and Niger", "link": "https://test.example/1", "text": TURKEY}
+    feed_server.expect_request("/feed.xml").respond_with_data(rss([first]),
+                                                              content_type="application/rss+xml")
+    feeds.add_feed(db, feed_server.url_for("/feed.xml"))
+    stop = threading.Event()
+    loop = threading.Thread(target=runner.run_forever, args=(db, options(), 0.1, stop))
+    loop.start()
+    try:
+        wait_for(lambda: len(raised(reader)) == 1)
+        feed_server.clear()
+        feed_server.expect_request("/feed.xml").respond_with_data(rss([first, {
+            "title": "Russia and Mali", "link": "https://test.example/2", "text": RUSSIA_MALI}]),
+            content_type="application/rss+xml")
+        wait_for(lambda: len(raised(reader)) == 2)
+    finally:
+        stop.set()
+        loop.join(30)
+    assert [row["summary"] for row in raised(db)] == [
+        "New pair: Turkey – Niger", "New pair: Russia – Mali"]
+
+
+def wait_for(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
 
 # --- The Atom feed --------------------------------------------------------------------------
 
