@@ -531,3 +531,10 @@ def event_summary(statements: list[dict]) -> dict:
 
 EXPORTS = {"articles": articles, "tags": tags, "partnerships": partnerships, "posture": posture,
            "events": events}
+
+
+def counting_reports(db: sqlite_utils.Database, filters: Filters) -> Filters:
+    """The filters counting events where the database has them, else stories: what a force
+    level must count so that three outlets reporting one deployment of 300 make 300, not 900
+    (the Troop posture page's default). For alerts and briefs, which have no Count control."""
+    return replace(filters, unit="events" if db["events"].exists() else "stories")

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from ingest import aggregates, labels
 from ingest.corrections import posture_key
-from ingest.queries import STATUSES, Filters, evidence_where, fetch_rows
+from ingest.queries import STATUSES, Filters, counting_reports, evidence_where, fetch_rows
 from ingest.store import now, transaction
 
 TRIGGERS = {
@@ -251,10 +251,10 @@ def posture_events(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]
 
 def _event_known(db: sqlite_utils.Database, watch: Watch, event: int) -> bool:
     """Whether the watch already knew the event: one of its statements (under the watch's
-    filters) is in an article first seen before the cursor, or already raised this watch's
-    alert. The second holds after a re-check from an older cursor (a crash, a retag), where
-    another report of the event may come first: alert keys are of statements, which outlive
-    a rebuild of the events; event ids do not."""
+    filters) is in an article first seen before the cursor, or already raised this posture
+    watch's alert. The second holds after a re-check from an older cursor (a crash, a retag),
+    where another report of the event may come first: alert keys are of statements, which
+    outlive a rebuild of the events; event ids do not."""
     where, args = evidence_where(watch.filters, "p", "actor", "country", None)
     members = list(fetch_rows(db, f"""
         SELECT p.actor, p.country, p.action, p.date, a.id AS article_id, a.first_seen
@@ -270,13 +270,16 @@ def _event_known(db: sqlite_utils.Database, watch: Watch, event: int) -> bool:
 
 
 def level_changes(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
-    """A dated change of the force level (the Troop posture chart's rule) on a day that a new
-    article reports: the first known level counts as a change from unknown."""
+    """A dated change of the force level on a day that a new event reports: the first known
+    level counts as a change from unknown. Levels count events, as the Troop posture page
+    does: another outlet's report of a known deployment neither adds its troops again nor
+    raises the level's alert anew."""
     new: dict[tuple[str, str], dict[str, dict]] = {}
     for row in _posture(db, watch):
-        if row["status"] == "reported" and row["date"]:
+        if row["status"] == "reported" and row["date"] and (
+                row["event_id"] is None or not _event_known(db, watch, row["event_id"])):
             new.setdefault((row["actor"], row["country"]), {}).setdefault(row["date"][:10], row)
-    unscoped = replace(watch.filters, actors=(), partners=())
+    unscoped = counting_reports(db, replace(watch.filters, actors=(), partners=()))
     for (actor, country), days in new.items():
         before = None
         for point in aggregates.force_levels(db, unscoped, actor, country):

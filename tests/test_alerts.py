@@ -426,3 +426,19 @@ def test_one_posture_event_reported_by_several_outlets_alerts_once(db):
         db.execute("UPDATE watches SET cursor = ?", [LONG_AGO])
     assert pipeline.retag(db) == 4
     assert alerts.check(db, []) == 0
+
+
+def test_a_force_level_counts_each_deployment_once_however_many_report_it(db):
+    """Three outlets reporting one deployment of 300 make a level of 300, not 900 (the Troop
+    posture page's default count, events): the level watch says what an analyst sees there."""
+    article(db, "deploy", DEPLOY, "2023-03-04")
+    article(db, "deploy-2", "On March 3, 2023, Russia deployed 300 soldiers to Mali, a"
+            " spokesman said.", "2023-03-04", source(db, "Courier"))
+    stored_earlier(db)
+    watch(db, "level")
+    article(db, "deploy-3", "Russia sent 300 troops to Mali on March 3, 2023.", "2023-03-05",
+            source(db, "Herald"))
+    article(db, "withdraw", WITHDRAW, "2023-04-11")
+    alerts.check(db, [])
+    assert [row["summary"] for row in raised(db)] == [
+        "Russia in Mali: force level 300 → 200 (2023-04-10)"]
