@@ -186,7 +186,6 @@ def forces(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """The force-level chart and table of the most documented forces with a reported figure.
     Levels count events, as the Troop posture page does by default: three outlets reporting
     one deployment of 300 add 300, not 900; where they disagree, the median and the range."""
-    from ingest import charts
 
     counted = queries.counting_reports(db, filters)
     out = []
@@ -195,16 +194,24 @@ def forces(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
         if not levels:
             continue
         # One figure makes a one-dot line: its table row says the same.
-        frame = _frame(levels).assign(actor=pair["actor"], country=pair["country"])
-        chart = charts.force_level(frame).properties(width=CHART_WIDTH, height=160)
         out.append({"actor": pair["actor"], "country": pair["country"],
-                    "image": png(chart) if len(levels) > 1 else None,
+                    "image": png(force_chart(levels, pair["actor"], pair["country"]))
+                    if len(levels) > 1 else None,
                     "rows": [{"date": short_date(row["date"]), "level": level_text(row)}
                              for row in levels[-MAX_LEVELS:]],
                     "earlier": max(0, len(levels) - MAX_LEVELS)})
         if len(out) == MAX_FORCES:
             break
     return out
+
+
+def force_chart(levels: list[dict], actor: str, country: str):
+    """The Troop posture page's level chart of one force: its panel and legend name the force
+    and the country, as the page's do."""
+    from ingest import charts
+
+    frame = _frame(levels).assign(actor=actor, country=country)
+    return charts.force_level(frame).properties(width=CHART_WIDTH, height=160)
 
 
 def level_text(row: dict) -> str:

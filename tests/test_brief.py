@@ -319,3 +319,14 @@ def test_copies_of_one_report_and_other_reports_of_one_deployment_count_once(db_
     assert cited == set(copies)  # the first copy cited, the others named with their address
     assert "Also carried by" in wire.text() and "Courier" in wire.text() \
         and "Herald" in wire.text()
+
+
+def test_a_force_chart_names_its_force_and_country():
+    """The chart's panel title and legend read "Mali" and "Russia" (they read "undefined"
+    when the levels were drawn without them)."""
+    from ingest import brief as briefs
+
+    spec = briefs.force_chart([{"date": "2023-03-03", "level": 300},
+                               {"date": "2023-04-10", "level": 200}], "Russia", "Mali").to_dict()
+    [values] = spec["datasets"].values()
+    assert {(row["actor"], row["country"]) for row in values} == {("Russia", "Mali")}
