@@ -186,7 +186,6 @@ def forces(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """The force-level chart and table of the most documented forces with a reported figure.
     Levels count events, as the Troop posture page does by default: three outlets reporting
     one deployment of 300 add 300, not 900; where they disagree, the median and the range."""
-
     counted = queries.counting_reports(db, filters)
     out = []
     for pair in aggregates.posture_pairs(db, aggregates.facts(filters)):
