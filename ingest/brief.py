@@ -93,7 +93,9 @@ def build(db: sqlite_utils.Database, filters: Filters, now: datetime | None = No
     reported, more = newest(db, aggregates.facts(filters), MAX_DEVELOPMENTS)
     aside, more_aside = newest(db, replace(filters, statuses=tuple(
         status for status in filters.statuses if status != "reported")), MAX_ASIDE)
-    counts = aggregates.cited_counts(db, filters)
+    counts = {**aggregates.cited_counts(db, filters),  # and how many reports they carry
+              "stories": aggregates.overview_counts(db, replace(filters, unit="stories"))
+              .get("stories", 0)}
     fresh = aggregates.freshness(db)
     return {
         "title": title(filters),
@@ -111,7 +113,8 @@ def build(db: sqlite_utils.Database, filters: Filters, now: datetime | None = No
         "some_illustrative": any(b["illustrative"] for b in reported + aside),
         "developments": reported, "developments_left": more,
         "aside": aside, "aside_left": more_aside,
-        "cited": len({b["article_id"] for b in reported + aside}),
+        "cited": len({b["article_id"] for b in reported + aside}
+                     | {c["article_id"] for b in reported + aside for c in b["also"]}),
         "forces": forces(db, filters),
         "partnerships": partnerships(db, filters),
         "export_hint": export_hint(filters),
@@ -123,7 +126,7 @@ def newest(db: sqlite_utils.Database, filters: Filters, most: int) -> tuple[list
     the newest statements are read: an unfiltered brief of a million articles stays small."""
     cap = most * ROWS_PER_BULLET
     rows = list(queries.statements(db, filters, limit=cap))
-    made = bullets(reversed(rows))
+    made = one_per_report(db, bullets(reversed(rows)))
     if len(rows) == cap:  # the oldest bullet read may lack some of its pairs: it goes
         made = made[1:]
     return made[-most:], len(rows) == cap or len(made) > most
@@ -152,6 +155,21 @@ def bullets(rows: Iterable[dict]) -> list[dict]:
     return list(merged.values())
 
 
+def one_per_report(db: sqlite_utils.Database, made: list[dict]) -> list[dict]:
+    """Copies of one report (a story: syndicated, retitled) saying the same thing make one
+    bullet, citing the first copy and naming the others under "also carried by": an analyst
+    counts reports, and a quote repeated three times reads as three confirmations."""
+    story = queries.story_ids(db, list({b["article_id"] for b in made}))
+    kept: dict[tuple, dict] = {}
+    for bullet in made:
+        key = (story.get(bullet["article_id"], bullet["article_id"]), bullet["status_id"],
+               tuple(bullet["what"]))
+        first = kept.setdefault(key, {**bullet, "also": []})
+        if first["article_id"] != bullet["article_id"]:
+            first["also"].append(bullet)
+    return list(kept.values())
+
+
 def statement(row: dict) -> str:
     """A dyad as "Russia – Mali", a posture event as "Russia in Mali: Presence, 2,000"."""
     if row["kind"] == "dyad":
@@ -165,19 +183,20 @@ def statement(row: dict) -> str:
 
 
 def forces(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
-    """The force-level chart and table of the most documented forces with a reported figure."""
-    from ingest import charts
-
+    """The force-level chart and table of the most documented forces with a reported figure.
+    Levels count events, as the Troop posture page does by default: three outlets reporting
+    one deployment of 300 add 300, not 900; where they disagree, the median and the range."""
+    counted = queries.counting_reports(db, filters)
     out = []
     for pair in aggregates.posture_pairs(db, aggregates.facts(filters)):
-        levels = aggregates.force_levels(db, filters, pair["actor"], pair["country"])
+        levels = aggregates.force_levels(db, counted, pair["actor"], pair["country"])
         if not levels:
             continue
         # One figure makes a one-dot line: its table row says the same.
-        chart = charts.force_level(_frame(levels)).properties(width=CHART_WIDTH, height=160)
         out.append({"actor": pair["actor"], "country": pair["country"],
-                    "image": png(chart) if len(levels) > 1 else None,
-                    "rows": [{"date": short_date(row["date"]), "level": f"{row['level']:,}"}
+                    "image": png(force_chart(levels, pair["actor"], pair["country"]))
+                    if len(levels) > 1 else None,
+                    "rows": [{"date": short_date(row["date"]), "level": level_text(row)}
                              for row in levels[-MAX_LEVELS:]],
                     "earlier": max(0, len(levels) - MAX_LEVELS)})
         if len(out) == MAX_FORCES:
@@ -185,16 +204,37 @@ def forces(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     return out
 
 
-def partnerships(db: sqlite_utils.Database, filters: Filters) -> dict | None:
-    """The actor x partner matrix as the dashboard draws it, and its busiest cells."""
+def force_chart(levels: list[dict], actor: str, country: str):
+    """The Troop posture page's level chart of one force: its panel and legend name the force
+    and the country, as the page's do."""
     from ingest import charts
 
+    frame = _frame(levels).assign(actor=actor, country=country)
+    return charts.force_level(frame).properties(width=CHART_WIDTH, height=160)
+
+
+def level_text(row: dict) -> str:
+    """"1,500", or "1,500 (1,200–2,000)" where the sources of one event disagree."""
+    text = f"{row['level']:,}"
+    low, high = row.get("low"), row.get("high")
+    if low is not None and high is not None and low != high:
+        text += f" ({low:,}–{high:,})"
+    return text
+
+
+def partnerships(db: sqlite_utils.Database, filters: Filters) -> dict | None:
+    """The actor x partner matrix as the dashboard's Partnerships page draws it by default
+    (counting stories: the copies of one report once), and its busiest cells."""
+    from ingest import charts
+
+    filters = replace(filters, unit="stories")
     cells = aggregates.matrix(db, filters)
     months = aggregates.actor_months(db, filters)
     if not cells and not months:
         return None
     # One pair makes a one-square heatmap: its table row says the same.
-    image = png(charts.partnership_matrix(_frame(cells))) if len(cells) > 1 else None
+    image = (png(charts.partnership_matrix(_frame(cells), "stories")) if len(cells) > 1
+             else None)
     return {"image": image, "timeline": timeline(months), "rows": [
         {**cell, "first": short_date(cell["first"]), "last": short_date(cell["last"]),
          "themes": labels.themes_text(cell["themes"])} for cell in cells[:MAX_PAIRS]],
@@ -209,7 +249,7 @@ def timeline(months: list[dict]) -> dict | None:
         return None
     frame = _frame(months)
     busiest = frame.groupby("actor")["articles"].sum().nlargest(MAX_ACTORS).index
-    chart = charts.actor_timeline(frame[frame["actor"].isin(busiest)])
+    chart = charts.actor_timeline(frame[frame["actor"].isin(busiest)], "stories")
     return {**png(chart.properties(width=CHART_WIDTH - 100)),
             "left": max(0, frame["actor"].nunique() - MAX_ACTORS)}
 

@@ -553,3 +553,21 @@ def event_summary(statements: list[dict]) -> dict:
 
 EXPORTS = {"articles": articles, "tags": tags, "partnerships": partnerships, "posture": posture,
            "events": events}
+
+
+def counting_reports(db: sqlite_utils.Database, filters: Filters) -> Filters:
+    """The filters counting events where the database has them, else stories: what a force
+    level must count so that three outlets reporting one deployment of 300 make 300, not 900
+    (the Troop posture page's default). For alerts and briefs, which have no Count control."""
+    return replace(filters, unit="events" if db["events"].exists() else "stories")
+
+
+def story_ids(db: sqlite_utils.Database, article_ids: list[str]) -> dict[str, int]:
+    """The story of each of these articles that is in one (``ingest.stories``)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(article_ids), 500):  # SQLite's bound-parameter limit
+        chunk = article_ids[start:start + 500]
+        found |= dict(db.execute(
+            f"SELECT article_id, story_id FROM story_articles WHERE article_id IN"
+            f" ({_marks(chunk)})", chunk).fetchall())
+    return found

@@ -5,6 +5,10 @@ or resumed, moved by every check), so saving a watch does not alert on the whole
 Each finding carries a natural key of its evidence (a pair, an article's posture event, a
 week): ``ingest.alerts`` stores one alert per key and watch, so a re-check after a crash or a
 ``retag``, which rebuilds the tag rows, finds the same keys and raises nothing new.
+
+Copies do not count twice: a spike counts stories (``ingest.stories``: the copies of one
+report once), and a posture watch alerts once per event (``ingest.events``), not once per
+outlet that reports the same deployment.
 """
 
 from __future__ import annotations
@@ -19,14 +23,14 @@ import sqlite_utils
 
 from ingest import aggregates, labels
 from ingest.corrections import posture_key
-from ingest.queries import STATUSES, Filters, evidence_where, fetch_rows
+from ingest.queries import STATUSES, Filters, counting_reports, evidence_where, fetch_rows
 from ingest.store import now, transaction
 
 TRIGGERS = {
     "new-pair": "an actor–partner pair reported for the first time",
     "posture": "a new posture event (deployment, withdrawal, base...)",
     "level": "a change in a force's level in a country",
-    "spike": "a week's articles on a pair at least k times the trailing eight-week median",
+    "spike": "a week's stories on a pair at least k times the trailing eight-week median",
     "state-first": "a pair reported for the first time by a state's affiliated media",
 }
 FILTER_FIELDS = ("actors", "partners", "themes", "statuses", "sources", "languages")
@@ -212,31 +216,70 @@ def state_firsts(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
 def _posture(db: sqlite_utils.Database, watch: Watch) -> list[dict]:
     where, args = evidence_where(watch.filters, "p", "actor", "country", None)
     return list(fetch_rows(db, f"""
-        SELECT p.actor, p.country, p.action, p.personnel, p.date, p.status, p.evidence, {_ROW}
+        SELECT p.actor, p.country, p.action, p.personnel, p.date, p.status, p.evidence,
+               p.event_id, {_ROW}
         FROM {_NEW} CROSS JOIN posture p ON p.article_id = a.id
              JOIN sources so ON so.id = a.source_id
         WHERE a.updated_at >= ? AND {where} ORDER BY p.date, a.published, a.id, p.id
     """, [watch.cursor, *args]))
 
 
+def _posture_alert_key(row: dict) -> str:
+    return (f"posture|{row['article_id']}|"
+            f"{posture_key(row['actor'], row['country'], row['action'], row['date'])}")
+
+
 def posture_events(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
+    """One alert per new event: the first statement of it the watch sees. Other reports of
+    the same deployment join its event and raise nothing; a statement not yet in an event
+    is its own."""
+    seen: set[int] = set()
     for row in _posture(db, watch):
+        event = row["event_id"]
+        if event is not None:
+            if event in seen:
+                continue
+            seen.add(event)
+            if _event_known(db, watch, event):
+                continue
         figure = f" {row['personnel']:,}" if row["personnel"] else ""
         yield _finding(
-            f"posture|{row['article_id']}|"
-            f"{posture_key(row['actor'], row['country'], row['action'], row['date'])}",
+            _posture_alert_key(row),
             f"{row['actor']} in {row['country']}: {labels.action(row['action'])}{figure}"
             f" ({(row['date'] or 'undated')[:10]}){_status(row)}", row)
 
 
+def _event_known(db: sqlite_utils.Database, watch: Watch, event: int) -> bool:
+    """Whether the watch already knew the event: one of its statements (under the watch's
+    filters) is in an article first seen before the cursor, or already raised this posture
+    watch's alert. The second holds after a re-check from an older cursor (a crash, a retag),
+    where another report of the event may come first: alert keys are of statements, which
+    outlive a rebuild of the events; event ids do not."""
+    where, args = evidence_where(watch.filters, "p", "actor", "country", None)
+    members = list(fetch_rows(db, f"""
+        SELECT p.actor, p.country, p.action, p.date, a.id AS article_id, a.first_seen
+        FROM posture p INDEXED BY posture_event JOIN articles a ON a.id = p.article_id
+        WHERE p.event_id = ? AND {where}
+    """, [event, *args]))
+    if any(row["first_seen"] < watch.cursor for row in members):
+        return True
+    keys = [_posture_alert_key(row) for row in members]
+    return bool(keys) and bool(db.execute(
+        f"SELECT EXISTS (SELECT 1 FROM alerts WHERE watch_id = ? AND key IN"
+        f" ({', '.join('?' * len(keys))}))", [watch.id, *keys]).fetchone()[0])
+
+
 def level_changes(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
-    """A dated change of the force level (the Troop posture chart's rule) on a day that a new
-    article reports: the first known level counts as a change from unknown."""
+    """A dated change of the force level on a day that a new event reports: the first known
+    level counts as a change from unknown. Levels count events, as the Troop posture page
+    does: another outlet's report of a known deployment neither adds its troops again nor
+    raises the level's alert anew."""
     new: dict[tuple[str, str], dict[str, dict]] = {}
     for row in _posture(db, watch):
-        if row["status"] == "reported" and row["date"]:
+        if row["status"] == "reported" and row["date"] and (
+                row["event_id"] is None or not _event_known(db, watch, row["event_id"])):
             new.setdefault((row["actor"], row["country"]), {}).setdefault(row["date"][:10], row)
-    unscoped = replace(watch.filters, actors=(), partners=())
+    unscoped = counting_reports(db, replace(watch.filters, actors=(), partners=()))
     for (actor, country), days in new.items():
         before = None
         for point in aggregates.force_levels(db, unscoped, actor, country):
@@ -250,9 +293,10 @@ def level_changes(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
 
 
 def spikes(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
-    """Weeks (Monday to Sunday) of new articles on a pair whose count reaches k times the
-    median of the eight weeks before (weeks with none count as zero, and the median as at
-    least one, so a pair's first few articles are not a spike)."""
+    """Weeks (Monday to Sunday) of new articles on a pair whose count of stories reaches k
+    times the median of the eight weeks before (weeks with none count as zero, and the median
+    as at least one, so a pair's first few reports are not a spike). Stories, not articles:
+    one wire report carried by five outlets is one report, not a spike."""
     latest: dict[tuple[str, str, str], dict] = {}
     for row in _dyads(db, watch):
         if row["published"]:
@@ -266,7 +310,7 @@ def spikes(db: sqlite_utils.Database, watch: Watch) -> Iterator[Finding]:
         median = statistics.median(trailing)
         if this >= watch.k * max(median, 1):
             yield _finding(f"spike|{actor}|{partner}|{week}",
-                           f"Spike: {actor} – {partner}, {this} articles in the week of {week}"
+                           f"Spike: {actor} – {partner}, {this} stories in the week of {week}"
                            f" (median of the {SPIKE_WEEKS} weeks before: {median:g})", row)
 
 
@@ -277,15 +321,17 @@ def _monday(published: str) -> str:
 
 def _weekly_counts(db: sqlite_utils.Database, watch: Watch, actor: str, partner: str,
                    week: str) -> dict[str, int]:
-    """Articles on the pair per week, for the week and the eight before. The window is on the
-    dyad's own copy of its article's date, so SQLite reads one range of the pair's index."""
+    """Stories on the pair per week, for the week and the eight before (an article in no
+    story yet is its own, as on the dashboard). The window is on the dyad's own copy of its
+    article's date, so SQLite reads one range of the pair's index."""
     start = date.fromisoformat(week)
     narrowed = replace(watch.filters, actors=(actor,), partners=(partner,))
     where, args = evidence_where(narrowed, "d", "actor", "partner", "themes")
     return dict(db.execute(f"""
         SELECT date(substr(d.published, 1, 10), 'weekday 0', '-6 days') AS week,
-               count(DISTINCT d.article_id)
+               count(DISTINCT coalesce(su.story_id, d.article_id))
         FROM dyads d INDEXED BY dyads_pair JOIN articles a ON a.id = d.article_id
+             LEFT JOIN story_articles su ON su.article_id = d.article_id
         WHERE d.published >= ? AND d.published < ? AND {where} GROUP BY week
     """, [(start - timedelta(weeks=SPIKE_WEEKS)).isoformat(),
           (start + timedelta(weeks=1)).isoformat(), *args]).fetchall())

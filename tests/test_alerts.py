@@ -6,6 +6,8 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import threading
+import time
 from datetime import datetime
 
 import feedparser
@@ -114,7 +116,7 @@ def test_a_spike_needs_k_times_the_trailing_eight_week_median(db):
     fired = raised(db)
     assert {row["watch_name"] for row in fired} == {
         watches.find_watch(db, str(jumpy)).name}, calm
-    assert fired[0]["summary"].startswith("Spike: Russia – Mali, 3 articles in the week of"
+    assert fired[0]["summary"].startswith("Spike: Russia – Mali, 3 stories in the week of"
                                           " 2023-03-06")
 
 
@@ -260,6 +262,38 @@ def test_a_feed_run_checks_the_watches_and_a_broken_channel_never_fails_it(
     assert alerts.delivery_stats(db)["channels"][0]["pending"] == 1
 
 
+
+def test_a_scheduled_run_checks_the_watches_after_every_poll(feed_server, db, db_path):
+    """`run --every`: each poll of the loop checks the watches, not only the first."""
+    watch(db, "new-pair")
+    reader = store.open_db(db_path, readonly=True)  # the loop's connection is its own
+    first = {"title": "Turkey and Niger", "link": "https://test.example/1", "text": TURKEY}
+    feed_server.expect_request("/feed.xml").respond_with_data(rss([first]),
+                                                              content_type="application/rss+xml")
+    feeds.add_feed(db, feed_server.url_for("/feed.xml"))
+    stop = threading.Event()
+    loop = threading.Thread(target=runner.run_forever, args=(db, options(), 0.1, stop))
+    loop.start()
+    try:
+        wait_for(lambda: len(raised(reader)) == 1)
+        feed_server.clear()
+        feed_server.expect_request("/feed.xml").respond_with_data(rss([first, {
+            "title": "Russia and Mali", "link": "https://test.example/2", "text": RUSSIA_MALI}]),
+            content_type="application/rss+xml")
+        wait_for(lambda: len(raised(reader)) == 2)
+    finally:
+        stop.set()
+        loop.join(30)
+    assert [row["summary"] for row in raised(db)] == [
+        "New pair: Turkey – Niger", "New pair: Russia – Mali"]
+
+
+def wait_for(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
 # --- The Atom feed --------------------------------------------------------------------------
 
 def test_the_atom_feed_validates_and_lists_every_alert(db, db_path, monkeypatch):
@@ -345,3 +379,66 @@ def test_the_channel_label_masks_passwords_and_tokens():
     assert "SECRET" not in slack.label and "secret" not in slack.label
     assert alerts.Channel("nosuch://x:y@z").label == "nosuch://… (not an apprise URL)"
 
+
+
+# --- Counting reports, not copies (stories and events) -------------------------------------
+
+def test_copies_of_one_report_are_not_a_spike(db):
+    """A spike counts stories: one wire report carried by three outlets is one report."""
+    for week, day in enumerate(("2023-01-09", "2023-01-17", "2023-01-25", "2023-02-02",
+                                "2023-02-06", "2023-02-14", "2023-02-22", "2023-03-05")):
+        article(db, f"weekly-{week}", RUSSIA_MALI + f" Week {week}.", day)
+    stored_earlier(db)
+    watch(db, "spike", k=3)
+    wire = ("Russia signed a military cooperation agreement with Mali on Tuesday, the"
+            " ministry said, after two days of talks in Bamako on training, equipment and"
+            " the supply of helicopters to the Malian air force for operations in the north.")
+    for n, outlet in enumerate(("Courier", "Herald", "Gazette")):
+        article(db, f"copy-{n}", wire, "2023-03-07", source(db, outlet))
+    assert alerts.check(db, []) == 0
+    assert db.execute("SELECT count(DISTINCT story_id) FROM story_articles sa"
+                      " JOIN articles a ON a.id = sa.article_id WHERE a.url LIKE '%copy-%'"
+                      ).fetchone()[0] == 1  # the three are one story
+    for n, day in enumerate(("2023-03-08", "2023-03-09")):
+        article(db, f"other-{n}", RUSSIA_MALI + f" A different report {n}.", day)
+    [alert] = raised(db) if alerts.check(db, []) else [None]
+    assert alert and alert["summary"].startswith(
+        "Spike: Russia – Mali, 3 stories in the week of 2023-03-06")
+
+
+def test_one_posture_event_reported_by_several_outlets_alerts_once(db):
+    """"A new reported posture event": other outlets' reports of the same deployment join
+    its event and raise nothing more, in the same check or a later one."""
+    watch(db, "posture")
+    article(db, "deploy", DEPLOY, "2023-03-04")
+    article(db, "deploy-2", "On March 3, 2023, Russia deployed 300 soldiers to Mali, a"
+            " spokesman said.", "2023-03-04", source(db, "Courier"))
+    assert alerts.check(db, []) == 1
+    # Stored later but published first: a re-check from the start reads it first.
+    article(db, "deploy-3", "Russia sent 300 troops to Mali on March 3, 2023.", "2023-03-03",
+            source(db, "Herald"))
+    article(db, "withdraw", WITHDRAW, "2023-04-11")
+    assert alerts.check(db, []) == 1
+    assert [row["summary"] for row in raised(db)] == [
+        "Russia in Mali: Deployment 300 (2023-03-03)",
+        "Russia in Mali: Withdrawal 100 (2023-04-10)"]
+    with store.transaction(db):  # a re-check from the start (a crash, a retag) adds nothing
+        db.execute("UPDATE watches SET cursor = ?", [LONG_AGO])
+    assert pipeline.retag(db) == 4
+    assert alerts.check(db, []) == 0
+
+
+def test_a_force_level_counts_each_deployment_once_however_many_report_it(db):
+    """Three outlets reporting one deployment of 300 make a level of 300, not 900 (the Troop
+    posture page's default count, events): the level watch says what an analyst sees there."""
+    article(db, "deploy", DEPLOY, "2023-03-04")
+    article(db, "deploy-2", "On March 3, 2023, Russia deployed 300 soldiers to Mali, a"
+            " spokesman said.", "2023-03-04", source(db, "Courier"))
+    stored_earlier(db)
+    watch(db, "level")
+    article(db, "deploy-3", "Russia sent 300 troops to Mali on March 3, 2023.", "2023-03-05",
+            source(db, "Herald"))
+    article(db, "withdraw", WITHDRAW, "2023-04-11")
+    alerts.check(db, [])
+    assert [row["summary"] for row in raised(db)] == [
+        "Russia in Mali: force level 300 → 200 (2023-04-10)"]

@@ -99,8 +99,15 @@ def test_the_brief_says_what_it_rests_on(russia_mali, demo_db):
     latest = db.execute("SELECT max(published) FROM articles").fetchone()[0]
     assert about["Actors"] == "Russia" and about["Partner countries"] == "Mali"
     assert about["Period"] == "Since 1 January 2021"
+    stories = db.execute(
+        "SELECT count(DISTINCT s.story_id) FROM story_articles s JOIN articles a"
+        " ON a.id = s.article_id WHERE a.published >= '2021-01-01' AND EXISTS (SELECT 1 FROM"
+        " tags t WHERE t.article_id = a.id AND t.kind = 'actor' AND t.value = 'Russia') AND"
+        " EXISTS (SELECT 1 FROM tags t WHERE t.article_id = a.id AND t.kind = 'partner'"
+        " AND t.value = 'Mali')").fetchone()[0]
     assert about["Behind this brief"].startswith(
-        f"{counts['articles']} articles from {counts['outlets']} outlets")
+        f"{counts['articles']} articles ({stories} stories: copies of one report count once)"
+        f" from {counts['outlets']} outlets")
     assert counts["articles"] > 10
     assert "newest article 8 October 2025" in about["Data as of"] and latest.startswith(
         "2025-10-08")
@@ -279,3 +286,47 @@ def test_a_long_period_keeps_the_latest_developments_in_date_order(demo_db):
     assert days[-1] == newest
     assert f"Only the latest {briefs.MAX_DEVELOPMENTS} are listed" in " ".join(
         page.css_first("h2 + p.note").text().split())
+
+
+def test_copies_of_one_report_and_other_reports_of_one_deployment_count_once(db_path):
+    """Three outlets carry one wire report of a deployment of 300, a fourth reports it in
+    its own words: the force level is 300 (events, as on Troop posture), the pair counts two
+    stories (as on Partnerships), and the wire report is one bullet naming every outlet."""
+    from ingest import brief as briefs
+    from ingest import store
+    from tests.test_alerts import DEPLOY, WITHDRAW, article, source
+
+    db = store.open_db(db_path)
+    copies = [article(db, f"copy-{n}", DEPLOY, "2023-03-04", source(db, outlet))
+              for n, outlet in enumerate(("Wire", "Courier", "Herald"))]
+    article(db, "own-words", "On March 3, 2023, Russia deployed 300 soldiers to Mali, a"
+            " spokesman said.", "2023-03-05", source(db, "Gazette"))
+    article(db, "withdraw", WITHDRAW, "2023-04-11", source(db, "Wire"))
+    assert db.execute("SELECT count(DISTINCT story_id) FROM story_articles").fetchone()[0] == 3
+
+    page = LexborHTMLParser(briefs.make(db, Filters(actors=("Russia",), partners=("Mali",)))
+                            .decode("utf-8"))
+    force = [[td.text() for td in tr.css("td")] for tr in page.css(".force tbody tr")]
+    assert force == [["3 Mar 2023", "300"], ["10 Apr 2023", "200"]]
+    [pair] = [[td.text() for td in tr.css("td")][:3] for tr in page.css("table.data")[-1]
+              .css("tbody tr")]
+    assert pair == ["Russia", "Mali", "3"]  # the wire report, the own-words one, the withdrawal
+
+    quotes = [q.text() for q in page.css("ol.bullets blockquote")]
+    assert quotes.count(f"“{DEPLOY}”") == 1
+    [wire] = [li for li in page.css("ol.bullets li") if DEPLOY in li.text()]
+    cited = {a.attributes["href"] for a in wire.css("a")}
+    assert cited == set(copies)  # the first copy cited, the others named with their address
+    assert "Also carried by" in wire.text() and "Courier" in wire.text() \
+        and "Herald" in wire.text()
+
+
+def test_a_force_chart_names_its_force_and_country():
+    """The chart's panel title and legend read "Mali" and "Russia" (they read "undefined"
+    when the levels were drawn without them)."""
+    from ingest import brief as briefs
+
+    spec = briefs.force_chart([{"date": "2023-03-03", "level": 300},
+                               {"date": "2023-04-10", "level": 200}], "Russia", "Mali").to_dict()
+    [values] = spec["datasets"].values()
+    assert {(row["actor"], row["country"]) for row in values} == {("Russia", "Mali")}
