@@ -289,12 +289,31 @@ def _is_entity_at(s: Sentence, pos: int) -> bool:
     return any(x.start == pos and x.entry.cat in ("actor", "partner") for x in s.hits)
 
 
+_CLAUSE_END = re.compile(r"[,;:()—–]|\s-\s")
+# A dateline: a city in capitals, its country, an agency, then a colon or a dash.
+_DATELINE = re.compile(r"\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,40}(?:,\s+[A-ZÀ-Ý][\w'’. -]{2,40}?)?\s*"
+                       r"(?:\((?:AFP|Reuters|AP|APA|Xinhua|Anadolu|dpa)\)\s*)?(?:[:—–]|-\s)")
+
+
 def _mark_landmarks(s: Sentence, ents: list[Ent]) -> None:
     """Countries after 'on the borders of' or 'près de', or before 'border', locate: they do
-    not act."""
+    not act. So do those of a comparison ('unlike in Mali and Niger', up to the clause's end)
+    and of a dateline ('DAKAR, Senegal:', where the story was filed)."""
     for e in ents:  # a power named 'via Syria' is a landmark too
         if _cue_right_after(s, e.end, "geo_after"):
             e.landmark = True
+    for c in s.cues("comparison"):  # "à l'instar des départs français au Niger ou au Burkina"
+        stop = _CLAUSE_END.search(s.text, c.end, s.end)
+        end = stop.start() if stop else s.end
+        for e in ents:
+            if c.end <= e.start and e.end <= end:
+                e.landmark = True
+    if s.field == "text" and s.start == 0:
+        line = _DATELINE.match(s.text, 0, s.end)
+        if line:  # "DAKAR, Senegal: ...": where the story was filed
+            for e in ents:
+                if e.end <= line.end():
+                    e.landmark = True
     for g in s.cues("geo"):
         pos = g.end
         for e in (e for e in ents if e.start >= g.end):  # the next country and its list
