@@ -171,9 +171,14 @@ def _describes_goods_or_people(s: Sentence, h: Hit) -> bool:
 
 def _only_a_source(s: Sentence, h: Hit) -> bool:
     """The power is only the source: '..., the U.S. Africa Command said.', 'according to U.S.
-    officials'. A sentence-initial 'Russia said it had sent...' still makes Russia act."""
+    officials', or the endorser: 'approved by the UN', 'sous les auspices du Conseil de sécurité
+    de l'ONU'. A sentence-initial 'Russia said it had sent...' still makes Russia act."""
     sources = s.by_cat.get("source_before")
     if sources is not None and any(0 <= h.start - x.end <= 12 for x in sources):
+        return True
+    endorsers = s.by_cat.get("endorse_before")  # "approuvé par l'ONU": it endorses, others act
+    if endorsers is not None and any(0 <= h.start - x.end <= 40 and not _CLAUSE_END.search(
+            s.text, x.end, h.start) for x in endorsers):
         return True
     if not s.has("speech"):
         return False
