@@ -148,7 +148,8 @@ def _entities(s: Sentence, lang: str) -> list[Ent]:
             continue
         if lang == "fr" and s.text[h.start:h.end] in _FR_WORDS and _in_capitals(s, h):
             continue  # "LA TURQUIE LIVRE UN LOT DE DRONES AU NIGER": French words, no body
-        if _describes_goods_or_people(s, h) or (e.cat == "actor" and _only_a_source(s, h)):
+        if _describes_goods_or_people(s, h) or (e.cat == "actor" and (
+                _only_a_source(s, h) or _press(s, h))):
             continue
         ents.append(Ent(e.cat, e.value, e.parent, e.place, h.start, h.end, h))
     ents.sort(key=lambda x: x.start)
@@ -167,6 +168,22 @@ def _describes_goods_or_people(s: Sentence, h: Hit) -> bool:
         return True
     before = s.by_cat.get("not_actor_before")
     return before is not None and any(0 <= h.start - x.end <= 2 for x in before)
+
+
+_TOLD = re.compile(r"\b(?:told|to|for|à|au|pour)\s+(?:the\s+|la\s+|le\s+|l')?$")
+_BYLINE_END = re.compile(r"[\s.,;:)\]\"”»]*")
+
+
+def _press(s: Sentence, h: Hit) -> bool:
+    """A name that is a news outlet's home or the outlet itself, not what a state does: 'the
+    French Le Monde', 'The Washington Post', 'a déclaré à Sputnik', a byline '..., Sputnik
+    Afrique' closing the sentence."""
+    if h.entry.rule.startswith("media:"):
+        return (_BYLINE_END.fullmatch(s.text, h.end, s.end) is not None
+                or _TOLD.search(s.folded, max(s.start, h.start - 12), h.start) is not None)
+    press = s.by_cat.get("press_after")
+    return press is not None and any(
+        0 <= x.start - h.end <= 2 and s.text[x.start].isupper() for x in press)
 
 
 def _only_a_source(s: Sentence, h: Hit) -> bool:

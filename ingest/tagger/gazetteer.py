@@ -172,7 +172,7 @@ CUE_SETS = ("force", "base_nouns", "anaphor_partner", "anaphor_actor", "sport", 
             "geo_after", "speech", "source_before", "not_actor_after", "not_actor_before",
             "africa", "supply", "dative_verbs", "role_nouns", "posture_neg",
             "reaction", "abroad", "comparison",
-            "endorse_before")
+            "endorse_before", "press_after")
 
 
 def _cue(cat: str, value: str, form: str, lang: str, extra: str | None = None) -> Entry:
