@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .analysis import Ent, Sentence, family, owned_themes, run_of
 from .model import THEMES, Dyad
 from .speaker import find_speaker, is_quote
-from .status import clause_bounds, combine, statement_status, status_of
+from .status import attributive_hedge, clause_bounds, combine, statement_status, status_of
 
 
 @dataclass(slots=True)
@@ -139,7 +139,9 @@ def _window_pairs(prev: Sentence | None, s: Sentence) -> list[_Evidence]:
         if (a.value, p.value) in seen or a.value == p.value:
             continue
         seen.add((a.value, p.value))
-        status, rule = status_of(prev.cues("status") + s.cues("status"), prev.start, s.end)
+        cues = [h for h in prev.cues("status") + s.cues("status")
+                if not attributive_hedge(s.folded, h, a.end)]
+        status, rule = status_of(cues, prev.start, s.end)
         ref = s.cues(cat)
         link = ref[0].entry.form if ref else "continuation"
         out.append(_Evidence(a, p, (prev, s), themes, status,
