@@ -31,13 +31,19 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None = No
     """All dyads of a document, one per (actor, partner)."""
     evidence: dict[tuple[str, str], list[_Evidence]] = {}
     prev: Sentence | None = None
-    for s in sentences:
+    story: dict[str, tuple[int, set[str]]] = {}  # power -> (sentence index, its last themes)
+    for i, s in enumerate(sentences):
         if s.offtopic:
             prev = None
             continue
-        for ev in _sentence_pairs(s, lang, published) + _window_pairs(prev, s):
+        found = (_sentence_pairs(s, lang, published) if s.themes
+                 else _story_pairs(s, lang, published, story, i))
+        for ev in found + _window_pairs(prev, s):
             for actor_name in _names(ev.actor):
                 evidence.setdefault((actor_name, ev.partner.value), []).append(ev)
+        if s.themes:
+            for a in s.actors():
+                story[family(a)] = (i, owned_themes(s, a, s.actors()))
         prev = s
     _instrument_pairs(evidence, sentences)
     return [_dyad(actor, partner, evs, sentences) for (actor, partner), evs in evidence.items()]
@@ -111,6 +117,32 @@ def _sentence_pairs(s: Sentence, lang: str, published: dt.date | None) -> list[_
         status, rule = statement_status(s, lang, lo, hi, first, last, a.end, published)
         out.append(_Evidence(a, p, (s,), themes, status,
                              "dyad:sentence" + (f"|{rule}" if rule else ""), False))
+    return out
+
+
+_STORY_REACH = 2  # sentences
+
+
+def _story_pairs(s: Sentence, lang: str, published: dt.date | None,
+                 story: dict[str, tuple[int, set[str]]], i: int) -> list[_Evidence]:
+    """A sentence that names a power and states without a theme word of its own, right after
+    one where that power does something in the same field, goes on with the same story ("Also
+    formally part of Operation Barkhane are the armed forces of Mauritania, Mali, Chad...",
+    "Madagascar, le Mozambique ... étaient également visés par les opérations russes")."""
+    partners = _partners(s) if s.actors() else []
+    out: list[_Evidence] = []
+    for a in s.actors() if partners else ():
+        last = story.get(family(a))
+        if last is None or i - last[0] > _STORY_REACH or not last[1]:
+            continue
+        for p in partners:
+            if p.value == a.value:
+                continue
+            first, end = min(a.start, p.start), max(a.end, p.end)
+            lo, hi = clause_bounds(s, first, end, lang)
+            status, rule = statement_status(s, lang, lo, hi, first, end, a.end, published)
+            out.append(_Evidence(a, p, (s,), set(last[1]), status,
+                                 "dyad:story" + (f"|{rule}" if rule else ""), False))
     return out
 
 
