@@ -317,6 +317,16 @@ _DATELINE = re.compile(r"\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,40}(?:,\s+[A-ZÀ-Ý][\
                        r"(?:\((?:AFP|Reuters|AP|APA|Xinhua|Anadolu|dpa)\)\s*)?(?:[:—–]|-\s)")
 
 
+def comparisons(s: Sentence) -> list[tuple[int, int]]:
+    """Spans from a comparison cue ('unlike', 'à l'instar de') to its clause's end: what the
+    news is compared with, not the news."""
+    spans = []
+    for c in s.cues("comparison"):
+        stop = _CLAUSE_END.search(s.text, c.end, s.end)
+        spans.append((c.end, stop.start() if stop else s.end))
+    return spans
+
+
 def _mark_landmarks(s: Sentence, ents: list[Ent]) -> None:
     """Countries after 'on the borders of' or 'près de', or before 'border', locate: they do
     not act. So do those of a comparison ('unlike in Mali and Niger', up to the clause's end)
@@ -324,11 +334,9 @@ def _mark_landmarks(s: Sentence, ents: list[Ent]) -> None:
     for e in ents:  # a power named 'via Syria' is a landmark too
         if _cue_right_after(s, e.end, "geo_after"):
             e.landmark = True
-    for c in s.cues("comparison"):  # "à l'instar des départs français au Niger ou au Burkina"
-        stop = _CLAUSE_END.search(s.text, c.end, s.end)
-        end = stop.start() if stop else s.end
+    for lo, hi in comparisons(s):  # "à l'instar des départs français au Niger ou au Burkina"
         for e in ents:
-            if c.end <= e.start and e.end <= end:
+            if lo <= e.start and e.end <= hi:
                 e.landmark = True
     if s.field == "text" and s.start == 0:
         line = _DATELINE.match(s.text, 0, s.end)

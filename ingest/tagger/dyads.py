@@ -31,7 +31,8 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None = No
     """All dyads of a document, one per (actor, partner)."""
     evidence: dict[tuple[str, str], list[_Evidence]] = {}
     prev: Sentence | None = None
-    story: dict[str, tuple[int, set[str]]] = {}  # power -> (sentence index, its last themes)
+    # power -> (index, sentence, themes, mention) of the last sentence where it does something
+    story: dict[str, tuple[int, Sentence, set[str], Ent]] = {}
     for i, s in enumerate(sentences):
         if s.offtopic:
             prev = None
@@ -43,7 +44,7 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None = No
                 evidence.setdefault((actor_name, ev.partner.value), []).append(ev)
         if s.themes:
             for a in s.actors():
-                story[family(a)] = (i, owned_themes(s, a, s.actors()))
+                story[family(a)] = (i, s, owned_themes(s, a, s.actors()), a)
         prev = s
     _instrument_pairs(evidence, sentences)
     return [_dyad(actor, partner, evs, sentences) for (actor, partner), evs in evidence.items()]
@@ -120,28 +121,40 @@ def _sentence_pairs(s: Sentence, lang: str, published: dt.date | None) -> list[_
     return out
 
 
-_STORY_REACH = 2  # sentences
+_STORY_REACH = 3  # sentences: about a paragraph of news copy
 
 
 def _story_pairs(s: Sentence, lang: str, published: dt.date | None,
-                 story: dict[str, tuple[int, set[str]]], i: int) -> list[_Evidence]:
-    """A sentence that names a power and states without a theme word of its own, right after
-    one where that power does something in the same field, goes on with the same story ("Also
-    formally part of Operation Barkhane are the armed forces of Mauritania, Mali, Chad...",
-    "Madagascar, le Mozambique ... étaient également visés par les opérations russes")."""
-    partners = _partners(s) if s.actors() else []
+                 story: dict[str, tuple[int, Sentence, set[str], Ent]],
+                 i: int) -> list[_Evidence]:
+    """A sentence that names states without a theme word of its own, within three sentences of
+    one of the same field where a power does something, goes on with the same story: with that
+    power if the sentence names it ("Also formally part of Operation Barkhane are the armed
+    forces of Mauritania, Mali, Chad..."), or with the story's only power if it names none
+    ("Guinea, Cameroon and Madagascar were among the countries reached by the posts")."""
+    partners = _partners(s)
+    if not partners:
+        return []
+    recent = {f: v for f, v in story.items()
+              if i - v[0] <= _STORY_REACH and v[1].field == s.field and v[2]}
+    if s.actors():
+        agents = [(a, recent[family(a)][2]) for a in s.actors() if family(a) in recent]
+    elif len(recent) == 1:
+        (_, _, themes, a), = recent.values()
+        agents = [(a, themes)]
+    else:
+        return []
     out: list[_Evidence] = []
-    for a in s.actors() if partners else ():
-        last = story.get(family(a))
-        if last is None or i - last[0] > _STORY_REACH or not last[1]:
-            continue
+    for a, themes in agents:
         for p in partners:
             if p.value == a.value:
                 continue
-            first, end = min(a.start, p.start), max(a.end, p.end)
+            in_s = a.start >= s.start
+            first, end = (min(a.start, p.start), max(a.end, p.end)) if in_s else (p.start, p.end)
             lo, hi = clause_bounds(s, first, end, lang)
-            status, rule = statement_status(s, lang, lo, hi, first, end, a.end, published)
-            out.append(_Evidence(a, p, (s,), set(last[1]), status,
+            status, rule = statement_status(s, lang, lo, hi, first, end,
+                                            a.end if in_s else s.start, published)
+            out.append(_Evidence(a, p, (s,), set(themes), status,
                                  "dyad:story" + (f"|{rule}" if rule else ""), False))
     return out
 
