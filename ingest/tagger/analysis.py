@@ -334,7 +334,8 @@ def _mark_landmarks(s: Sentence, ents: list[Ent]) -> None:
     for e in ents:  # a power named 'via Syria' is a landmark too
         if _cue_right_after(s, e.end, "geo_after"):
             e.landmark = True
-    for lo, hi in comparisons(s):  # "à l'instar des départs français au Niger ou au Burkina"
+    spans = comparisons(s)
+    for lo, hi in spans:  # "à l'instar des départs français au Niger ou au Burkina"
         for e in ents:
             if lo <= e.start and e.end <= hi:
                 e.landmark = True
@@ -345,6 +346,8 @@ def _mark_landmarks(s: Sentence, ents: list[Ent]) -> None:
                 if e.end <= line.end():
                     e.landmark = True
     for g in s.cues("geo"):
+        if any(lo == g.end for lo, _hi in spans):
+            continue  # a comparison ("unlike Chad and Niger, Russia...") ends with its clause
         pos = g.end
         for e in (e for e in ents if e.start >= g.end):  # the next country and its list
             if not re.fullmatch(r"[\s,]*(?:(?:and|et|or|ou|the|la|le|l'|du|de|au|aux|en|in)\s+)*",
