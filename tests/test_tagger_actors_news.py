@@ -39,8 +39,8 @@ def test_countries_in_a_comparison_clause_are_not_partners_nor_their_themes():
 
 
 def test_a_body_that_only_endorses_a_deployment_does_not_act():
-    text = ("Le déploiement de soldats rwandais au Mozambique, approuvé par l'Union européenne, "
-            "doit commencer avant la fin du mois.")
+    text = ("Le Rwanda a déployé des soldats au Mozambique. Ce déploiement a été approuvé par "
+            "l'Union européenne.")
     r = tag(text, lang="fr")
     assert "European Union" not in r.actors
     funded = tag("L'Union européenne finance le déploiement de soldats rwandais au Mozambique.",
