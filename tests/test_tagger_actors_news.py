@@ -99,6 +99,10 @@ def test_the_story_ends_after_a_paragraph_or_with_two_powers_in_it():
     two = tag("Russia opened a training camp in Mali. Turkey delivered drones to Togo. The "
               "weather in Ghana and Benin was mild.", lang="en")
     assert "Ghana" not in two.partners
+    new_paragraph = tag("A platform removed networks of accounts run from Russia that spread "
+                        "propaganda.\n\nGuinea and Cameroon held elections the same month.",
+                        lang="en")
+    assert new_paragraph.partners == []
 
 
 def test_forces_working_with_the_host_army_are_military_cooperation():

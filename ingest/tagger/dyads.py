@@ -131,7 +131,8 @@ def _story_pairs(s: Sentence, lang: str, published: dt.date | None,
     one of the same field where a power does something, goes on with the same story: with that
     power if the sentence names it ("Also formally part of Operation Barkhane are the armed
     forces of Mauritania, Mali, Chad..."), or with the story's only power if it names none
-    ("Guinea, Cameroon and Madagascar were among the countries reached by the posts")."""
+    and is in the same paragraph ("Guinea, Cameroon and Madagascar were among the countries
+    reached by the posts") or refers back to it ("the mercenaries")."""
     partners = _partners(s)
     if not partners:
         return []
@@ -140,7 +141,9 @@ def _story_pairs(s: Sentence, lang: str, published: dt.date | None,
     if s.actors():
         agents = [(a, recent[family(a)][2]) for a in s.actors() if family(a) in recent]
     elif len(recent) == 1:
-        (_, _, themes, a), = recent.values()
+        (_, last, themes, a), = recent.values()
+        if "\n" in s.text[last.end:s.start] and not s.has("anaphor_actor"):
+            return []  # a new paragraph that names no power is a new story
         agents = [(a, themes)]
     else:
         return []
