@@ -38,7 +38,7 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None = No
             prev = None
             continue
         found = (_sentence_pairs(s, lang, published) if s.themes
-                 else _story_pairs(s, lang, published, story, i))
+                 else _story_pairs(s, lang, published, story, i) if story and s.ents else [])
         for ev in found + _window_pairs(prev, s):
             for actor_name in _names(ev.actor):
                 evidence.setdefault((actor_name, ev.partner.value), []).append(ev)

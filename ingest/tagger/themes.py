@@ -20,9 +20,10 @@ def assign(s: Sentence) -> None:
     if s.offtopic:
         return
     aside = comparisons(s) if s.has("comparison") else []  # "à l'instar du retrait de..."
-    kept = {e.start for e in s.ents}  # a broadcaster named only as a source: no information
-    aside += [(h.start, h.end) for h in s.cues("actor")
-              if h.entry.rule.startswith("media:") and h.start not in kept]
+    if s.has("actor"):  # a broadcaster named only as a source brings no information theme
+        kept = {e.start for e in s.ents}
+        aside += [(h.start, h.end) for h in s.cues("actor")
+                  if h.entry.rule.startswith("media:") and h.start not in kept]
     firsts: dict[str, tuple[int, int]] = {}
     seconds: dict[str, tuple[int, int]] = {}
     for h in s.hits:
