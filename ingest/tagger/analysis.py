@@ -148,7 +148,8 @@ def _entities(s: Sentence, lang: str) -> list[Ent]:
             continue
         if lang == "fr" and s.text[h.start:h.end] in _FR_WORDS and _in_capitals(s, h):
             continue  # "LA TURQUIE LIVRE UN LOT DE DRONES AU NIGER": French words, no body
-        if _describes_goods_or_people(s, h) or (e.cat == "actor" and _only_a_source(s, h)):
+        if _describes_goods_or_people(s, h) or (e.cat == "actor" and (
+                _only_a_source(s, h) or _press(s, h))):
             continue
         ents.append(Ent(e.cat, e.value, e.parent, e.place, h.start, h.end, h))
     ents.sort(key=lambda x: x.start)
@@ -169,11 +170,32 @@ def _describes_goods_or_people(s: Sentence, h: Hit) -> bool:
     return before is not None and any(0 <= h.start - x.end <= 2 for x in before)
 
 
+_TOLD = re.compile(r"\b(?:told|to|for|à|au|pour)\s+(?:the\s+|la\s+|le\s+|l')?$")
+_BYLINE_END = re.compile(r"[\s.,;:)\]\"”»]*")
+
+
+def _press(s: Sentence, h: Hit) -> bool:
+    """A name that is a news outlet's home or the outlet itself, not what a state does: 'the
+    French Le Monde', 'The Washington Post', 'a déclaré à Sputnik', a byline '..., Sputnik
+    Afrique' closing the sentence."""
+    if h.entry.rule.startswith("media:"):
+        return (_BYLINE_END.fullmatch(s.text, h.end, s.end) is not None
+                or _TOLD.search(s.folded, max(s.start, h.start - 12), h.start) is not None)
+    press = s.by_cat.get("press_after")
+    return press is not None and any(
+        0 <= x.start - h.end <= 2 and s.text[x.start].isupper() for x in press)
+
+
 def _only_a_source(s: Sentence, h: Hit) -> bool:
     """The power is only the source: '..., the U.S. Africa Command said.', 'according to U.S.
-    officials'. A sentence-initial 'Russia said it had sent...' still makes Russia act."""
+    officials', or the endorser: 'approved by the UN', 'sous les auspices du Conseil de sécurité
+    de l'ONU'. A sentence-initial 'Russia said it had sent...' still makes Russia act."""
     sources = s.by_cat.get("source_before")
     if sources is not None and any(0 <= h.start - x.end <= 12 for x in sources):
+        return True
+    endorsers = s.by_cat.get("endorse_before")  # "approuvé par l'ONU": it endorses, others act
+    if endorsers is not None and any(0 <= h.start - x.end <= 40 and not _CLAUSE_END.search(
+            s.text, x.end, h.start) for x in endorsers):
         return True
     if not s.has("speech"):
         return False
@@ -289,13 +311,43 @@ def _is_entity_at(s: Sentence, pos: int) -> bool:
     return any(x.start == pos and x.entry.cat in ("actor", "partner") for x in s.hits)
 
 
+_CLAUSE_END = re.compile(r"[,;:()—–]|\s-\s")
+# A dateline: a city in capitals, its country, an agency, then a colon or a dash.
+_DATELINE = re.compile(r"\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,40}(?:,\s+[A-ZÀ-Ý][\w'’. -]{2,40}?)?\s*"
+                       r"(?:\((?:AFP|Reuters|AP|APA|Xinhua|Anadolu|dpa)\)\s*)?(?:[:—–]|-\s)")
+
+
+def comparisons(s: Sentence) -> list[tuple[int, int]]:
+    """Spans from a comparison cue ('unlike', 'à l'instar de') to its clause's end: what the
+    news is compared with, not the news."""
+    spans = []
+    for c in s.cues("comparison"):
+        stop = _CLAUSE_END.search(s.text, c.end, s.end)
+        spans.append((c.end, stop.start() if stop else s.end))
+    return spans
+
+
 def _mark_landmarks(s: Sentence, ents: list[Ent]) -> None:
     """Countries after 'on the borders of' or 'près de', or before 'border', locate: they do
-    not act."""
+    not act. So do those of a comparison ('unlike in Mali and Niger', up to the clause's end)
+    and of a dateline ('DAKAR, Senegal:', where the story was filed)."""
     for e in ents:  # a power named 'via Syria' is a landmark too
         if _cue_right_after(s, e.end, "geo_after"):
             e.landmark = True
+    spans = comparisons(s)
+    for lo, hi in spans:  # "à l'instar des départs français au Niger ou au Burkina"
+        for e in ents:
+            if lo <= e.start and e.end <= hi:
+                e.landmark = True
+    if s.field == "text" and s.start == 0:
+        line = _DATELINE.match(s.text, 0, s.end)
+        if line:  # "DAKAR, Senegal: ...": where the story was filed
+            for e in ents:
+                if e.end <= line.end():
+                    e.landmark = True
     for g in s.cues("geo"):
+        if any(lo == g.end for lo, _hi in spans):
+            continue  # a comparison ("unlike Chad and Niger, Russia...") ends with its clause
         pos = g.end
         for e in (e for e in ents if e.start >= g.end):  # the next country and its list
             if not re.fullmatch(r"[\s,]*(?:(?:and|et|or|ou|the|la|le|l'|du|de|au|aux|en|in)\s+)*",

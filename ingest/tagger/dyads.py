@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .analysis import Ent, Sentence, family, owned_themes, run_of
 from .model import THEMES, Dyad
 from .speaker import find_speaker, is_quote
-from .status import clause_bounds, combine, statement_status, status_of
+from .status import attributive_hedge, clause_bounds, combine, statement_status, status_of
 
 
 @dataclass(slots=True)
@@ -31,13 +31,20 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None = No
     """All dyads of a document, one per (actor, partner)."""
     evidence: dict[tuple[str, str], list[_Evidence]] = {}
     prev: Sentence | None = None
-    for s in sentences:
+    # power -> (index, sentence, themes, mention) of the last sentence where it does something
+    story: dict[str, tuple[int, Sentence, set[str], Ent]] = {}
+    for i, s in enumerate(sentences):
         if s.offtopic:
             prev = None
             continue
-        for ev in _sentence_pairs(s, lang, published) + _window_pairs(prev, s):
+        found = (_sentence_pairs(s, lang, published) if s.themes
+                 else _story_pairs(s, lang, published, story, i) if story and s.ents else [])
+        for ev in found + _window_pairs(prev, s):
             for actor_name in _names(ev.actor):
                 evidence.setdefault((actor_name, ev.partner.value), []).append(ev)
+        if s.themes:
+            for a in s.actors():
+                story[family(a)] = (i, s, owned_themes(s, a, s.actors()), a)
         prev = s
     _instrument_pairs(evidence, sentences)
     return [_dyad(actor, partner, evs, sentences) for (actor, partner), evs in evidence.items()]
@@ -114,6 +121,47 @@ def _sentence_pairs(s: Sentence, lang: str, published: dt.date | None) -> list[_
     return out
 
 
+_STORY_REACH = 3  # sentences: about a paragraph of news copy
+
+
+def _story_pairs(s: Sentence, lang: str, published: dt.date | None,
+                 story: dict[str, tuple[int, Sentence, set[str], Ent]],
+                 i: int) -> list[_Evidence]:
+    """A sentence that names states without a theme word of its own, within three sentences of
+    one of the same field where a power does something, goes on with the same story: with that
+    power if the sentence names it ("Also formally part of Operation Barkhane are the armed
+    forces of Mauritania, Mali, Chad..."), or with the story's only power if it names none
+    and is in the same paragraph ("Guinea, Cameroon and Madagascar were among the countries
+    reached by the posts") or refers back to it ("the mercenaries")."""
+    partners = _partners(s)
+    if not partners:
+        return []
+    recent = {f: v for f, v in story.items()
+              if i - v[0] <= _STORY_REACH and v[1].field == s.field and v[2]}
+    if s.actors():
+        agents = [(a, recent[family(a)][2]) for a in s.actors() if family(a) in recent]
+    elif len(recent) == 1:
+        (_, last, themes, a), = recent.values()
+        if "\n" in s.text[last.end:s.start] and not s.has("anaphor_actor"):
+            return []  # a new paragraph that names no power is a new story
+        agents = [(a, themes)]
+    else:
+        return []
+    out: list[_Evidence] = []
+    for a, themes in agents:
+        for p in partners:
+            if p.value == a.value:
+                continue
+            in_s = a.start >= s.start
+            first, end = (min(a.start, p.start), max(a.end, p.end)) if in_s else (p.start, p.end)
+            lo, hi = clause_bounds(s, first, end, lang)
+            status, rule = statement_status(s, lang, lo, hi, first, end,
+                                            a.end if in_s else s.start, published)
+            out.append(_Evidence(a, p, (s,), set(themes), status,
+                                 "dyad:story" + (f"|{rule}" if rule else ""), False))
+    return out
+
+
 def _window_pairs(prev: Sentence | None, s: Sentence) -> list[_Evidence]:
     """Actor in one sentence, partner in the next (or the reverse), joined by a reference."""
     if prev is None or not (prev.ents and s.ents) or prev.field != s.field or (
@@ -139,7 +187,9 @@ def _window_pairs(prev: Sentence | None, s: Sentence) -> list[_Evidence]:
         if (a.value, p.value) in seen or a.value == p.value:
             continue
         seen.add((a.value, p.value))
-        status, rule = status_of(prev.cues("status") + s.cues("status"), prev.start, s.end)
+        cues = [h for h in prev.cues("status") + s.cues("status")
+                if not attributive_hedge(s.folded, h, a.end)]
+        status, rule = status_of(cues, prev.start, s.end)
         ref = s.cues(cat)
         link = ref[0].entry.form if ref else "continuation"
         out.append(_Evidence(a, p, (prev, s), themes, status,

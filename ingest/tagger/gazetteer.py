@@ -171,7 +171,8 @@ def _actor_entries(lang: str) -> list[Entry]:
 CUE_SETS = ("force", "base_nouns", "anaphor_partner", "anaphor_actor", "sport", "music", "geo",
             "geo_after", "speech", "source_before", "not_actor_after", "not_actor_before",
             "africa", "supply", "dative_verbs", "role_nouns", "posture_neg",
-            "reaction", "abroad")
+            "reaction", "abroad", "comparison",
+            "endorse_before", "press_after")
 
 
 def _cue(cat: str, value: str, form: str, lang: str, extra: str | None = None) -> Entry:

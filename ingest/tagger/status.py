@@ -106,6 +106,25 @@ def status_of(cues: list[Hit], lo: int, hi: int, first: int | None = None,
     return best, rule
 
 
+# "a businessman accused of meddling", "des mercenaires accusés de": a participle right after
+# a noun describes that noun. Its doubt is about what the noun is accused of, which comes after
+# it; a power named before it is not hedged by it. "X is accused of", "ont été accusés de" do
+# hedge (an auxiliary before the participle).
+_ATTRIBUTIVE = re.compile(r"(?:accus|suspect|soup[cç]onn|alleg)\w*")
+_AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|stands?|stood|widely|"
+                        r"also|long|often|repeatedly|previously|est|sont|été|être|étaient|était|"
+                        r"sera|seront|souvent|déjà|aussi|longtemps|a|ont|it|they|he|she|we|il|"
+                        r"elle|ils|elles|on)\s+$")
+
+
+def attributive_hedge(folded: str, h: Hit, agent_end: int) -> bool:
+    """Whether the hedge ``h`` describes a noun after the power (which ends at ``agent_end``)."""
+    return (h.entry.value == "hedged" and agent_end <= h.start
+            and _ATTRIBUTIVE.match(folded, h.start) is not None
+            and _AUXILIARY.search(folded, max(0, h.start - 16), h.start) is None
+            and folded[max(0, h.start - 2):h.start].strip(" ") not in (",", ""))
+
+
 # A capitalised "May" before a day or a year, or after a preposition of time, is the month:
 # "was quoted on May 20" hedges nothing.
 _MONTH_MAY = re.compile(r"May\s+\d|(?:\b(?:in|on|since|until|till|by|from|of|last|next|early|mid|"
@@ -195,7 +214,8 @@ def statement_status(s: Sentence, lang: str, lo: int, hi: int, first: int, last:
     """Status of a statement that has no single verb (a dyad): the clause's cues, refined at the
     theme or posture cue nearest the statement, and planned when that cue is dated after
     publication."""
-    status, rule = status_of(s.cues("status"), lo, hi, first, last)
+    cues = [h for h in s.cues("status") if not attributive_hedge(s.folded, h, subject)]
+    status, rule = status_of(cues, lo, hi, first, last)
     if status == "reported":
         if not _refinable(s, lang):
             return status, rule

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .analysis import Sentence
+from .analysis import Sentence, comparisons
 
 _CUE_CONFIDENCE = 0.8
 _COOCCUR_CONFIDENCE = 0.6
@@ -19,10 +19,17 @@ def assign(s: Sentence) -> None:
     """Fill s.themes from the cues of the sentence (negated cues were dropped by the matcher)."""
     if s.offtopic:
         return
+    aside = comparisons(s) if s.has("comparison") else []  # "à l'instar du retrait de..."
+    if s.has("actor"):  # a broadcaster named only as a source brings no information theme
+        kept = {e.start for e in s.ents}
+        aside += [(h.start, h.end) for h in s.cues("actor")
+                  if h.entry.rule.startswith("media:") and h.start not in kept]
     firsts: dict[str, tuple[int, int]] = {}
     seconds: dict[str, tuple[int, int]] = {}
     for h in s.hits:
         e = h.entry
+        if aside and any(lo <= h.start < hi for lo, hi in aside):
+            continue
         if e.cat == "theme":
             add(s, e.value, e.rule, h.start, h.end, _CUE_CONFIDENCE)
         elif e.cat == "co_a":
