@@ -74,6 +74,39 @@ _LOCATIVE_REACH = 90
 _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb is where
 # "Western governments led by France say the deployment...": the speaker does not move.
 _PAST_STOCK = re.compile(r"\b(?:had been|had|avaient été|avait été|étaient|était)\s+$")
+# "Russian fighter jets arrived", "ces engins déployés à Mopti": equipment as the verb's subject
+# moves arms, not troops (arms_transfer, not deploy).
+_EQUIPMENT = re.compile(
+    r"\b(?:jets?|aircraft|airplanes?|planes?|warplanes?|drones?|uavs?|ucavs?|helicopters?|"
+    r"mohajer-6s?|tb2s?|bayraktars?|avions?|engins|appareils|hélicoptères?|blindés)\b")
+_EQUIPMENT_REACH = 45
+# "bring an end to", "brought to an end": no one is brought anywhere.
+_BRING_END = re.compile(r"\s+(?:to\s+)?an\s+end\b")
+# "an insurgency has left thousands dead", "réduit en cendres": no force leaves or shrinks.
+_NOT_DEPARTURE = re.compile(
+    r"\s+(?:(?:more than|over|at least|some|about|nearly|plus de|des)\s+)?"
+    r"(?:\d[\d,. ]*|dozens|hundreds|thousands|millions|scores|many|much|it|them|des centaines|"
+    r"des milliers)(?:\s+of)?(?:\s+\w+)?\s+(?:dead|killed|displaced|homeless|injured|wounded|"
+    r"without|in ruins|morts|déplacés)\b|\s+(?:en|to)\s+(?:cendres|ruines|ashes|rubble|"
+    r"silence)\b")
+# "the minister, present at the inauguration": a person attending, not a force present.
+_ATTENDING = re.compile(r"\b(?:minist(?:er|re)|president|président|ambassad(?:or|eur)|general|"
+                        r"général|chef|chief|secretary|secrétaire|envoy|envoyé|délégation|"
+                        r"delegation)\b[^.;]{0,20}$")
+_AT_EVENT = re.compile(r"\s+(?:à|at|lors|during|au cours|for)\b")
+# "Paris will reduce its contingents ... and the process has already begun": under way, so
+# reported.
+_UNDER_WAY = re.compile(r"\b(?:(?:has|have)\s+already\s+(?:begun|started)|"
+                        r"(?:process|withdrawal|pull-out|reduction|deployment)\s+"
+                        r"(?:has|have)\s+(?:already\s+)?(?:begun|started)|"
+                        r"(?:a|ont)\s+déjà\s+(?:commencé|débuté)|est\s+déjà\s+en\s+cours)\b")
+# "an event more than about a year before the article, told as background, is not news":
+# a change dated this long before publication is history, not an event of the article.
+_HISTORY_DAYS = 400
+# "more troops to join the 2,500 soldiers currently there": the figure is the stock they join.
+_JOINED = re.compile(r"\b(?:join|joining|joined|reinforce|reinforcing|rejoindre|rejoignent|"
+                     r"renforcer|s'ajouter aux|s'ajoutent aux|en plus des)\s+(?:the\s+|les\s+|"
+                     r"aux\s+)?(?:\w+\s+){0,2}$")
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
@@ -503,6 +536,8 @@ def _owner(e: Ent) -> str:
 
 def _action(s: Sentence, cue: Hit) -> str | None:
     action = cue.entry.value
+    if _not_a_move(s, cue, action):
+        return None
     if cue.entry.extra == "needs_base" and not any(
         0 <= h.start - cue.end <= _BASE_AFTER or 0 <= cue.start - h.end <= _BASE_BEFORE
         for h in s.cues("base_nouns")
@@ -518,6 +553,36 @@ def _action(s: Sentence, cue: Hit) -> str | None:
         if before and _words_between(s, before[-1].end, cue.start) in _STOCK_AUX:
             return "present"  # "2,000 mercenaries deployed in the country": a stock, not a move
     return action
+
+
+def _not_a_move(s: Sentence, cue: Hit, action: str) -> bool:
+    """The posture word does not move or hold a force: equipment is its subject ("fighter
+    jets arrived"), an end is brought, an insurgency "left thousands dead", a post was "réduit
+    en cendres", or a person is present at an occasion ("le ministre, présent à
+    l'inauguration")."""
+    if action == "deploy" and _BRING_END.match(s.folded, cue.end):
+        return True
+    if action == "withdraw" and _NOT_DEPARTURE.match(s.folded, cue.end):
+        return True
+    if action == "present" and s.folded[cue.start:cue.end].startswith(("présent", "present")) \
+            and _AT_EVENT.match(s.folded, cue.end) and _ATTENDING.search(
+                s.folded, max(s.start, cue.start - 40), cue.start):
+        return True
+    return _equipment_subject(s, cue)
+
+
+def _equipment_subject(s: Sentence, cue: Hit) -> bool:
+    """Equipment named just before the verb, with no force noun near it: the verb's subject is
+    the equipment ("Russian fighter jets arrived", "ces engins déployés à la base de Mopti")."""
+    lo = max(s.start, cue.start - _EQUIPMENT_REACH)
+    gear = None
+    for m in _EQUIPMENT.finditer(s.folded, lo, cue.start):
+        gear = m
+    if gear is None or any(lo - 20 <= h.start < cue.start for h in s.cues("force")):
+        return False
+    if any(gear.start() - 12 <= h.end and h.start <= gear.end() + 8 for h in s.cues("base_nouns")):
+        return False  # "la base de drones ... construite", "the drone base": a base, built
+    return not re.search(r"[.;:]", s.folded[gear.end():cue.start])
 
 
 def _words_between(s: Sentence, start: int, end: int) -> str:
