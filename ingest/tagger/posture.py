@@ -331,9 +331,12 @@ def _dates_verb(s: Sentence, cue: Hit, at: int) -> bool:
         return not _DATE_BREAK.search(s.folded, cue.end, at)
     between = s.folded[at:cue.start]
     comma = between.find(",")
-    if 0 <= comma <= 25 and at - s.start <= 3:
-        between = between[comma + 1:]
+    if 0 <= comma <= 25 and (at - s.start <= 3 or _WHEN.match(between, comma + 1)):
+        between = between[comma + 1:]  # "In 2017, Turkey set up"; "since 2018, when they arrived"
     return not _DATE_BREAK.search(between)
+
+
+_WHEN = re.compile(r"\s*(?:when|lorsque|quand|où)\b")
 
 
 def _ends_presence(s: Sentence, cue: Hit, action: str) -> str | None:
