@@ -1,0 +1,84 @@
+"""Troop-posture rules written from real reporting (issue 18): what an analyst would otherwise
+see on the Troop posture page as a false move, a wrong figure or a wrong status."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.tagger import tag
+
+
+def _events(text: str, lang: str = "en", published: str = "2024-09-02") -> dict:
+    """{(actor, country, action): event} of one article."""
+    result = tag(text, lang=lang, published=published)
+    assert result.untagged is None, result.untagged
+    return {(p.actor, p.country, p.action): p for p in result.posture}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("In a couple of days, Russian fighter jets arrived in eastern Libya, at two desert "
+     "airfields held by Haftar's forces.", "en"),
+    ("Le 21 décembre, ces engins turcs déployés à la base militaire de Mopti, au Mali, ont "
+     "effectué des vols de reconnaissance.", "fr"),
+])
+def test_equipment_arriving_is_no_troop_move(text: str, lang: str) -> None:
+    events = _events(text, lang)
+    assert not [k for k in events if k[2] == "deploy"], events
+
+
+def test_troops_arriving_are_still_a_move() -> None:
+    events = _events("In a couple of days, Russian troops arrived in eastern Libya, at two "
+                     "desert airfields held by Haftar's forces.")
+    assert ("Russia", "Libya", "deploy") in events
+
+
+def test_bringing_an_end_is_no_deployment() -> None:
+    events = _events("In November, Chad announced that it would bring an end to France's "
+                     "military presence in the country.", published="2024-12-01")
+    assert ("France", "Chad", "deploy") not in events
+
+
+def test_an_insurgency_that_left_thousands_dead_is_no_departure() -> None:
+    events = _events("Rwanda has begun deploying 1,000 troops to Mozambique's Cabo Delgado "
+                     "province, where a militant insurgency has left thousands dead.")
+    assert ("Rwanda", "Mozambique", "deploy") in events
+    assert ("Rwanda", "Mozambique", "withdraw") not in events
+
+
+def test_a_minister_present_at_a_ceremony_is_no_force_present() -> None:
+    events = _events("La Centrafrique est vue comme un partenaire prometteur, a ajouté le "
+                     "ministre russe, présent à l'inauguration d'un forum militaire à Koubinka.",
+                     "fr", published="2018-08-21")
+    assert ("Russia", "Central African Republic", "present") not in events
+
+
+def test_a_change_dated_years_before_the_article_is_history() -> None:
+    text = ("In 2017, Turkey set up its biggest overseas military base in Mogadishu, "
+            "increasing Ankara's presence in Somalia.")
+    assert ("Turkey", "Somalia", "base_open") not in _events(text, published="2023-06-15")
+    # the same sentence in the year it happened is the news
+    event = _events(text, published="2017-10-01")[("Turkey", "Somalia", "base_open")]
+    assert event.date == "2017-01-01" and event.rule.startswith("posture:en:base_open")
+
+
+def test_a_date_in_another_clause_does_not_make_history() -> None:
+    events = _events("Ouagadougou a donné un mois à la France pour retirer ses forces spéciales "
+                     "du Burkina Faso, en dénonçant l'accord de 2018 sur le statut des forces.",
+                     "fr", published="2023-01-24")
+    assert ("France", "Burkina Faso", "withdraw") in events
+
+
+def test_a_planned_reduction_already_under_way_is_reported() -> None:
+    events = _events("Paris will significantly reduce French military contingents in Gabon, "
+                     "Senegal and Côte d'Ivoire, and the process has already begun, a French "
+                     "newspaper reported on Tuesday.", published="2024-01-30")
+    event = events[("France", "Gabon", "withdraw")]
+    assert event.status == "reported"
+    assert "status:under-way" in event.rule
+
+
+def test_the_force_a_move_joins_is_not_the_move_s_figure() -> None:
+    events = _events("Rwanda last month sent more troops to join the 2,500 soldiers currently "
+                     "fighting the insurgency in Cabo Delgado, northern Mozambique.",
+                     published="2024-06-12")
+    assert events[("Rwanda", "Mozambique", "deploy")].personnel is None
