@@ -100,6 +100,27 @@ _UNDER_WAY = re.compile(r"\b(?:(?:has|have)\s+already\s+(?:begun|started)|"
                         r"(?:process|withdrawal|pull-out|reduction|deployment)\s+"
                         r"(?:has|have)\s+(?:already\s+)?(?:begun|started)|"
                         r"(?:a|ont)\s+déjà\s+(?:commencé|débuté)|est\s+déjà\s+en\s+cours)\b")
+# "La France n'écarte pas un départ", "does not rule out a withdrawal": considered, not done.
+_NOT_RULED_OUT = re.compile(r"\b(?:n['’](?:écarte|exclut|excluent|écartent)\s+pas|"
+                            r"(?:does|do|did)\s+not\s+rule\s+out|not\s+ruling\s+out|"
+                            r"n['’]a\s+pas\s+(?:exclu|écarté))\b[^.;]{0,40}$")
+# "aura pour conséquence le départ", "will result in the withdrawal": a consequence to come.
+_WILL_RESULT = re.compile(r"\b(?:aura|auront)\s+pour\s+(?:conséquence|effet)|"
+                          r"\bentraîner(?:a|ont)\b|\bwill\s+(?:result\s+in|lead\s+to|mean)\b")
+_WILL_RESULT_REACH = 50
+# "avaient annoncé que le nombre de soldats serait réduit": a conditional reporting an
+# announcement is the announced plan, not a hedge.
+_ANNOUNCED_THAT = re.compile(r"\b(?:annonc\w*|déclar\w*|indiqu\w*|announc\w*|said|stated)\s+"
+                             r"(?:que|qu['’]|that)\b")
+_CONDITIONAL = re.compile(r"\b(?:serait|seraient|would)\b")
+# "ce qui porte le nombre des militaires ayant quitté le pays à 284", "bringing the total to
+# 1,346": the cumulative figure is the document's one event's.
+_CUMULATIVE = re.compile(r"\b(?:porte|portant|porter|bringing|brings|brought)\s+(?:le\s+nombre|"
+                         r"le\s+total|l['’]effectif|the\s+total|the\s+number)\b[^.;]{0,80}?"
+                         r"\b(?:à|to)\s+(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)\b")
+# "5 officers and 170 instructors": one force in two parts, counted together.
+_AND_FIGURE = re.compile(r"(?:\s+[\w-]+)?\s*(?:,\s*)?(?:and|et)\s*$")
+
 # "an event long before the article, told as background, is not news": a change its clause
 # dates more than this many calendar years before publication is history. The labelling guide
 # says "about a year"; three keeps a recent precedent told as the story's cause (and a month
@@ -110,7 +131,7 @@ _HISTORY_YEARS = 3
 _DATE_BREAK = re.compile(r"[;:]|\b(?:but|mais|while|alors que|after|après|before|avant)\b|,")
 # "more troops to join the 2,500 soldiers currently there": the figure is the stock they join.
 _JOINED = re.compile(r"\b(?:join|joining|joined|reinforce|reinforcing|rejoindre|rejoignent|"
-                     r"renforcer|s'ajouter aux|s'ajoutent aux|en plus des)\s+(?:the\s+|les\s+|"
+                     r"renforcer|s['’]ajout\w+\s+aux|en plus des)\s+(?:the\s+|les\s+|"
                      r"aux\s+)?(?:\w+\s+){0,2}$")
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +321,7 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
     if status == "planned" and action in _CHANGES and not stated and _UNDER_WAY.search(
             s.folded, s.start, s.end):
         status, status_rule = "reported", "status:under-way"
+    status, status_rule = _considered_or_consequence(s, cue, status, status_rule)
     claimed = _claimed_figures(s, cue, verbs, lang)
     if action == "deploy":  # "sent more troops to join the 2,500 soldiers": not who was sent
         claimed = [f for f in claimed if not _JOINED.search(
@@ -322,6 +344,23 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
         status=status, evidence=s.sentence, field=s.field, start=s.start, end=s.end,
         confidence=round(confidence, 2), rule=rule,
     ), stated, cue, stated and _dates_verb(s, cue, at))
+
+
+def _considered_or_consequence(s: Sentence, cue: Hit, status: str,
+                               rule: str | None) -> tuple[str, str | None]:
+    """Status words of the verb's own phrase that the clause-wide cues miss: a move "not ruled
+    out" is hedged; one an act "aura pour conséquence" is planned; a conditional reporting
+    an announcement ("avaient annoncé que le nombre serait réduit") states the plan."""
+    before = max(s.start, cue.start - _WILL_RESULT_REACH)
+    if status == "reported" and _NOT_RULED_OUT.search(s.folded, before, cue.start):
+        return "hedged", "status:not-ruled-out"
+    if status == "reported" and _WILL_RESULT.search(s.folded, before, cue.start):
+        return "planned", "status:consequence"
+    if status == "hedged" and _CONDITIONAL.search(rule or ""):
+        said = list(_ANNOUNCED_THAT.finditer(s.folded, s.start, cue.start))
+        if said and _CONDITIONAL.search(s.folded, said[-1].end(), cue.end):
+            return "planned", "status:announced-conditional"
+    return status, rule
 
 
 def _dates_verb(s: Sentence, cue: Hit, at: int) -> bool:
@@ -451,10 +490,18 @@ def _personnel(s: Sentence, cue: Hit, action: str, country: Ent, figs: list,
     complete = action == "withdraw" and (ended or _last_troops(s, cue, country) or (
         _COMPLETED.search(s.folded, max(s.start, cue.start - _COMPLETED_REACH),
                           min(s.end, cue.end + 20))))
+    if action in _CHANGES:
+        total = _CUMULATIVE.search(s.folded, cue.end, s.end)
+        if total:
+            return (int(re.sub(r"\D", "", total.group(1))), s.text[total.start():total.end()],
+                    ":cumulative")
     if figs:
         fig = min(figs, key=lambda f: abs(f.start + s.start - cue.start))
         if _listed_with_others(s, country) or not _tied(s, fig, country):
             return None, fig.text, ":shared"  # a total for several countries is none of theirs
+        parts = _parts(s, figs, fig)
+        if parts:
+            return parts
         if action == "present" and not _names_country_with(s, country) and (
                 s.has("base_nouns") or any(e.place for e in s.partners())):
             return None, fig.text, ":place"  # a garrison at one camp is not the country's force
@@ -467,6 +514,18 @@ def _personnel(s: Sentence, cue: Hit, action: str, country: Ent, figs: list,
     if complete:
         return None, s.text[complete.start():complete.end()], ALL_LEFT
     return None, None, ""
+
+
+def _parts(s: Sentence, figs: list, fig) -> tuple[int, str, str] | None:
+    """"cinq officiers militaires et 170 instructeurs civils": two figures joined by 'and'
+    are one force in parts, counted together."""
+    at = figs.index(fig)
+    for a, b in ((figs[at - 1], fig) if at else (None, None), (fig, figs[at + 1])
+                 if at + 1 < len(figs) else (None, None)):
+        if a is not None and a.value and b.value and _AND_FIGURE.fullmatch(
+                s.sentence, a.end, b.start):
+            return a.value + b.value, s.sentence[a.start:b.end], ":parts"
+    return None
 
 
 def _listed_after(s: Sentence, country: Ent, partners: list[Ent]) -> list[Ent]:
