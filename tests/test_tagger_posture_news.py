@@ -82,3 +82,11 @@ def test_the_force_a_move_joins_is_not_the_move_s_figure() -> None:
                      "fighting the insurgency in Cabo Delgado, northern Mozambique.",
                      published="2024-06-12")
     assert events[("Rwanda", "Mozambique", "deploy")].personnel is None
+
+
+def test_ten_years_ago_is_history_three_years_ago_is_not() -> None:
+    assert ("France", "Mali", "withdraw") not in _events(
+        "Ten years ago France withdrew its troops from Mali.", published="2032-08-15")
+    event = _events("Three years ago France withdrew its troops from Mali.",
+                    published="2025-08-15")[("France", "Mali", "withdraw")]
+    assert event.date == "2022-01-01"
