@@ -297,6 +297,7 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     kept = [replace(c, event=replace(c.event, personnel=leaving[key]))
             if c.event.action == "present" and c.event.personnel is None
             and leaving.get(key := (c.event.actor, c.event.country)) else c for c in kept]
+    kept += [j for c in kept if c.event.action == "deploy" and (j := _joined_stock(s, lang, c))]
     for c in kept:
         # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
         theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
@@ -304,6 +305,18 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
                    c.cue.end, 0.7)
     return kept
+
+
+def _joined_stock(s: Sentence, lang: str, c: _Candidate) -> _Candidate | None:
+    """"sent more troops to join the 2,500 soldiers currently fighting there": the force the
+    move joins is a stock of the same power in the same country, with its own figure."""
+    for f in _figures(s, lang):
+        at = s.start + f.start
+        if f.value and at > c.cue.end and _JOINED.search(s.folded, max(s.start, at - 40), at):
+            return replace(c, stated_date=False, event=replace(
+                c.event, action="present", personnel=f.value, personnel_text=f.text,
+                rule=c.event.rule.replace(":deploy:", ":present:", 1) + ":joined"))
+    return None
 
 
 def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, action: str,
@@ -322,6 +335,8 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
             s.folded, s.start, s.end):
         status, status_rule = "reported", "status:under-way"
     status, status_rule = _considered_or_consequence(s, cue, status, status_rule)
+    if status == "planned" and action == "present" and _describes_force(s, cue):
+        status, status_rule = "reported", "status:stock-participle"
     claimed = _claimed_figures(s, cue, verbs, lang)
     if action == "deploy":  # "sent more troops to join the 2,500 soldiers": not who was sent
         claimed = [f for f in claimed if not _JOINED.search(
@@ -344,6 +359,15 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
         status=status, evidence=s.sentence, field=s.field, start=s.start, end=s.end,
         confidence=round(confidence, 2), rule=rule,
     ), stated, cue, stated and _dates_verb(s, cue, at))
+
+
+def _describes_force(s: Sentence, cue: Hit) -> bool:
+    """"its remaining troops stationed at the Agadez base will withdraw": the participle
+    describes the force as it is now; the future is the withdrawal's, not the stock's."""
+    if s.folded[cue.start:cue.end] not in _STOCK_VERBS:
+        return False
+    before = [h for h in s.cues("force") if h.end <= cue.start]
+    return bool(before) and not _words_between(s, before[-1].end, cue.start)
 
 
 def _considered_or_consequence(s: Sentence, cue: Hit, status: str,
