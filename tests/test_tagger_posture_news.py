@@ -90,3 +90,56 @@ def test_ten_years_ago_is_history_three_years_ago_is_not() -> None:
     event = _events("Three years ago France withdrew its troops from Mali.",
                     published="2025-08-15")[("France", "Mali", "withdraw")]
     assert event.date == "2022-01-01"
+
+
+def test_a_departure_not_ruled_out_is_hedged() -> None:
+    event = _events("La France n’écarte pas un départ de ses forces spéciales du Burkina Faso.",
+                    "fr", published="2022-11-21")[("France", "Burkina Faso", "withdraw")]
+    assert event.status == "hedged"
+
+
+def test_a_departure_that_a_decision_will_cause_is_planned() -> None:
+    event = _events("La décision du Tchad aura pour conséquence le départ de près d’un millier "
+                    "de soldats français déployés dans le pays.", "fr",
+                    published="2024-11-29")[("France", "Chad", "withdraw")]
+    assert event.status == "planned"
+    assert event.personnel == 1000
+
+
+def test_an_announced_reduction_in_the_conditional_is_a_plan() -> None:
+    event = _events("Les autorités françaises avaient annoncé que le nombre de soldats français "
+                    "au Gabon serait réduit.", "fr",
+                    published="2023-09-01")[("France", "Gabon", "withdraw")]
+    assert event.status == "planned"
+
+
+def test_a_cumulative_total_is_the_withdrawal_s_figure() -> None:
+    event = _events("La France a retiré 193 autres soldats du Niger, ce qui porte le nombre des "
+                    "militaires français ayant quitté le pays à 284.", "fr",
+                    published="2023-10-23")[("France", "Niger", "withdraw")]
+    assert event.personnel == 284
+    assert event.rule.endswith(":cumulative")
+
+
+def test_two_parts_of_one_force_are_counted_together() -> None:
+    event = _events("Depuis le début de l’année, la Russie a envoyé en Centrafrique cinq "
+                    "officiers militaires et 170 instructeurs civils.", "fr",
+                    published="2018-08-21")[("Russia", "Central African Republic", "deploy")]
+    assert event.personnel == 175
+
+
+def test_the_joined_force_is_a_stock_with_its_figure() -> None:
+    events = _events("Rwanda last month sent more troops to join the 2,500 soldiers currently "
+                     "fighting the insurgency in Cabo Delgado, northern Mozambique.",
+                     published="2024-06-12")
+    stock = events[("Rwanda", "Mozambique", "present")]
+    assert (stock.personnel, stock.status) == (2500, "reported")
+    assert stock.rule.endswith(":joined") and "2,500 soldiers" in stock.evidence
+
+
+def test_troops_stationed_there_are_there_now_though_they_will_leave() -> None:
+    events = _events("The United States has announced that its remaining troops stationed at "
+                     "Niger's Agadez drone base will withdraw by early August.",
+                     published="2024-07-25")
+    assert events[("United States", "Niger", "present")].status == "reported"
+    assert events[("United States", "Niger", "withdraw")].status == "planned"
