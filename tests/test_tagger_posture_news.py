@@ -143,3 +143,34 @@ def test_troops_stationed_there_are_there_now_though_they_will_leave() -> None:
                      published="2024-07-25")
     assert events[("United States", "Niger", "present")].status == "reported"
     assert events[("United States", "Niger", "withdraw")].status == "planned"
+
+
+def test_a_ruler_arriving_in_power_is_no_deployment() -> None:
+    events = _events("Les relations entre la France et le Niger se sont détériorées avec "
+                     "l’arrivée au pouvoir du général Tiani, alors que des soldats français "
+                     "étaient stationnés au Niger.", "fr", published="2023-11-14")
+    assert ("France", "Niger", "deploy") not in events
+
+
+def test_a_term_ending_is_no_departure_but_a_year_ending_dates_one() -> None:
+    events = _events("The move came after President Trump ordered more strikes in Somalia near "
+                     "the end of his term, while US troops remained in the country.",
+                     published="2022-07-18")
+    assert ("United States", "Somalia", "withdraw") not in events
+    events = _events("France would bring its troops home from Niger by the end of the year.",
+                     published="2023-09-25")
+    assert events[("France", "Niger", "withdraw")].status == "planned"
+
+
+def test_a_french_date_from_is_no_departure() -> None:
+    events = _events("Débarqués au Cabo Delgado à partir de la mi-juillet, un millier de "
+                     "soldats rwandais assurent la sécurité du site gazier au Mozambique.", "fr",
+                     published="2021-08-05")
+    assert ("Rwanda", "Mozambique", "withdraw") not in events
+
+
+def test_a_force_showing_no_sign_of_leaving_stays() -> None:
+    events = _events("Le personnel du groupe Wagner fait partie des combattants étrangers qui ne "
+                     "montrent aucun signe de partir de Libye.", "fr", published="2021-04-25")
+    assert ("Wagner Group", "Libya", "withdraw") not in events
+    assert events[("Wagner Group", "Libya", "present")].status == "reported"

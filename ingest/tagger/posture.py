@@ -89,6 +89,19 @@ _NOT_DEPARTURE = re.compile(
     r"des milliers)(?:\s+of)?(?:\s+\w+)?\s+(?:dead|killed|displaced|homeless|injured|wounded|"
     r"without|in ruins|morts|déplacés)\b|\s+(?:en|to)\s+(?:cendres|ruines|ashes|rubble|"
     r"silence)\b")
+# "l'arrivée au pouvoir du général Tiani", "came to power": a ruler arrives, no force.
+_TO_POWER = re.compile(r"\s+(?:au\s+pouvoir|to\s+power|in\s+power)\b")
+# "near the end of his term", "fin de son mandat": a term ends, not a presence ("by the end
+# of the year" dates a departure, so calendar words stay out).
+_END_OF_TIME = re.compile(r"\s+(?:(?:his|her|its|their|the|this|that|son|sa|ses|leur|l['’]|"
+                          r"la|le)\s+)?"
+                          r"(?:\w+\s+)?(?:term|mandate|mandat|presidency|présidence|war|guerre|"
+                          r"talks|négociations|season|saison)\b")
+_END_CUES = ("end of", "fin de", "ending", "ended", "an end to")
+# "à partir de la mi-juillet": from a date on, nobody leaves.
+_FROM_DATE = re.compile(r"\bà\s+$")
+# "20,000 foreign fighters who show no sign of leaving Libya": they stay.
+_NO_SIGN = re.compile(r"\b(?:no\s+sign\s+of|aucun\s+signe\s+de|refus\w*\s+(?:to|de))\s+$")
 # "the minister, present at the inauguration": a person attending, not a force present.
 _ATTENDING = re.compile(r"\b(?:minist(?:er|re)|president|président|ambassad(?:or|eur)|general|"
                         r"général|chef|chief|secretary|secrétaire|envoy|envoyé|délégation|"
@@ -664,6 +677,9 @@ def _action(s: Sentence, cue: Hit) -> str | None:
         for h in s.cues("base_nouns")
     ):
         return None
+    if action == "withdraw" and _NO_SIGN.search(s.folded, max(s.start, cue.start - 20),
+                                                cue.start):
+        return "present"  # "no sign of leaving Libya": a force that stays
     if action == "deploy" and _SINCE.match(s.folded, cue.end):
         return "present"  # "an Africa Corps unit has been deployed since April": a stock
     if action == "deploy" and (_FIRST.search(s.folded, max(s.start, cue.start - 8), cue.start)
@@ -681,7 +697,14 @@ def _not_a_move(s: Sentence, cue: Hit, action: str) -> bool:
     jets arrived"), an end is brought, an insurgency "left thousands dead", a post was "réduit
     en cendres", or a person is present at an occasion ("le ministre, présent à
     l'inauguration")."""
-    if action == "deploy" and _BRING_END.match(s.folded, cue.end):
+    if action == "deploy" and (_BRING_END.match(s.folded, cue.end)
+                               or _TO_POWER.match(s.folded, cue.end)):
+        return True
+    if action == "withdraw" and s.folded[cue.start:cue.end] in _END_CUES and \
+            _END_OF_TIME.match(s.folded, cue.end):
+        return True
+    if action == "withdraw" and s.folded[cue.start:cue.end] == "partir" and _FROM_DATE.search(
+            s.folded, max(s.start, cue.start - 3), cue.start):
         return True
     if action == "withdraw" and _NOT_DEPARTURE.match(s.folded, cue.end):
         return True
