@@ -174,3 +174,10 @@ def test_a_force_showing_no_sign_of_leaving_stays() -> None:
                      "montrent aucun signe de partir de Libye.", "fr", published="2021-04-25")
     assert ("Wagner Group", "Libya", "withdraw") not in events
     assert events[("Wagner Group", "Libya", "present")].status == "reported"
+
+
+def test_a_past_level_in_the_country_is_a_stock_with_its_figure() -> None:
+    events = _events("French troops began leaving Chad last Friday. The French army had some "
+                     "1,000 personnel in Chad.", published="2024-12-26")
+    stock = events[("France", "Chad", "present")]
+    assert stock.personnel == 1000 and stock.status == "reported"
