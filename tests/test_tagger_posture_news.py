@@ -181,3 +181,10 @@ def test_a_past_level_in_the_country_is_a_stock_with_its_figure() -> None:
                      "1,000 personnel in Chad.", published="2024-12-26")
     stock = events[("France", "Chad", "present")]
     assert stock.personnel == 1000 and stock.status == "reported"
+
+
+def test_its_withdrawal_is_the_actor_s_own_force() -> None:
+    events = _events("The United States completed its withdrawal from Niger last month, defence "
+                     "officials said.", published="2024-09-02")
+    event = events[("United States", "Niger", "withdraw")]
+    assert event.status == "reported" and event.rule.endswith(":all-left")

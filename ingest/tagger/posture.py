@@ -222,7 +222,7 @@ def _same_paragraph(prev: Sentence | None, s: Sentence) -> bool:
 def _force_near(s: Sentence, cue: Hit) -> bool:
     """Troops, a force, a base or an armed organisation within reach of the verb, and no
     equipment as its object ("sent fighter jets to Libya" moves arms, not troops)."""
-    if _POSSESSIVE.match(s.folded, max(s.start, cue.start - 6), cue.start):
+    if _POSSESSIVE.search(s.folded, max(s.start, cue.start - 7), cue.start):
         return True  # "son retrait", "their withdrawal": the actor's own forces
     objects = [h for h in s.cues("force") + s.cues("theme")
                if 0 <= h.start - cue.end <= _OBJECT_WINDOW
