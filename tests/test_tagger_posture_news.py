@@ -188,3 +188,14 @@ def test_its_withdrawal_is_the_actor_s_own_force() -> None:
                      "officials said.", published="2024-09-02")
     event = events[("United States", "Niger", "withdraw")]
     assert event.status == "reported" and event.rule.endswith(":all-left")
+
+
+def test_an_announced_plan_is_not_dated_by_the_announcement_s_month() -> None:
+    events = _events("French troops are still in Mali. France had announced its withdrawal from "
+                     "Mali in February.", published="2022-05-02")
+    event = events[("France", "Mali", "withdraw")]
+    assert event.status == "planned"
+    assert event.date <= "2022-05-02"
+    due = _events("The United States has announced that its troops will withdraw from Niger by "
+                  "early August.", published="2024-07-25")[("United States", "Niger", "withdraw")]
+    assert due.date == "2024-08-01"

@@ -342,7 +342,8 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
     status, status_rule = refine(s, lang, status, status_rule, lo, hi, cue, actor.end,
                                  ends=bool(_ENDING.match(s.folded, cue.start)),
                                  opens_base=action == "base_open")
-    date, stated, at = _event_date(s, cue, published, status == "planned")
+    date, stated, at = _event_date(s, cue, published, status == "planned",
+                                   announced=_ANNOUNCING_RULE.search(status_rule or "") is not None)
     status, status_rule = after_publication(status, status_rule, date, published)
     if status == "planned" and action in _CHANGES and not stated and _UNDER_WAY.search(
             s.folded, s.start, s.end):
@@ -479,14 +480,17 @@ def _locative_target(s: Sentence, cue: Hit, partners: list[Ent]) -> Ent | str | 
 
 
 def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
-                planned: bool) -> tuple[dt.date | None, bool, int]:
+                planned: bool, announced: bool = False) -> tuple[dt.date | None, bool, int]:
     """(the date nearest the verb, whether the sentence stated it, where). A planned move happens
     later: a past date in its sentence ("le retrait annoncé en février") is when it was
-    announced, not when it happens."""
+    announced, not when it happens; so is any date of a plan that is an announcement ("France
+    had announced its withdrawal ... in February"), unless it is a deadline ("by February")."""
     dates = sentence_dates(s, published, planned)
     if planned:
         dates = [d for d in dates if not _ANNOUNCED.search(
-            s.folded, max(s.start, s.start + d[0] - 16), s.start + d[0])]
+            s.folded, max(s.start, s.start + d[0] - 16), s.start + d[0]) and not (
+            announced and not _DEADLINE.search(s.folded, max(s.start, s.start + d[0] - 10),
+                                               s.start + d[0] + 8))]
     dates = [d for d in dates if abs(d[0] + s.start - cue.start) <= _DATE_REACH]
     if not dates:
         return None, False, -1
@@ -495,6 +499,10 @@ def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
 
 
 _DATE_REACH = 110  # a date further from the verb dates another clause's event
+_ANNOUNCING_RULE = re.compile(r":(?:announc|annonc)")
+# "by February", "d'ici juillet", "avant la fin de l'année": when a plan is due.
+_DEADLINE = re.compile(r"\b(?:by|before|until|d['’]ici|avant|jusqu['’]|starting|à partir|dès|"
+                       r"no later than|au plus tard)\b")
 
 
 _ANNOUNCED = re.compile(r"\b(?:annonc\w*|décid\w*|signé\w*|announced|decided|signed|since|"
