@@ -270,7 +270,7 @@ def test_casualties_are_not_personnel_in_posture() -> None:
          "2021-11-11"),
         ("France withdrew its troops from Mali on November 11, 2021.", None, "2021-11-11"),
         ("France withdrew its troops from Mali.", "2022-08-15", "2022-08-15"),
-        ("Ten years ago France withdrew its troops from Mali.", "2032-08-15", "2022-01-01"),
+        ("Three years ago France withdrew its troops from Mali.", "2025-08-15", "2022-01-01"),
         ("France withdrew its troops from Mali 3 months ago.", "2022-11-15", "2022-08-01"),
         ("Il y a deux ans, la France a retiré ses troupes du Mali.", "2024-08-15", "2022-01-01"),
         ("La France a retiré ses troupes du Mali il y a six mois.", "2023-02-20", "2022-08-01"),

@@ -74,12 +74,85 @@ _LOCATIVE_REACH = 90
 _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb is where
 # "Western governments led by France say the deployment...": the speaker does not move.
 _PAST_STOCK = re.compile(r"\b(?:had been|had|avaient été|avait été|étaient|était)\s+$")
+# "Russian fighter jets arrived", "ces engins déployés à Mopti": equipment as the verb's subject
+# moves arms, not troops (arms_transfer, not deploy).
+_EQUIPMENT = re.compile(
+    r"\b(?:jets?|aircraft|airplanes?|planes?|warplanes?|drones?|uavs?|ucavs?|helicopters?|"
+    r"mohajer-6s?|tb2s?|bayraktars?|avions?|engins|appareils|hélicoptères?|blindés)\b")
+_EQUIPMENT_REACH = 45
+# "bring an end to", "brought to an end": no one is brought anywhere.
+_BRING_END = re.compile(r"\s+(?:to\s+)?an\s+end\b")
+# "an insurgency has left thousands dead", "réduit en cendres": no force leaves or shrinks.
+_NOT_DEPARTURE = re.compile(
+    r"\s+(?:(?:more than|over|at least|some|about|nearly|plus de|des)\s+)?"
+    r"(?:\d[\d,. ]*|dozens|hundreds|thousands|millions|scores|many|much|it|them|des centaines|"
+    r"des milliers)(?:\s+of)?(?:\s+\w+)?\s+(?:dead|killed|displaced|homeless|injured|wounded|"
+    r"without|in ruins|morts|déplacés)\b|\s+(?:en|to)\s+(?:cendres|ruines|ashes|rubble|"
+    r"silence)\b")
+# "l'arrivée au pouvoir du général Tiani", "came to power": a ruler arrives, no force.
+_TO_POWER = re.compile(r"\s+(?:au\s+pouvoir|to\s+power|in\s+power)\b")
+# "near the end of his term", "fin de son mandat": a term ends, not a presence ("by the end
+# of the year" dates a departure, so calendar words stay out).
+_END_OF_TIME = re.compile(r"\s+(?:(?:his|her|its|their|the|this|that|son|sa|ses|leur|l['’]|"
+                          r"la|le)\s+)?"
+                          r"(?:\w+\s+)?(?:term|mandate|mandat|presidency|présidence|war|guerre|"
+                          r"talks|négociations|season|saison)\b")
+_END_CUES = ("end of", "fin de", "ending", "ended", "an end to")
+# "à partir de la mi-juillet": from a date on, nobody leaves.
+_FROM_DATE = re.compile(r"\bà\s+$")
+# "20,000 foreign fighters who show no sign of leaving Libya": they stay.
+_NO_SIGN = re.compile(r"\b(?:no\s+sign\s+of|aucun\s+signe\s+de|refus\w*\s+(?:to|de))\s+$")
+# "the minister, present at the inauguration": a person attending, not a force present.
+_ATTENDING = re.compile(r"\b(?:minist(?:er|re)|president|président|ambassad(?:or|eur)|general|"
+                        r"général|chef|chief|secretary|secrétaire|envoy|envoyé|délégation|"
+                        r"delegation)\b[^.;]{0,20}$")
+_AT_EVENT = re.compile(r"\s+(?:à|at|lors|during|au cours|for)\b")
+# "Paris will reduce its contingents ... and the process has already begun": under way, so
+# reported.
+_UNDER_WAY = re.compile(r"\b(?:(?:has|have)\s+already\s+(?:begun|started)|"
+                        r"(?:process|withdrawal|pull-out|reduction|deployment)\s+"
+                        r"(?:has|have)\s+(?:already\s+)?(?:begun|started)|"
+                        r"(?:a|ont)\s+déjà\s+(?:commencé|débuté)|est\s+déjà\s+en\s+cours)\b")
+# "La France n'écarte pas un départ", "does not rule out a withdrawal": considered, not done.
+_NOT_RULED_OUT = re.compile(r"\b(?:n['’](?:écarte|exclut|excluent|écartent)\s+pas|"
+                            r"(?:does|do|did)\s+not\s+rule\s+out|not\s+ruling\s+out|"
+                            r"n['’]a\s+pas\s+(?:exclu|écarté))\b[^.;]{0,40}$")
+# "aura pour conséquence le départ", "will result in the withdrawal": a consequence to come.
+_WILL_RESULT = re.compile(r"\b(?:aura|auront)\s+pour\s+(?:conséquence|effet)|"
+                          r"\bentraîner(?:a|ont)\b|\bwill\s+(?:result\s+in|lead\s+to|mean)\b")
+_WILL_RESULT_REACH = 50
+# "avaient annoncé que le nombre de soldats serait réduit": a conditional reporting an
+# announcement is the announced plan, not a hedge.
+_ANNOUNCED_THAT = re.compile(r"\b(?:annonc\w*|déclar\w*|indiqu\w*|announc\w*|said|stated)\s+"
+                             r"(?:que|qu['’]|that)\b")
+_CONDITIONAL = re.compile(r"\b(?:serait|seraient|would)\b")
+# "ce qui porte le nombre des militaires ayant quitté le pays à 284", "bringing the total to
+# 1,346": the cumulative figure is the document's one event's.
+_CUMULATIVE = re.compile(r"\b(?:porte|portant|porter|bringing|brings|brought)\s+(?:le\s+nombre|"
+                         r"le\s+total|l['’]effectif|the\s+total|the\s+number)\b[^.;]{0,80}?"
+                         r"\b(?:à|to)\s+(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)\b")
+# "5 officers and 170 instructors": one force in two parts, counted together.
+_AND_FIGURE = re.compile(r"(?:\s+[\w-]+)?\s*(?:,\s*)?(?:and|et)\s*$")
+
+# "an event long before the article, told as background, is not news": a change its clause
+# dates more than this many calendar years before publication is history. The labelling guide
+# says "about a year"; three keeps a recent precedent told as the story's cause (and a month
+# or a year alone resolves to its first day, which ages it).
+_HISTORY_YEARS = 3
+# Between a date and the verb it dates: no clause break ("began in 2013 ..., but has been asked
+# to leave", "retirer ses forces ..., en dénonçant l'accord de 2018").
+_DATE_BREAK = re.compile(r"[;:]|\b(?:but|mais|while|alors que|after|après|before|avant)\b|,")
+# "more troops to join the 2,500 soldiers currently there": the figure is the stock they join.
+_JOINED = re.compile(r"\b(?:join|joining|joined|reinforce|reinforcing|rejoindre|rejoignent|"
+                     r"renforcer|s['’]ajout\w+\s+aux|en plus des)\s+(?:the\s+|les\s+|"
+                     r"aux\s+)?(?:\w+\s+){0,2}$")
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     event: Posture
     stated_date: bool
     cue: Hit
+    history: bool = False  # a change the sentence dates years before the article
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +177,17 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None) -> 
         if partners:
             last_partner = partners[-1]
         prev = s
-    return _after_departures(_merge(found))
+    return _after_departures(_merge([c for c in found if not _history(c, published)]))
+
+
+def _history(c: _Candidate, published: dt.date | None) -> bool:
+    """A change its own clause dates years before the article ("the first deployment of US
+    troops to Niger was in 2013", "In 2017, Turkey set up its base") is background told as
+    history, not an event of the article. A stock is not: "stationed there since 1960" says
+    they are there now."""
+    if not (c.history and published and c.event.date and c.event.action in _CHANGES):
+        return False
+    return published.year - int(c.event.date[:4]) > _HISTORY_YEARS
 
 
 def _after_departures(events: list[Posture]) -> list[Posture]:
@@ -139,7 +222,7 @@ def _same_paragraph(prev: Sentence | None, s: Sentence) -> bool:
 def _force_near(s: Sentence, cue: Hit) -> bool:
     """Troops, a force, a base or an armed organisation within reach of the verb, and no
     equipment as its object ("sent fighter jets to Libya" moves arms, not troops)."""
-    if _POSSESSIVE.match(s.folded, max(s.start, cue.start - 6), cue.start):
+    if _POSSESSIVE.search(s.folded, max(s.start, cue.start - 7), cue.start):
         return True  # "son retrait", "their withdrawal": the actor's own forces
     objects = [h for h in s.cues("force") + s.cues("theme")
                if 0 <= h.start - cue.end <= _OBJECT_WINDOW
@@ -227,6 +310,7 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     kept = [replace(c, event=replace(c.event, personnel=leaving[key]))
             if c.event.action == "present" and c.event.personnel is None
             and leaving.get(key := (c.event.actor, c.event.country)) else c for c in kept]
+    kept += [j for c in kept if c.event.action == "deploy" and (j := _joined_stock(s, lang, c))]
     for c in kept:
         # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
         theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
@@ -234,6 +318,18 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
                    c.cue.end, 0.7)
     return kept
+
+
+def _joined_stock(s: Sentence, lang: str, c: _Candidate) -> _Candidate | None:
+    """"sent more troops to join the 2,500 soldiers currently fighting there": the force the
+    move joins is a stock of the same power in the same country, with its own figure."""
+    for f in _figures(s, lang):
+        at = s.start + f.start
+        if f.value and at > c.cue.end and _JOINED.search(s.folded, max(s.start, at - 40), at):
+            return replace(c, stated_date=False, event=replace(
+                c.event, action="present", personnel=f.value, personnel_text=f.text,
+                rule=c.event.rule.replace(":deploy:", ":present:", 1) + ":joined"))
+    return None
 
 
 def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, action: str,
@@ -246,9 +342,19 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
     status, status_rule = refine(s, lang, status, status_rule, lo, hi, cue, actor.end,
                                  ends=bool(_ENDING.match(s.folded, cue.start)),
                                  opens_base=action == "base_open")
-    date, stated = _event_date(s, cue, published, status == "planned")
+    date, stated, at = _event_date(s, cue, published, status == "planned",
+                                   announced=_ANNOUNCING_RULE.search(status_rule or "") is not None)
     status, status_rule = after_publication(status, status_rule, date, published)
+    if status == "planned" and action in _CHANGES and not stated and _UNDER_WAY.search(
+            s.folded, s.start, s.end):
+        status, status_rule = "reported", "status:under-way"
+    status, status_rule = _considered_or_consequence(s, cue, status, status_rule)
+    if status == "planned" and action == "present" and _describes_force(s, cue):
+        status, status_rule = "reported", "status:stock-participle"
     claimed = _claimed_figures(s, cue, verbs, lang)
+    if action == "deploy":  # "sent more troops to join the 2,500 soldiers": not who was sent
+        claimed = [f for f in claimed if not _JOINED.search(
+            s.folded, max(s.start, s.start + f.start - 40), s.start + f.start)]
     personnel, personnel_text, how = _personnel(s, cue, action, country, claimed, ended)
     place = _place(s, cue, country.value)
     rule = f"posture:{lang}:{action}:{cue.entry.form}{how}"
@@ -266,7 +372,48 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
         place=place, date=when.isoformat() if when else None,
         status=status, evidence=s.sentence, field=s.field, start=s.start, end=s.end,
         confidence=round(confidence, 2), rule=rule,
-    ), stated, cue)
+    ), stated, cue, stated and _dates_verb(s, cue, at))
+
+
+def _describes_force(s: Sentence, cue: Hit) -> bool:
+    """"its remaining troops stationed at the Agadez base will withdraw": the participle
+    describes the force as it is now; the future is the withdrawal's, not the stock's."""
+    if s.folded[cue.start:cue.end] not in _STOCK_VERBS:
+        return False
+    before = [h for h in s.cues("force") if h.end <= cue.start]
+    return bool(before) and not _words_between(s, before[-1].end, cue.start)
+
+
+def _considered_or_consequence(s: Sentence, cue: Hit, status: str,
+                               rule: str | None) -> tuple[str, str | None]:
+    """Status words of the verb's own phrase that the clause-wide cues miss: a move "not ruled
+    out" is hedged; one an act "aura pour conséquence" is planned; a conditional reporting
+    an announcement ("avaient annoncé que le nombre serait réduit") states the plan."""
+    before = max(s.start, cue.start - _WILL_RESULT_REACH)
+    if status == "reported" and _NOT_RULED_OUT.search(s.folded, before, cue.start):
+        return "hedged", "status:not-ruled-out"
+    if status == "reported" and _WILL_RESULT.search(s.folded, before, cue.start):
+        return "planned", "status:consequence"
+    if status == "hedged" and _CONDITIONAL.search(rule or ""):
+        said = list(_ANNOUNCED_THAT.finditer(s.folded, s.start, cue.start))
+        if said and _CONDITIONAL.search(s.folded, said[-1].end(), cue.end):
+            return "planned", "status:announced-conditional"
+    return status, rule
+
+
+def _dates_verb(s: Sentence, cue: Hit, at: int) -> bool:
+    """The date at ``at`` is in the verb's own clause: nothing breaks the clause between them,
+    but a date opening the sentence ("In 2017, Turkey set up") may have its comma."""
+    if at >= cue.end:
+        return not _DATE_BREAK.search(s.folded, cue.end, at)
+    between = s.folded[at:cue.start]
+    comma = between.find(",")
+    if 0 <= comma <= 25 and (at - s.start <= 3 or _WHEN.match(between, comma + 1)):
+        between = between[comma + 1:]  # "In 2017, Turkey set up"; "since 2018, when they arrived"
+    return not _DATE_BREAK.search(between)
+
+
+_WHEN = re.compile(r"\s*(?:when|lorsque|quand|où)\b")
 
 
 def _ends_presence(s: Sentence, cue: Hit, action: str) -> str | None:
@@ -333,21 +480,29 @@ def _locative_target(s: Sentence, cue: Hit, partners: list[Ent]) -> Ent | str | 
 
 
 def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
-                planned: bool) -> tuple[dt.date | None, bool]:
-    """(the date nearest the verb, whether the sentence stated it). A planned move happens
+                planned: bool, announced: bool = False) -> tuple[dt.date | None, bool, int]:
+    """(the date nearest the verb, whether the sentence stated it, where). A planned move happens
     later: a past date in its sentence ("le retrait annoncé en février") is when it was
-    announced, not when it happens."""
+    announced, not when it happens; so is any date of a plan that is an announcement ("France
+    had announced its withdrawal ... in February"), unless it is a deadline ("by February")."""
     dates = sentence_dates(s, published, planned)
     if planned:
         dates = [d for d in dates if not _ANNOUNCED.search(
-            s.folded, max(s.start, s.start + d[0] - 16), s.start + d[0])]
+            s.folded, max(s.start, s.start + d[0] - 16), s.start + d[0]) and not (
+            announced and not _DEADLINE.search(s.folded, max(s.start, s.start + d[0] - 10),
+                                               s.start + d[0] + 8))]
     dates = [d for d in dates if abs(d[0] + s.start - cue.start) <= _DATE_REACH]
     if not dates:
-        return None, False
-    return min(dates, key=lambda d: abs(d[0] + s.start - cue.start))[1], True
+        return None, False, -1
+    at, date = min(dates, key=lambda d: abs(d[0] + s.start - cue.start))
+    return date, True, at + s.start
 
 
 _DATE_REACH = 110  # a date further from the verb dates another clause's event
+_ANNOUNCING_RULE = re.compile(r":(?:announc|annonc)")
+# "by February", "d'ici juillet", "avant la fin de l'année": when a plan is due.
+_DEADLINE = re.compile(r"\b(?:by|before|until|d['’]ici|avant|jusqu['’]|starting|à partir|dès|"
+                       r"no later than|au plus tard)\b")
 
 
 _ANNOUNCED = re.compile(r"\b(?:annonc\w*|décid\w*|signé\w*|announced|decided|signed|since|"
@@ -380,10 +535,18 @@ def _personnel(s: Sentence, cue: Hit, action: str, country: Ent, figs: list,
     complete = action == "withdraw" and (ended or _last_troops(s, cue, country) or (
         _COMPLETED.search(s.folded, max(s.start, cue.start - _COMPLETED_REACH),
                           min(s.end, cue.end + 20))))
+    if action in _CHANGES:
+        total = _CUMULATIVE.search(s.folded, cue.end, s.end)
+        if total:
+            return (int(re.sub(r"\D", "", total.group(1))), s.text[total.start():total.end()],
+                    ":cumulative")
     if figs:
         fig = min(figs, key=lambda f: abs(f.start + s.start - cue.start))
         if _listed_with_others(s, country) or not _tied(s, fig, country):
             return None, fig.text, ":shared"  # a total for several countries is none of theirs
+        parts = _parts(s, figs, fig)
+        if parts:
+            return parts
         if action == "present" and not _names_country_with(s, country) and (
                 s.has("base_nouns") or any(e.place for e in s.partners())):
             return None, fig.text, ":place"  # a garrison at one camp is not the country's force
@@ -396,6 +559,18 @@ def _personnel(s: Sentence, cue: Hit, action: str, country: Ent, figs: list,
     if complete:
         return None, s.text[complete.start():complete.end()], ALL_LEFT
     return None, None, ""
+
+
+def _parts(s: Sentence, figs: list, fig) -> tuple[int, str, str] | None:
+    """"cinq officiers militaires et 170 instructeurs civils": two figures joined by 'and'
+    are one force in parts, counted together."""
+    at = figs.index(fig)
+    for a, b in ((figs[at - 1], fig) if at else (None, None), (fig, figs[at + 1])
+                 if at + 1 < len(figs) else (None, None)):
+        if a is not None and a.value and b.value and _AND_FIGURE.fullmatch(
+                s.sentence, a.end, b.start):
+            return a.value + b.value, s.sentence[a.start:b.end], ":parts"
+    return None
 
 
 def _listed_after(s: Sentence, country: Ent, partners: list[Ent]) -> list[Ent]:
@@ -503,11 +678,16 @@ def _owner(e: Ent) -> str:
 
 def _action(s: Sentence, cue: Hit) -> str | None:
     action = cue.entry.value
+    if _not_a_move(s, cue, action):
+        return None
     if cue.entry.extra == "needs_base" and not any(
         0 <= h.start - cue.end <= _BASE_AFTER or 0 <= cue.start - h.end <= _BASE_BEFORE
         for h in s.cues("base_nouns")
     ):
         return None
+    if action == "withdraw" and _NO_SIGN.search(s.folded, max(s.start, cue.start - 20),
+                                                cue.start):
+        return "present"  # "no sign of leaving Libya": a force that stays
     if action == "deploy" and _SINCE.match(s.folded, cue.end):
         return "present"  # "an Africa Corps unit has been deployed since April": a stock
     if action == "deploy" and (_FIRST.search(s.folded, max(s.start, cue.start - 8), cue.start)
@@ -518,6 +698,43 @@ def _action(s: Sentence, cue: Hit) -> str | None:
         if before and _words_between(s, before[-1].end, cue.start) in _STOCK_AUX:
             return "present"  # "2,000 mercenaries deployed in the country": a stock, not a move
     return action
+
+
+def _not_a_move(s: Sentence, cue: Hit, action: str) -> bool:
+    """The posture word does not move or hold a force: equipment is its subject ("fighter
+    jets arrived"), an end is brought, an insurgency "left thousands dead", a post was "réduit
+    en cendres", or a person is present at an occasion ("le ministre, présent à
+    l'inauguration")."""
+    if action == "deploy" and (_BRING_END.match(s.folded, cue.end)
+                               or _TO_POWER.match(s.folded, cue.end)):
+        return True
+    if action == "withdraw" and s.folded[cue.start:cue.end] in _END_CUES and \
+            _END_OF_TIME.match(s.folded, cue.end):
+        return True
+    if action == "withdraw" and s.folded[cue.start:cue.end] == "partir" and _FROM_DATE.search(
+            s.folded, max(s.start, cue.start - 3), cue.start):
+        return True
+    if action == "withdraw" and _NOT_DEPARTURE.match(s.folded, cue.end):
+        return True
+    if action == "present" and s.folded[cue.start:cue.end].startswith(("présent", "present")) \
+            and _AT_EVENT.match(s.folded, cue.end) and _ATTENDING.search(
+                s.folded, max(s.start, cue.start - 40), cue.start):
+        return True
+    return _equipment_subject(s, cue)
+
+
+def _equipment_subject(s: Sentence, cue: Hit) -> bool:
+    """Equipment named just before the verb, with no force noun near it: the verb's subject is
+    the equipment ("Russian fighter jets arrived", "ces engins déployés à la base de Mopti")."""
+    lo = max(s.start, cue.start - _EQUIPMENT_REACH)
+    gear = None
+    for m in _EQUIPMENT.finditer(s.folded, lo, cue.start):
+        gear = m
+    if gear is None or any(lo - 20 <= h.start < cue.start for h in s.cues("force")):
+        return False
+    if any(gear.start() - 12 <= h.end and h.start <= gear.end() + 8 for h in s.cues("base_nouns")):
+        return False  # "la base de drones ... construite", "the drone base": a base, built
+    return not re.search(r"[.;:]", s.folded[gear.end():cue.start])
 
 
 def _words_between(s: Sentence, start: int, end: int) -> str:
