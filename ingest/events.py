@@ -35,6 +35,7 @@ from ingest.store import now, transaction
 from ingest.tagger.dates import find_dates
 from ingest.tagger.gazetteer import DATA
 from ingest.tagger.model import THEMES
+from ingest.tagger.posture import ALL_LEFT
 from ingest.tagger.text import fold
 
 TABLES = ("posture", "dyads")
@@ -308,16 +309,27 @@ def _recalled(db: sqlite_utils.Database, s: Statement, key: list[str], apart: se
     """The latest earlier event a statement dated by its article may recall: same key, ended
     within ``lookback_days`` before the article, reported as done by a source, a figure of
     the same order, and the place the statement names if it names one (a move from one named
-    base is news of its own). The latest, as "after the withdrawal" means the last one."""
+    base is news of its own). The latest, as "after the withdrawal" means the last one. The
+    last troops leaving recall only a happening in which the last troops left: joined to a
+    partial withdrawal months before, they would empty the force level on that day."""
+    final = s.action == "withdraw" and _all_left(db, "id", s.row_id)
     for event_id, *summary in db.execute(
             f"SELECT id, {_SUMMARY} FROM events WHERE actor = ? AND country = ? AND action = ?"
             " AND precise = 1 AND last_date BETWEEN ? AND ? ORDER BY last_date DESC, id LIMIT 20",
             [*key, _shift(s.day, -chosen.lookback_days), s.day]):
         named = json.loads(summary[-1])
         if (event_id not in apart and (not s.place or s.place in named)
-                and _compatible(s, summary, chosen) and _happened(db, event_id)):
+                and _compatible(s, summary, chosen) and _happened(db, event_id)
+                and (not final or _all_left(db, "event_id", event_id))):
             return event_id, tuple(summary)
     return None, None
+
+
+def _all_left(db: sqlite_utils.Database, column: str, value: int) -> bool:
+    """Whether the posture row (``column`` "id") or an event's rows ("event_id") say the
+    last troops left."""
+    return db.execute(f"SELECT EXISTS (SELECT 1 FROM posture WHERE {column} = ? AND rule LIKE ?"
+                      " AND verdict IS NOT 'rejected')", [value, f"%{ALL_LEFT}%"]).fetchone()[0]
 
 
 def _happened(db: sqlite_utils.Database, event_id: int) -> bool:

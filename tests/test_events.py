@@ -291,6 +291,23 @@ def test_a_recall_beyond_the_look_back_or_of_a_presence_is_an_event_of_its_own(d
         "a presence is reported for the day it is written, never recalled")
 
 
+def test_the_last_troops_leaving_do_not_recall_a_partial_withdrawal(db_path):
+    """The demo's France in Mali: "the last French soldiers have left", reported undated in
+    August, once joined June's withdrawal from Ménaka, and the level fell to zero in June."""
+    db = store.open_db(db_path)
+    _store(db, "France has about 2,400 troops in Mali, officials said.", "en", "2022-02-17",
+           "a.example")
+    menaka = _store(db, "French troops withdrew from the Ménaka base in Mali on Monday, June 13.",
+                    "en", "2022-06-14", "b.example")
+    last = _store(db, "The last French soldiers have left Mali, the army said.", "en",
+                  "2022-08-16", "c.example")
+
+    assert _posture_event(db, last) != _posture_event(db, menaka)
+    levels = aggregates.force_levels(db, queries.Filters(unit="events"), "France", "Mali")
+    assert [(p["date"], p["level"]) for p in levels] == [("2022-02-17", 2400),
+                                                        ("2022-08-16", 0)]
+
+
 def test_an_analysts_split_of_a_recalled_report_survives_a_rebuild_and_a_retag(db_path):
     db = store.open_db(db_path)
     ids = _recalling(db)
@@ -311,10 +328,10 @@ def test_a_year_alone_joins_another_year_alone_not_a_day_of_that_year(db_path):
     db = store.open_db(db_path)
     day = _store(db, "Turkey opened a military base in Somalia on 30 September 2016.", "en",
                  "2016-10-01", "g.example")
-    year = _store(db, "In 2016, Turkey opened a military base in Somalia.", "en", "2020-05-01",
+    year = _store(db, "In 2016, Turkey opened a military base in Somalia.", "en", "2017-05-01",
                   "h.example")
     other_year = _store(db, "Turkey opened its first military base in Somalia in 2016,"
-                        " officials recalled.", "en", "2021-03-01", "i.example")
+                        " officials recalled.", "en", "2018-03-01", "i.example")
 
     assert _posture_event(db, year) == _posture_event(db, other_year)
     assert _posture_event(db, year) != _posture_event(db, day), (
