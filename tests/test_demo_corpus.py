@@ -92,6 +92,16 @@ def test_the_french_force_level_ends_at_zero(demo_db, country):
     assert levels and levels[-1]["level"] == 0
 
 
+@pytest.mark.parametrize("unit", ("articles", "events"))
+def test_the_french_force_in_niger_never_rises_once_it_starts_leaving(demo_db, unit):
+    """The report of the last flight out recalls the 1,500 soldiers France had stationed:
+    that stock, dated the day before, once lifted a level already brought to 0 by the
+    reports of the pull-out, the day before the departure."""
+    levels = aggregates.force_levels(demo_db, queries.Filters(unit=unit), "France", "Niger")
+    leaving = [p["level"] for p in levels if p["date"] >= "2023-10-01"]
+    assert leaving and leaving == sorted(leaving, reverse=True) and leaving[-1] == 0
+
+
 def test_no_presence_is_reported_on_the_day_the_last_troops_left(demo_db):
     clashes = list(demo_db.query("""
         SELECT p.actor, p.country, p.date, p.evidence FROM posture p

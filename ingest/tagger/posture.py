@@ -193,22 +193,27 @@ def _history(c: _Candidate, published: dt.date | None) -> bool:
 def _after_departures(events: list[Posture]) -> list[Posture]:
     """Once a document says the last of a force left a country, a stock of that force there
     without a figure of its own ("French forces had been based in Ouallam"), or dated after the
-    departure, is history: dropped, so no same-day presence contradicts the departure."""
-    left = {}
+    departure, is history: dropped, so no same-day presence contradicts the departure. A past
+    stock ("About 1,500 French troops had been deployed") is the force the day before it left,
+    unless the departure carries that figure itself ("completed the withdrawal of the 1,500
+    soldiers it had stationed"): a presence dated then would raise a level that earlier
+    reports of the pull-out had already brought down."""
+    left: dict[tuple[str, str], tuple[str, bool]] = {}
     for p in events:
         if p.action == "withdraw" and ALL_LEFT in p.rule and p.status == "reported":
-            left[p.actor, p.country] = max(left.get((p.actor, p.country), ""), p.date or "")
+            day, counted = left.get((p.actor, p.country), ("", False))
+            left[p.actor, p.country] = (max(day, p.date or ""),
+                                        counted or p.personnel is not None)
     if not left:
         return events
     out = []
     for p in events:
-        gone = left.get((p.actor, p.country)) if p.action == "present" else None
-        if gone is None:
+        gone, counted = left.get((p.actor, p.country), (None, False))
+        if p.action != "present" or gone is None:
             out.append(p)
         elif p.personnel is not None and (p.date or "") < gone:
             out.append(p)
-        elif p.personnel and gone and ":past" in p.rule:
-            # "About 1,500 French troops had been deployed": the force before it left
+        elif p.personnel and gone and ":past" in p.rule and not counted:
             before = (dt.date.fromisoformat(gone[:10]) - dt.timedelta(days=1)).isoformat()
             out.append(replace(p, date=before))
     return out
