@@ -112,6 +112,17 @@ def test_no_presence_is_reported_on_the_day_the_last_troops_left(demo_db):
     assert clashes == []
 
 
+def test_facilities_handed_over_are_no_base_opening(demo_db):
+    """"Les installations ... ont été remis au Sénégal": the facilities, not a base set up."""
+    assert demo_db["posture"].count_where(
+        "action = 'base_open' AND evidence LIKE '%installations%'") == 0
+
+
+def test_a_month_given_to_leave_is_a_plan_not_a_departure(demo_db):
+    assert {row["status"] for row in demo_db.query(
+        "SELECT status FROM posture WHERE evidence LIKE '%one month to leave%'")} == {"planned"}
+
+
 def test_attendance_is_no_presence(demo_db):
     assert demo_db["posture"].count_where(
         "action = 'present' AND (evidence LIKE '%en présence du%' OR evidence LIKE "

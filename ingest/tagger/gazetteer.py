@@ -286,8 +286,13 @@ def _bare(form: str) -> str:
     return strip_accents(form)
 
 
-def _span_order(h: Hit) -> tuple[int, int]:
-    return h.start, h.start - h.end  # leftmost, then longest
+_CANCELLING = frozenset({"negative", "theme_neg", "posture_neg"})
+
+
+def _span_order(h: Hit) -> tuple[int, int, bool]:
+    """Leftmost, then longest, then a cancellation before the cue it cancels: a wildcard cue
+    (`install*`) and its exception (`installations`) cover the same letters."""
+    return h.start, h.start - h.end, h.entry.cat not in _CANCELLING
 
 
 def _resolve(free: list[Hit], groups: dict[str, list[Hit]]) -> list[Hit]:
