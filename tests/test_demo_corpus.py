@@ -123,6 +123,17 @@ def test_a_month_given_to_leave_is_a_plan_not_a_departure(demo_db):
         "SELECT status FROM posture WHERE evidence LIKE '%one month to leave%'")} == {"planned"}
 
 
+def test_words_that_only_look_like_posture_move_no_force(demo_db):
+    """A warning ("mis en garde") is no garrison, an ambassador no force, "reste le même" (the
+    interlocutor stays the same) no presence; a warning against a base is not its opening
+    (planned: it joins the article's other report of the plan); Djibouti "exclue de la
+    réduction" is the reduction denied there."""
+    rows = {(row["actor"], row["country"], row["action"], row["status"]) for row in demo_db.query(
+        "SELECT actor, country, action, status FROM posture WHERE evidence LIKE '%mis en garde%'"
+        " OR evidence LIKE '%reste le même%' OR evidence LIKE '%exclue de la réduction%'")}
+    assert rows == {("France", "Djibouti", "withdraw", "denied")}
+
+
 def test_attendance_is_no_presence(demo_db):
     assert demo_db["posture"].count_where(
         "action = 'present' AND (evidence LIKE '%en présence du%' OR evidence LIKE "
