@@ -134,6 +134,21 @@ def test_words_that_only_look_like_posture_move_no_force(demo_db):
     assert rows == {("France", "Djibouti", "withdraw", "denied")}
 
 
+def test_a_move_belongs_to_the_power_named_on_it(demo_db):
+    """"Russian troops deploy to Timbuktu after French withdrawal": France withdrew."""
+    moves = {(row["actor"], row["action"]) for row in demo_db.query(
+        "SELECT actor, action FROM posture WHERE evidence LIKE '%after French withdrawal%'")}
+    assert moves == {("Russia", "deploy"), ("France", "withdraw")}
+
+
+def test_background_and_descriptions_are_no_new_move(demo_db):
+    """"since its arrival in Mali" (in 2024) is no arrival in 2024; "a drone base built at a
+    cost of $100 million" describes the base the troops are at, it opens nothing."""
+    assert demo_db["posture"].count_where(
+        "evidence LIKE '%since its arrival%' OR (action = 'base_open'"
+        " AND evidence LIKE '%base built at a cost%')") == 0
+
+
 def test_attendance_is_no_presence(demo_db):
     assert demo_db["posture"].count_where(
         "action = 'present' AND (evidence LIKE '%en présence du%' OR evidence LIKE "

@@ -760,7 +760,8 @@ def _pick_actor(s: Sentence, actors: list[Ent], cue: Hit, lang: str) -> Ent | No
     move: the mover is a power named after its verb, or the speaker itself when a pronoun
     refers back to it ("France said it would withdraw"), else nobody.
     """
-    nearest = _force_owner(s, actors, cue) or _nearest(actors, cue)
+    nearest = (_on_the_noun(s, actors, cue) or _force_owner(s, actors, cue)
+               or _nearest(actors, cue))
     if nearest.end <= cue.start:
         said = [h for h in s.cues("speech") + s.cues("reaction")
                 if nearest.end <= h.start and h.end <= cue.start]
@@ -799,6 +800,21 @@ def _force_owner(s: Sentence, actors: list[Ent], cue: Hit) -> Ent | None:
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
+def _on_the_noun(s: Sentence, actors: list[Ent], cue: Hit) -> Ent | None:
+    """The power named on the move itself ("after French withdrawal", "le retrait français"):
+    whose move it is, whatever force is named nearer ("Russian troops deploy to Timbuktu
+    after French withdrawal")."""
+    for e in actors:
+        gap = (s.folded[e.end:cue.start] if e.end <= cue.start else
+               s.folded[cue.end:e.start] if cue.end <= e.start else "-")
+        if gap == " " and s.folded[cue.start:cue.end] in _MOVE_NOUNS:
+            return e
+    return None
+
+
+_MOVE_NOUNS = frozenset({"withdrawal", "pullout", "pull-out", "departure", "deployment",
+                         "arrival", "retrait", "depart", "départ", "deploiement", "déploiement",
+                         "arrivee", "arrivée", "desengagement", "désengagement"})
 _BACK_REFERENCE = re.compile(r"\b(?:it|its|they|their|them|il|elle|ils|elles|sa|son|ses|leur|"
                              r"leurs|eux|we|our|nous|nos|notre)\b")
 
