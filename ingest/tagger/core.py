@@ -86,8 +86,8 @@ def _language(hint: str | None, text: str) -> str | None:
 
 def _mark_sport_document(sentences: list[Sentence]) -> None:
     """A sports article (more sport cues than theme cues) is off-topic as a whole."""
-    sport = sum(1 for s in sentences for h in s.hits if h.entry.cat == "sport")
-    topical = sum(1 for s in sentences for h in s.hits if h.entry.cat == "theme")
+    sport = sum(len(s.cues("sport")) for s in sentences)
+    topical = sum(len(s.cues("theme")) for s in sentences)
     if sport >= _SPORT_DOC_MIN and sport >= topical:
         for s in sentences:
             s.offtopic = True
