@@ -263,11 +263,20 @@ def family(e: Ent) -> str:
     return e.parent or e.value
 
 
-def owned_themes(s: Sentence, a: Ent, actors: list[Ent]) -> set[str]:
+def powers(s: Sentence) -> set[str]:
+    """The families of the sentence's actors (kept: asked for every actor and pair)."""
+    found = s.memo.get("powers")
+    if found is None:
+        found = s.memo["powers"] = {family(x) for x in s.actors()}
+    return found
+
+
+def owned_themes(s: Sentence, a: Ent) -> set[str]:
     """The sentence's themes that are ``a``'s: with several powers named, a theme cue belongs to
     the power named nearest it, and to the powers listed with that one."""
-    if len({family(x) for x in actors}) <= 1:
+    if len(powers(s)) <= 1:
         return set(s.themes)
+    actors = s.actors()
     spots = [(theme, start, end) for theme, (_rule, start, end, _conf) in s.themes.items()]
     spots += [(h.entry.value, h.start, h.end) for h in s.cues("theme")]  # every cue, not the first
     out = set()

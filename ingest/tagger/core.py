@@ -175,7 +175,7 @@ def _acting(sentences: list[Sentence], events, pairs) -> set[str]:
     found = {p.actor for p in events} | {d.actor for d in pairs}
     for s in sentences:
         if s.themes and (s.has("africa") or s.partners()):
-            found.update(e.value for e in s.actors() if owned_themes(s, e, s.actors()))
+            found.update(e.value for e in s.actors() if owned_themes(s, e))
     for s in sentences:  # "Those dispatched include personnel of the Wagner Group": the
         # instrument of a state acting in this story acts with it
         if s.themes:
