@@ -8,6 +8,9 @@ import unicodedata
 MAX_CHARS = 200_000  # enormous documents are tagged on this prefix only
 _BINARY_PROBE = 4096
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# The same characters one by one: "c in text" finds a single character several times faster
+# than the engine tests a character set at every position, and prose has none of them.
+_CONTROL_CHARS = [chr(c) for c in (*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F)]
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -16,13 +19,13 @@ def looks_binary(text: str) -> bool:
     probe = text[:_BINARY_PROBE]
     if not probe:
         return False
-    bad = len(_CONTROL.findall(probe)) + probe.count("\ufffd")
+    bad = sum(probe.count(c) for c in _CONTROL_CHARS if c in probe) + probe.count("\ufffd")
     return bad > max(8, len(probe) // 10)
 
 
 def clean(text: str) -> str:
     """Replace control characters and lone surrogates one-for-one so spans stay valid."""
-    if _CONTROL.search(text):
+    if any(c in text for c in _CONTROL_CHARS):
         text = _CONTROL.sub(" ", text)
     try:
         text.encode("utf-8")
