@@ -15,7 +15,7 @@ from .gazetteer import DATA, Hit
 from .model import Posture
 from .personnel import figures
 from .status import after_publication, clause_bounds, refine, sentence_dates, status_of
-from .text import whole_words
+from .text import after_boundary
 
 _PLACE_WINDOW = 45  # a place this close after the verb, with no comma between, is where it happens
 _FORCE_WINDOW = 100  # the verb must have troops (or a force, or a base) this close
@@ -142,8 +142,8 @@ _AND_FIGURE = re.compile(r"(?:\s+[\w-]+)?\s*(?:,\s*)?(?:and|et)\s*$")
 _HISTORY_YEARS = 3
 # Between a date and the verb it dates: no clause break ("began in 2013 ..., but has been asked
 # to leave", "retirer ses forces ..., en dénonçant l'accord de 2018").
-_DATE_BREAK = re.compile(";|:|,|" + whole_words("but", "mais", "while", "alors que", "after",
-                                                  "après", "before", "avant"))
+_DATE_BREAK = re.compile(";|:|,|" + after_boundary("but", "mais", "while", "alors que", "after",
+                                                     "après", "before", "avant", then=r"\b"))
 # "more troops to join the 2,500 soldiers currently there": the figure is the stock they join.
 _JOINED = re.compile(r"\b(?:join|joining|joined|reinforce|reinforcing|rejoindre|rejoignent|"
                      r"renforcer|s['’]ajout\w+\s+aux|en plus des)\s+(?:the\s+|les\s+|"
@@ -441,7 +441,8 @@ def _ends_presence(s: Sentence, cue: Hit, action: str) -> str | None:
     return s.text[start:presence_end]
 
 
-_CLAUSE_BREAK = re.compile(";|:|" + whole_words("but", "while", "mais", "alors que"))
+_CLAUSE_BREAK = re.compile(";|:|" + after_boundary("but", "while", "mais", "alors que",
+                                                    then=r"\b"))
 
 
 def _country(s: Sentence, cue: Hit, action: str, partners: list[Ent],

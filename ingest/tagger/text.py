@@ -34,13 +34,12 @@ def clean(text: str) -> str:
     return text
 
 
-def whole_words(*words: str) -> str:
-    r"""An alternation equal to ``\b(?:word|...)\b`` in which each word starts with its literal
-    first letter, the boundary before it checked behind that letter. A pattern whose every
+def after_boundary(*alternatives: str, then: str = "") -> str:
+    r"""Alternatives equal to ``\b(?:alternative)then`` for regex alternatives that each start
+    with a literal letter: the boundary is checked behind that letter. A pattern whose every
     alternative starts with a literal gets a set of first characters, with which the engine
     jumps from candidate to candidate instead of trying the pattern at every position."""
-    return "|".join(rf"{re.escape(w[0])}(?<!\w{re.escape(w[0])}){re.escape(w[1:])}\b"
-                    for w in words)
+    return "|".join(rf"{a[0]}(?<!\w{a[0]}){a[1:]}{then}" for a in alternatives)
 
 
 def fold(text: str) -> str:
