@@ -52,7 +52,8 @@ _LAST_REACH = 100
 # "4,300 troops in the Sahel, including 2,400 in Mali": the share named for a country is its
 # force there.
 _SHARE = re.compile(
-    r"\b(?:including|of which|of whom|with|dont|parmi lesquels|y compris)\s+"
+    "(?:" + after_boundary("including", "of which", "of whom", "with", "dont", "parmi lesquels",
+                           "y compris") + r")\s+"
     r"(?:about\s+|some\s+|around\s+|nearly\s+|environ\s+|près de\s+|quelque\s+)?"
     r"(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)\s+(?:in|au|en|à)\s+(?:l'|la\s+|le\s+)?")
 
@@ -77,9 +78,10 @@ _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb
 _PAST_STOCK = re.compile(r"\b(?:had been|had|avaient été|avait été|étaient|était)\s+$")
 # "Russian fighter jets arrived", "ces engins déployés à Mopti": equipment as the verb's subject
 # moves arms, not troops (arms_transfer, not deploy).
-_EQUIPMENT = re.compile(
-    r"\b(?:jets?|aircraft|airplanes?|planes?|warplanes?|drones?|uavs?|ucavs?|helicopters?|"
-    r"mohajer-6s?|tb2s?|bayraktars?|avions?|engins|appareils|hélicoptères?|blindés)\b")
+_EQUIPMENT = re.compile(after_boundary(
+    "jets?", "aircraft", "airplanes?", "planes?", "warplanes?", "drones?", "uavs?", "ucavs?",
+    "helicopters?", "mohajer-6s?", "tb2s?", "bayraktars?", "avions?", "engins", "appareils",
+    "hélicoptères?", "blindés", then=r"\b"))
 _EQUIPMENT_REACH = 45
 # "bring an end to", "brought to an end": no one is brought anywhere.
 _BRING_END = re.compile(r"\s+(?:to\s+)?an\s+end\b")
@@ -129,7 +131,8 @@ _ANNOUNCED_THAT = re.compile(r"\b(?:annonc\w*|déclar\w*|indiqu\w*|announc\w*|sa
 _CONDITIONAL = re.compile(r"\b(?:serait|seraient|would)\b")
 # "ce qui porte le nombre des militaires ayant quitté le pays à 284", "bringing the total to
 # 1,346": the cumulative figure is the document's one event's.
-_CUMULATIVE = re.compile(r"\b(?:porte|portant|porter|bringing|brings|brought)\s+(?:le\s+nombre|"
+_CUMULATIVE = re.compile("(?:" + after_boundary("porte", "portant", "porter", "bringing", "brings",
+                                                 "brought") + r")\s+(?:le\s+nombre|"
                          r"le\s+total|l['’]effectif|the\s+total|the\s+number)\b[^.;]{0,80}?"
                          r"\b(?:à|to)\s+(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)\b")
 # "5 officers and 170 instructors": one force in two parts, counted together.
