@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .text import by_initial
+
 _MONTHS = {
     "january": 1, "jan": 1, "janvier": 1, "february": 2, "feb": 2, "fevrier": 2, "février": 2,
     "march": 3, "mar": 3, "mars": 3, "april": 4, "apr": 4, "avril": 4, "may": 5, "mai": 5,
@@ -19,24 +21,13 @@ _MONTHS = {
 }
 
 
-def _by_initial(words: str) -> str:
-    """An alternation of words grouped by first letter ('s(?:eptember|eptembre|ept|ep)|...'):
-    the engine tests one letter per group instead of every word, and the words that can start
-    at a position are still tried in the same order, so the matches are the same."""
-    groups: dict[str, list[str]] = {}
-    for word in words.split("|"):
-        groups.setdefault(word[0], []).append(word[1:])
-    return "|".join(c + (f"(?:{'|'.join(rest)})" if len(rest) > 1 else rest[0])
-                    for c, rest in groups.items())
-
-
 _M = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_MONTH = _by_initial(_M)
+_MONTH = by_initial(_M.split("|"))
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
              "saturday": 5, "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3,
              "vendredi": 4, "samedi": 5, "dimanche": 6}
 _WD = "|".join(_WEEKDAYS)
-_WEEKDAY = _by_initial(_WD)
+_WEEKDAY = by_initial(_WD.split("|"))
 _DAY = r"(\d{1,2})(?:st|nd|rd|th|er)?"
 _YEAR = r"((?:19|20)\d{2})"
 _BEFORE_MONTH = (r"in|en|since|depuis|until|jusqu'en|early|late|mid|by|d[eè]s|fin|d[ée]but|mi-?|"
@@ -50,7 +41,7 @@ _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "fifteen": 15, "twenty": 20, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4,
            "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
            "quinze": 15, "vingt": 20}
-_COUNT = r"\d{1,2}|" + _by_initial("|".join(sorted(_COUNTS, key=len, reverse=True)))
+_COUNT = r"\d{1,2}|" + by_initial(sorted(_COUNTS, key=len, reverse=True))
 _AGO_UNIT = r"years?|months?|weeks?|ans?|ann[ée]es?|mois|semaines?"
 _TAIL = r"dernier|derni[eè]re|pass[ée]e?|prochaine?|-ci"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -60,9 +51,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(rf"\b(?:on\s+|since\s+)({_MONTH})\.?\s+{_DAY}\b(?!\s*,?\s*\d)")),
     ("dm", re.compile(rf"\b(?:le\s+|on\s+(?:the\s+)?|depuis\s+le\s+|(?:{_WEEKDAY}),?\s+)"
                       rf"{_DAY}\s+(?:of\s+)?({_MONTH})\b(?!\.?,?\s+\d)")),
-    ("m", re.compile(rf"\b(?:{_by_initial(_BEFORE_MONTH)})\s+(?:d'|de\s+)?({_MONTH})\b"
+    ("m", re.compile(rf"\b(?:{by_initial(_BEFORE_MONTH.split('|'))})\s+(?:d'|de\s+)?({_MONTH})\b"
                      rf"(?!\.?\s*\d)")),
-    ("y", re.compile(rf"\b(?:{_by_initial(_BEFORE_YEAR)})\s+{_YEAR}\b")),
+    ("y", re.compile(rf"\b(?:{by_initial(_BEFORE_YEAR.split('|'))})\s+{_YEAR}\b")),
     ("rel", re.compile(rf"\b(last|next|this|le|la|l'|ce|cette)\s*({_UNIT})(\s+(?:{_TAIL}))?\b")),
     ("day", re.compile(r"\b(yesterday|today|hier|aujourd'hui)\b")),
     # "on Thursday", "a annoncé jeudi": the last such day up to the article's (next, if planned)
@@ -125,7 +116,8 @@ def _initials(*alternations: str) -> str:
     return "(?=[\\d" + "".join(sorted({re.escape(w[0]) for w in words})) + "])"
 
 
-_ANCHOR = re.compile(rf"\b{_initials(_ANCHOR_WORDS)}(?:\d{{1,4}}|{_by_initial(_ANCHOR_WORDS)})\b")
+_ANCHOR = re.compile(rf"\b{_initials(_ANCHOR_WORDS)}"
+                     rf"(?:\d{{1,4}}|{by_initial(_ANCHOR_WORDS.split('|'))})\b")
 # Every pattern starts at a word boundary with a digit, a month or one of these words.
 _STARTS = _initials(_M, _BEFORE_MONTH, _BEFORE_YEAR, "on|since|le|depuis",
                     "last|next|this|le|la|l'|ce|cette", "yesterday|today|hier|aujourd'hui",

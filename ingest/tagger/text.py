@@ -34,6 +34,18 @@ def clean(text: str) -> str:
     return text
 
 
+def by_initial(alternatives: list[str]) -> str:
+    """An alternation grouped by first character ('s(?:eptember|ept|ep)|...'): the engine tests
+    one character per group instead of every alternative, and the alternatives that can start
+    at a position are still tried in the same order, so the matches are the same. Each must
+    start with a literal letter (lower case in a pattern that ignores case)."""
+    groups: dict[str, list[str]] = {}
+    for a in alternatives:
+        groups.setdefault(a[0], []).append(a[1:])
+    return "|".join(c + (f"(?:{'|'.join(rest)})" if len(rest) > 1 else rest[0])
+                    for c, rest in groups.items())
+
+
 def after_boundary(*alternatives: str, then: str = "") -> str:
     r"""Alternatives equal to ``\b(?:alternative)then`` for regex alternatives that each start
     with a literal letter: the boundary is checked behind that letter. A pattern whose every
