@@ -15,13 +15,14 @@ from typing import Any
 from .gazetteer import DATA, Hit, matcher
 from .sentences import split
 from .status import conditional_hits, drop_month_may
-from .text import fold
+from .text import by_initial, fold
 
 _PREV_WORD = re.compile(r"([\w'’.-]+)\W*$")
 _NEXT_WORD = re.compile(r"^\W*?([\w'’.-]+)")
 _POSSESSIVE = re.compile(r"\b(?:its|their|son|sa|ses|leur|leurs)\s+$")
 # A state right after these is where something happens ("from Russia" is a supplier: not here).
-_IN_PLACE = re.compile(r"\b(?:in|inside|across|throughout|en|au|aux|dans)\s+(?:the\s+|la\s+|l')?$")
+_IN_PLACE = re.compile(r"\b(?:" + by_initial(["in", "inside", "across", "throughout", "en", "au",
+                                                "aux", "dans"]) + r")\s+(?:the\s+|la\s+|l')?$")
 # "a Wagner executive who it says worked with...": the verb of saying has its own subject.
 _RELATIVE = re.compile(r"\b(?:who|which|that|whom|qui|que|qu')\b")
 # A year before 1950: history, not posture. The pattern starts with its literal "1" (the word

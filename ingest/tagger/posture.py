@@ -15,7 +15,7 @@ from .gazetteer import DATA, Hit
 from .model import Posture
 from .personnel import figures
 from .status import after_publication, clause_bounds, refine, sentence_dates, status_of
-from .text import after_boundary
+from .text import after_boundary, by_initial
 
 _PLACE_WINDOW = 45  # a place this close after the verb, with no comma between, is where it happens
 _FORCE_WINDOW = 100  # the verb must have troops (or a force, or a base) this close
@@ -70,8 +70,10 @@ _LOCAL = re.compile(r"(?:\s+[\w'-]+){0,3}?\s+(?:in|at|à|au|dans)\s+(?:the\s+|la
 _COMPLETED = re.compile(r"\b(?:complet(?:ed|es|e|ing)|achev(?:é|ée|er|e|ant)|termin(?:é|ée|er))\b")
 _COMPLETED_REACH = 25
 # A verb's place: "to Mali", "from Niger", "au Mali", "en Centrafrique", "at Tartus".
-_LOCATIVE = re.compile(r"(?:\b(?:in|into|to|from|out of|at|inside|within|across|au|aux|en|dans|"
-                       r"du|des|de|vers|depuis)|\bà|\bd'|\bl')\s*(?:the\s+|le\s+|la\s+|l')?$")
+_LOCATIVE = re.compile(r"(?:\b(?:" + by_initial([
+    "in", "into", "to", "from", "out of", "at", "inside", "within", "across", "au", "aux", "en",
+    "dans", "du", "des", "de", "vers", "depuis",
+]) + r")|\bà|\bd'|\bl')\s*(?:the\s+|le\s+|la\s+|l')?$")
 _LOCATIVE_REACH = 90
 _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb is where
 # "Western governments led by France say the deployment...": the speaker does not move.

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .dates import find_dates
 from .gazetteer import ANY_CASE, DATA, Entry, Hit
+from .text import by_initial
 
 if TYPE_CHECKING:
     from .analysis import Sentence
@@ -141,10 +142,11 @@ def drop_month_may(text: str, hits: list[Hit]) -> list[Hit]:
 
 # Statement-level rules, shared by posture events and dyads: they read the words right before
 # the statement's verb, which the clause cues of status_of() cannot see.
-_INTENT = re.compile(r"\b(?:agree[sd]?|decided|decides|plans?|planning|intends?|promised|pledged|"
-                     r"vowed|offered|a accepté|ont accepté|a décidé|ont décidé|s'est engagée?|"
-                     r"se sont engagés|a promis|ont promis)\b(?:\s+[\w-]+){0,2}\s+(?:to|de|d'|à)\s+"
-                     r"(?:[\w-]+\s+){0,2}$")
+_INTENT = re.compile(r"\b(?:" + by_initial([
+    "agree[sd]?", "decided", "decides", "plans?", "planning", "intends?", "promised", "pledged",
+    "vowed", "offered", "a accepté", "ont accepté", "a décidé", "ont décidé", "s'est engagée?",
+    "se sont engagés", "a promis", "ont promis",
+]) + r")\b(?:\s+[\w-]+){0,2}\s+(?:to|de|d'|à)\s+(?:[\w-]+\s+){0,2}$")
 _AGREEMENT = re.compile(r"\b(?:agreement|accord|deal|pact|memorandum|convention|protocole)\b")
 _ATTRIBUTED = re.compile(r",\s*(?:a|ont|a-t-il|a-t-elle|ont-ils|has|have)\s+(?:annoncé|"
                          r"announced)\b")
