@@ -80,10 +80,11 @@ _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb
 _PAST_STOCK = re.compile(r"\b(?:had been|had|avaient été|avait été|étaient|était)\s+$")
 # "Russian fighter jets arrived", "ces engins déployés à Mopti": equipment as the verb's subject
 # moves arms, not troops (arms_transfer, not deploy).
-_EQUIPMENT = re.compile(after_boundary(
+_EQUIPMENT = re.compile(r"\b(?:" + by_initial([
     "jets?", "aircraft", "airplanes?", "planes?", "warplanes?", "drones?", "uavs?", "ucavs?",
     "helicopters?", "mohajer-6s?", "tb2s?", "bayraktars?", "avions?", "engins", "appareils",
-    "hélicoptères?", "blindés", then=r"\b"))
+    "hélicoptères?", "blindés",
+]) + r")\b")
 _EQUIPMENT_REACH = 45
 # "bring an end to", "brought to an end": no one is brought anywhere.
 _BRING_END = re.compile(r"\s+(?:to\s+)?an\s+end\b")
