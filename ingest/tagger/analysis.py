@@ -15,16 +15,20 @@ from typing import Any
 from .gazetteer import DATA, Hit, matcher
 from .sentences import split
 from .status import conditional_hits, drop_month_may
-from .text import fold
+from .text import by_initial, fold
 
 _PREV_WORD = re.compile(r"([\w'’.-]+)\W*$")
 _NEXT_WORD = re.compile(r"^\W*?([\w'’.-]+)")
 _POSSESSIVE = re.compile(r"\b(?:its|their|son|sa|ses|leur|leurs)\s+$")
 # A state right after these is where something happens ("from Russia" is a supplier: not here).
-_IN_PLACE = re.compile(r"\b(?:in|inside|across|throughout|en|au|aux|dans)\s+(?:the\s+|la\s+|l')?$")
+_IN_PLACE = re.compile(r"\b(?:" + by_initial(["in", "inside", "across", "throughout", "en", "au",
+                                                "aux", "dans"]) + r")\s+(?:the\s+|la\s+|l')?$")
 # "a Wagner executive who it says worked with...": the verb of saying has its own subject.
 _RELATIVE = re.compile(r"\b(?:who|which|that|whom|qui|que|qu')\b")
-_OLD_YEAR = re.compile(r"\b(?:1[0-8]\d\d|19[0-4]\d)\b")  # before 1950: history, not posture
+# A year before 1950: history, not posture. The pattern starts with its literal "1" (the word
+# boundary before it is checked behind it), so the engine skips from one "1" to the next
+# instead of trying the pattern at every position of every sentence.
+_OLD_YEAR = re.compile(r"1(?<!\w1)(?:[0-8]\d\d|9[0-4]\d)\b")
 # Actor and partner mentions checked per sentence: later stages pair them with each other and
 # with every cue, so a sentence listing hundreds of names would cost time by their square. News
 # sentences name at most ten (gold set); beyond this many, the sentence is a list.
@@ -263,11 +267,20 @@ def family(e: Ent) -> str:
     return e.parent or e.value
 
 
-def owned_themes(s: Sentence, a: Ent, actors: list[Ent]) -> set[str]:
+def powers(s: Sentence) -> set[str]:
+    """The families of the sentence's actors (kept: asked for every actor and pair)."""
+    found = s.memo.get("powers")
+    if found is None:
+        found = s.memo["powers"] = {family(x) for x in s.actors()}
+    return found
+
+
+def owned_themes(s: Sentence, a: Ent) -> set[str]:
     """The sentence's themes that are ``a``'s: with several powers named, a theme cue belongs to
     the power named nearest it, and to the powers listed with that one."""
-    if len({family(x) for x in actors}) <= 1:
+    if len(powers(s)) <= 1:
         return set(s.themes)
+    actors = s.actors()
     spots = [(theme, start, end) for theme, (_rule, start, end, _conf) in s.themes.items()]
     spots += [(h.entry.value, h.start, h.end) for h in s.cues("theme")]  # every cue, not the first
     out = set()

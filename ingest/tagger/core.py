@@ -86,8 +86,8 @@ def _language(hint: str | None, text: str) -> str | None:
 
 def _mark_sport_document(sentences: list[Sentence]) -> None:
     """A sports article (more sport cues than theme cues) is off-topic as a whole."""
-    sport = sum(1 for s in sentences for h in s.hits if h.entry.cat == "sport")
-    topical = sum(1 for s in sentences for h in s.hits if h.entry.cat == "theme")
+    sport = sum(len(s.cues("sport")) for s in sentences)
+    topical = sum(len(s.cues("theme")) for s in sentences)
     if sport >= _SPORT_DOC_MIN and sport >= topical:
         for s in sentences:
             s.offtopic = True
@@ -175,7 +175,7 @@ def _acting(sentences: list[Sentence], events, pairs) -> set[str]:
     found = {p.actor for p in events} | {d.actor for d in pairs}
     for s in sentences:
         if s.themes and (s.has("africa") or s.partners()):
-            found.update(e.value for e in s.actors() if owned_themes(s, e, s.actors()))
+            found.update(e.value for e in s.actors() if owned_themes(s, e))
     for s in sentences:  # "Those dispatched include personnel of the Wagner Group": the
         # instrument of a state acting in this story acts with it
         if s.themes:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .text import by_initial
+
 _MONTHS = {
     "january": 1, "jan": 1, "janvier": 1, "february": 2, "feb": 2, "fevrier": 2, "février": 2,
     "march": 3, "mar": 3, "mars": 3, "april": 4, "apr": 4, "avril": 4, "may": 5, "mai": 5,
@@ -17,11 +19,15 @@ _MONTHS = {
     "oct": 10, "octobre": 10, "november": 11, "nov": 11, "novembre": 11, "december": 12,
     "dec": 12, "decembre": 12, "décembre": 12,
 }
+
+
 _M = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = by_initial(_M.split("|"))
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
              "saturday": 5, "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3,
              "vendredi": 4, "samedi": 5, "dimanche": 6}
 _WD = "|".join(_WEEKDAYS)
+_WEEKDAY = by_initial(_WD.split("|"))
 _DAY = r"(\d{1,2})(?:st|nd|rd|th|er)?"
 _YEAR = r"((?:19|20)\d{2})"
 _BEFORE_MONTH = (r"in|en|since|depuis|until|jusqu'en|early|late|mid|by|d[eè]s|fin|d[ée]but|mi-?|"
@@ -35,22 +41,23 @@ _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "fifteen": 15, "twenty": 20, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4,
            "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
            "quinze": 15, "vingt": 20}
-_COUNT = r"\d{1,2}|" + "|".join(sorted(_COUNTS, key=len, reverse=True))
+_COUNT = r"\d{1,2}|" + by_initial(sorted(_COUNTS, key=len, reverse=True))
 _AGO_UNIT = r"years?|months?|weeks?|ans?|ann[ée]es?|mois|semaines?"
 _TAIL = r"dernier|derni[eè]re|pass[ée]e?|prochaine?|-ci"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("mdy", re.compile(rf"\b({_M})\.?\s+{_DAY},?\s+{_YEAR}\b")),
-    ("dmy", re.compile(rf"\b{_DAY}\s+({_M})\.?,?\s+{_YEAR}\b")),
-    ("my", re.compile(rf"\b({_M})\.?,?\s+(?:of\s+)?{_YEAR}\b")),
-    ("md", re.compile(rf"\b(?:on\s+|since\s+)({_M})\.?\s+{_DAY}\b(?!\s*,?\s*\d)")),
-    ("dm", re.compile(rf"\b(?:le\s+|on\s+(?:the\s+)?|depuis\s+le\s+|(?:{_WD}),?\s+)"
-                      rf"{_DAY}\s+(?:of\s+)?({_M})\b(?!\.?,?\s+\d)")),
-    ("m", re.compile(rf"\b(?:{_BEFORE_MONTH})\s+(?:d'|de\s+)?({_M})\b(?!\.?\s*\d)")),
-    ("y", re.compile(rf"\b(?:{_BEFORE_YEAR})\s+{_YEAR}\b")),
+    ("mdy", re.compile(rf"\b({_MONTH})\.?\s+{_DAY},?\s+{_YEAR}\b")),
+    ("dmy", re.compile(rf"\b{_DAY}\s+({_MONTH})\.?,?\s+{_YEAR}\b")),
+    ("my", re.compile(rf"\b({_MONTH})\.?,?\s+(?:of\s+)?{_YEAR}\b")),
+    ("md", re.compile(rf"\b(?:on\s+|since\s+)({_MONTH})\.?\s+{_DAY}\b(?!\s*,?\s*\d)")),
+    ("dm", re.compile(rf"\b(?:le\s+|on\s+(?:the\s+)?|depuis\s+le\s+|(?:{_WEEKDAY}),?\s+)"
+                      rf"{_DAY}\s+(?:of\s+)?({_MONTH})\b(?!\.?,?\s+\d)")),
+    ("m", re.compile(rf"\b(?:{by_initial(_BEFORE_MONTH.split('|'))})\s+(?:d'|de\s+)?({_MONTH})\b"
+                     rf"(?!\.?\s*\d)")),
+    ("y", re.compile(rf"\b(?:{by_initial(_BEFORE_YEAR.split('|'))})\s+{_YEAR}\b")),
     ("rel", re.compile(rf"\b(last|next|this|le|la|l'|ce|cette)\s*({_UNIT})(\s+(?:{_TAIL}))?\b")),
     ("day", re.compile(r"\b(yesterday|today|hier|aujourd'hui)\b")),
     # "on Thursday", "a annoncé jeudi": the last such day up to the article's (next, if planned)
-    ("wd", re.compile(rf"\b({_WD})\b(?!,?\s+(?:\d|the\s+\d))")),
+    ("wd", re.compile(rf"\b({_WEEKDAY})\b(?!,?\s+(?:\d|the\s+\d))")),
     ("ago", re.compile(rf"\b({_COUNT})\s+({_AGO_UNIT})\s+ago\b")),
     ("ilya", re.compile(rf"\bil\s+y\s+a\s+({_COUNT})\s+({_AGO_UNIT})\b")),
 ]
@@ -109,7 +116,8 @@ def _initials(*alternations: str) -> str:
     return "(?=[\\d" + "".join(sorted({re.escape(w[0]) for w in words})) + "])"
 
 
-_ANCHOR = re.compile(rf"\b{_initials(_ANCHOR_WORDS)}(?:\d{{1,4}}|{_ANCHOR_WORDS})\b")
+_ANCHOR = re.compile(rf"\b{_initials(_ANCHOR_WORDS)}"
+                     rf"(?:\d{{1,4}}|{by_initial(_ANCHOR_WORDS.split('|'))})\b")
 # Every pattern starts at a word boundary with a digit, a month or one of these words.
 _STARTS = _initials(_M, _BEFORE_MONTH, _BEFORE_YEAR, "on|since|le|depuis",
                     "last|next|this|le|la|l'|ce|cette", "yesterday|today|hier|aujourd'hui",

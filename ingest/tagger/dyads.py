@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .analysis import Ent, Sentence, family, owned_themes, run_of
+from .analysis import Ent, Sentence, family, owned_themes, powers, run_of
 from .model import THEMES, Dyad
 from .speaker import find_speaker, is_quote
 from .status import attributive_hedge, clause_bounds, combine, statement_status, status_of
@@ -31,8 +31,8 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None = No
     """All dyads of a document, one per (actor, partner)."""
     evidence: dict[tuple[str, str], list[_Evidence]] = {}
     prev: Sentence | None = None
-    # power -> (index, sentence, themes, mention) of the last sentence where it does something
-    story: dict[str, tuple[int, Sentence, set[str], Ent]] = {}
+    # power -> (index, sentence, mention) of the last sentence where it does something
+    story: dict[str, tuple[int, Sentence, Ent]] = {}
     for i, s in enumerate(sentences):
         if s.offtopic:
             prev = None
@@ -44,7 +44,7 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None = No
                 evidence.setdefault((actor_name, ev.partner.value), []).append(ev)
         if s.themes:
             for a in s.actors():
-                story[family(a)] = (i, s, owned_themes(s, a, s.actors()), a)
+                story[family(a)] = (i, s, a)
         prev = s
     _instrument_pairs(evidence, sentences)
     return [_dyad(actor, partner, evs, sentences) for (actor, partner), evs in evidence.items()]
@@ -100,7 +100,7 @@ def _sentence_pairs(s: Sentence, lang: str, published: dt.date | None) -> list[_
     partners = _partners(s)
     if not partners:
         return []
-    if len({family(a) for a in actors}) > 1 and len({p.value for p in partners}) > 1:
+    if len(powers(s)) > 1 and len({p.value for p in partners}) > 1:
         # each power with its own partner, or its own list of them ("du Mali et du Niger")
         pairs = [(a, p) for a in actors for p in _listed(s, _closest(a, partners), partners)]
     else:
@@ -110,7 +110,7 @@ def _sentence_pairs(s: Sentence, lang: str, published: dt.date | None) -> list[_
         if (a.value, p.value) in seen or a.value == p.value:
             continue
         seen.add((a.value, p.value))
-        themes = owned_themes(s, a, actors)
+        themes = owned_themes(s, a)
         if not themes:
             continue
         first, last = min(a.start, p.start), max(a.end, p.end)
@@ -125,8 +125,7 @@ _STORY_REACH = 3  # sentences: about a paragraph of news copy
 
 
 def _story_pairs(s: Sentence, lang: str, published: dt.date | None,
-                 story: dict[str, tuple[int, Sentence, set[str], Ent]],
-                 i: int) -> list[_Evidence]:
+                 story: dict[str, tuple[int, Sentence, Ent]], i: int) -> list[_Evidence]:
     """A sentence that names states without a theme word of its own, within three sentences of
     one of the same field where a power does something, goes on with the same story: with that
     power if the sentence names it ("Also formally part of Operation Barkhane are the armed
@@ -136,12 +135,11 @@ def _story_pairs(s: Sentence, lang: str, published: dt.date | None,
     partners = _partners(s)
     if not partners:
         return []
-    recent = {f: v for f, v in story.items()
-              if i - v[0] <= _STORY_REACH and v[1].field == s.field and v[2]}
+    recent = _recent(story, i, s.field)
     if s.actors():
-        agents = [(a, recent[family(a)][2]) for a in s.actors() if family(a) in recent]
+        agents = [(a, recent[family(a)][1]) for a in s.actors() if family(a) in recent]
     elif len(recent) == 1:
-        (_, last, themes, a), = recent.values()
+        (last, themes, a), = recent.values()
         if "\n" in s.text[last.end:s.start] and not s.has("anaphor_actor"):
             return []  # a new paragraph that names no power is a new story
         agents = [(a, themes)]
@@ -160,6 +158,19 @@ def _story_pairs(s: Sentence, lang: str, published: dt.date | None,
             out.append(_Evidence(a, p, (s,), set(themes), status,
                                  "dyad:story" + (f"|{rule}" if rule else ""), False))
     return out
+
+
+def _recent(story: dict[str, tuple[int, Sentence, Ent]], i: int,
+            field: str) -> dict[str, tuple[Sentence, set[str], Ent]]:
+    """The powers that did something (with themes of their own) in the last sentences of the
+    field: their themes are worked out here, for the few sentences that go on with a story."""
+    recent = {}
+    for f, (j, last, a) in story.items():
+        if i - j <= _STORY_REACH and last.field == field:
+            themes = owned_themes(last, a)
+            if themes:
+                recent[f] = (last, themes, a)
+    return recent
 
 
 def _window_pairs(prev: Sentence | None, s: Sentence) -> list[_Evidence]:

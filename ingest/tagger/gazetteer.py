@@ -218,10 +218,19 @@ def _keys(entry: Entry) -> set[str]:
     return {low, strip_accents(low)} if entry.cat in _ENTITY_CATS else {low}
 
 
+# _NON_WORD as a byte table over Latin-1: most English and French news is Latin-1, and a
+# byte translation is many times faster than the engine testing \w at every character.
+_LATIN1_WORDS = bytes(32 if _NON_WORD.match(chr(b)) else b for b in range(256))
+
+
 def words_only(folded: str) -> str:
     """The folded text with every non-word character as a space (same length), padded by one
     space each side, so keys padded with spaces only match whole words."""
-    return f" {_NON_WORD.sub(' ', folded)} "
+    try:
+        latin1 = folded.encode("latin-1")
+    except UnicodeEncodeError:
+        return f" {_NON_WORD.sub(' ', folded)} "
+    return f" {latin1.translate(_LATIN1_WORDS).decode('latin-1')} "
 
 
 class Matcher:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .gazetteer import DATA
+from .text import by_initial
 
 _REACH = 90  # characters before a force noun where its figure can start
 
@@ -27,7 +28,8 @@ class Figure:
 
 
 def _alt(words: list[str] | dict) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """The words as an alternation, longest first, grouped by first letter (by_initial())."""
+    return by_initial([re.escape(w) for w in sorted(words, key=len, reverse=True)])
 
 
 def _initials(words: list[str]) -> str:

@@ -15,6 +15,7 @@ from .gazetteer import DATA, Hit
 from .model import Posture
 from .personnel import figures
 from .status import after_publication, clause_bounds, refine, sentence_dates, status_of
+from .text import after_boundary, by_initial
 
 _PLACE_WINDOW = 45  # a place this close after the verb, with no comma between, is where it happens
 _FORCE_WINDOW = 100  # the verb must have troops (or a force, or a base) this close
@@ -51,7 +52,8 @@ _LAST_REACH = 100
 # "4,300 troops in the Sahel, including 2,400 in Mali": the share named for a country is its
 # force there.
 _SHARE = re.compile(
-    r"\b(?:including|of which|of whom|with|dont|parmi lesquels|y compris)\s+"
+    "(?:" + after_boundary("including", "of which", "of whom", "with", "dont", "parmi lesquels",
+                           "y compris") + r")\s+"
     r"(?:about\s+|some\s+|around\s+|nearly\s+|environ\s+|près de\s+|quelque\s+)?"
     r"(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)\s+(?:in|au|en|à)\s+(?:l'|la\s+|le\s+)?")
 
@@ -68,17 +70,21 @@ _LOCAL = re.compile(r"(?:\s+[\w'-]+){0,3}?\s+(?:in|at|à|au|dans)\s+(?:the\s+|la
 _COMPLETED = re.compile(r"\b(?:complet(?:ed|es|e|ing)|achev(?:é|ée|er|e|ant)|termin(?:é|ée|er))\b")
 _COMPLETED_REACH = 25
 # A verb's place: "to Mali", "from Niger", "au Mali", "en Centrafrique", "at Tartus".
-_LOCATIVE = re.compile(r"(?:\b(?:in|into|to|from|out of|at|inside|within|across|au|aux|en|dans|"
-                       r"du|des|de|vers|depuis)|\bà|\bd'|\bl')\s*(?:the\s+|le\s+|la\s+|l')?$")
+_LOCATIVE = re.compile(r"(?:\b(?:" + by_initial([
+    "in", "into", "to", "from", "out of", "at", "inside", "within", "across", "au", "aux", "en",
+    "dans", "du", "des", "de", "vers", "depuis",
+]) + r")|\bà|\bd'|\bl')\s*(?:the\s+|le\s+|la\s+|l')?$")
 _LOCATIVE_REACH = 90
 _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb is where
 # "Western governments led by France say the deployment...": the speaker does not move.
 _PAST_STOCK = re.compile(r"\b(?:had been|had|avaient été|avait été|étaient|était)\s+$")
 # "Russian fighter jets arrived", "ces engins déployés à Mopti": equipment as the verb's subject
 # moves arms, not troops (arms_transfer, not deploy).
-_EQUIPMENT = re.compile(
-    r"\b(?:jets?|aircraft|airplanes?|planes?|warplanes?|drones?|uavs?|ucavs?|helicopters?|"
-    r"mohajer-6s?|tb2s?|bayraktars?|avions?|engins|appareils|hélicoptères?|blindés)\b")
+_EQUIPMENT = re.compile(r"\b(?:" + by_initial([
+    "jets?", "aircraft", "airplanes?", "planes?", "warplanes?", "drones?", "uavs?", "ucavs?",
+    "helicopters?", "mohajer-6s?", "tb2s?", "bayraktars?", "avions?", "engins", "appareils",
+    "hélicoptères?", "blindés",
+]) + r")\b")
 _EQUIPMENT_REACH = 45
 # "bring an end to", "brought to an end": no one is brought anywhere.
 _BRING_END = re.compile(r"\s+(?:to\s+)?an\s+end\b")
@@ -128,7 +134,8 @@ _ANNOUNCED_THAT = re.compile(r"\b(?:annonc\w*|déclar\w*|indiqu\w*|announc\w*|sa
 _CONDITIONAL = re.compile(r"\b(?:serait|seraient|would)\b")
 # "ce qui porte le nombre des militaires ayant quitté le pays à 284", "bringing the total to
 # 1,346": the cumulative figure is the document's one event's.
-_CUMULATIVE = re.compile(r"\b(?:porte|portant|porter|bringing|brings|brought)\s+(?:le\s+nombre|"
+_CUMULATIVE = re.compile("(?:" + after_boundary("porte", "portant", "porter", "bringing", "brings",
+                                                 "brought") + r")\s+(?:le\s+nombre|"
                          r"le\s+total|l['’]effectif|the\s+total|the\s+number)\b[^.;]{0,80}?"
                          r"\b(?:à|to)\s+(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)\b")
 # "5 officers and 170 instructors": one force in two parts, counted together.
@@ -141,7 +148,8 @@ _AND_FIGURE = re.compile(r"(?:\s+[\w-]+)?\s*(?:,\s*)?(?:and|et)\s*$")
 _HISTORY_YEARS = 3
 # Between a date and the verb it dates: no clause break ("began in 2013 ..., but has been asked
 # to leave", "retirer ses forces ..., en dénonçant l'accord de 2018").
-_DATE_BREAK = re.compile(r"[;:]|\b(?:but|mais|while|alors que|after|après|before|avant)\b|,")
+_DATE_BREAK = re.compile(";|:|,|" + after_boundary("but", "mais", "while", "alors que", "after",
+                                                     "après", "before", "avant", then=r"\b"))
 # "more troops to join the 2,500 soldiers currently there": the figure is the stock they join.
 _JOINED = re.compile(r"\b(?:join|joining|joined|reinforce|reinforcing|rejoindre|rejoignent|"
                      r"renforcer|s['’]ajout\w+\s+aux|en plus des)\s+(?:the\s+|les\s+|"
@@ -444,7 +452,8 @@ def _ends_presence(s: Sentence, cue: Hit, action: str) -> str | None:
     return s.text[start:presence_end]
 
 
-_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|while|mais|alors que)\b")
+_CLAUSE_BREAK = re.compile(";|:|" + after_boundary("but", "while", "mais", "alors que",
+                                                    then=r"\b"))
 
 
 def _country(s: Sentence, cue: Hit, action: str, partners: list[Ent],

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from .dates import find_dates
 from .gazetteer import ANY_CASE, DATA, Entry, Hit
+from .text import by_initial
 
 if TYPE_CHECKING:
     from .analysis import Sentence
@@ -141,10 +142,11 @@ def drop_month_may(text: str, hits: list[Hit]) -> list[Hit]:
 
 # Statement-level rules, shared by posture events and dyads: they read the words right before
 # the statement's verb, which the clause cues of status_of() cannot see.
-_INTENT = re.compile(r"\b(?:agree[sd]?|decided|decides|plans?|planning|intends?|promised|pledged|"
-                     r"vowed|offered|a accepté|ont accepté|a décidé|ont décidé|s'est engagée?|"
-                     r"se sont engagés|a promis|ont promis)\b(?:\s+[\w-]+){0,2}\s+(?:to|de|d'|à)\s+"
-                     r"(?:[\w-]+\s+){0,2}$")
+_INTENT = re.compile(r"\b(?:" + by_initial([
+    "agree[sd]?", "decided", "decides", "plans?", "planning", "intends?", "promised", "pledged",
+    "vowed", "offered", "a accepté", "ont accepté", "a décidé", "ont décidé", "s'est engagée?",
+    "se sont engagés", "a promis", "ont promis",
+]) + r")\b(?:\s+[\w-]+){0,2}\s+(?:to|de|d'|à)\s+(?:[\w-]+\s+){0,2}$")
 _AGREEMENT = re.compile(r"\b(?:agreement|accord|deal|pact|memorandum|convention|protocole)\b")
 _ATTRIBUTED = re.compile(r",\s*(?:a|ont|a-t-il|a-t-elle|ont-ils|has|have)\s+(?:annoncé|"
                          r"announced)\b")
@@ -152,6 +154,15 @@ _ANNOUNCING = re.compile(r":(?:annon|announc)\w*$")
 # French future tense of the verb itself ("mobilisera", "quitteront", "enverra"): a plan.
 _FUTURE_FR = re.compile(r"\w{2,}(?:era|eront|ira|iront)$|^(?:sera|seront|enverra|enverront|"
                         r"ira|iront|fera|feront|devra|devront|viendra|viendront)$")
+
+
+@lru_cache(maxsize=4096)
+def _future_fr(verb: str) -> bool:
+    """Whether a French verb is in the future tense (kept per word: a few verbs come back in
+    every article)."""
+    return _FUTURE_FR.search(verb) is not None
+
+
 # Headline style, "Rwanda to send 1,000 troops", "Turkey to open base": a power, then "to" and
 # the verb: a plan.
 _HEADLINE_TO = re.compile(r"\s+to\s+$")
@@ -180,7 +191,7 @@ def refine(s: Sentence, lang: str, status: str, rule: str | None, lo: int, hi: i
     if _INTENT.search(folded, max(lo, verb.start - 40), verb.start) or (
             opens_base and _AGREEMENT.search(folded, lo, verb.start)):
         return "planned", "status:planned:intent"
-    if lang == "fr" and _FUTURE_FR.search(folded[verb.start:verb.end]):
+    if lang == "fr" and _future_fr(folded[verb.start:verb.end]):
         return "planned", f"status:fr:planned:future:{verb.entry.form}"
     if (lang == "en" and subject is not None and subject <= verb.start
             and _HEADLINE_TO.fullmatch(folded, subject, verb.start)):
