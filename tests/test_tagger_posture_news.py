@@ -199,3 +199,61 @@ def test_an_announced_plan_is_not_dated_by_the_announcement_s_month() -> None:
     due = _events("The United States has announced that its troops will withdraw from Niger by "
                   "early August.", published="2024-07-25")[("United States", "Niger", "withdraw")]
     assert due.date == "2024-08-01"
+
+
+# Rules from real reporting, 2026.12.4 (issue 18, second round)
+
+
+def test_an_organisation_s_events_belong_to_its_mission_in_that_country() -> None:
+    events = _events("The UN mission in Mali began pulling its staff out of Kidal on Monday. "
+                     "A day later, UN peacekeepers handed over their camp at Tessalit to the "
+                     "Malian army.", published="2023-11-01")
+    handover = events[("MINUSMA", "Mali", "handover")]
+    assert handover.rule.endswith(":mission")
+    assert not [k for k in events if k[0] == "United Nations"], events
+
+
+def test_a_state_s_task_force_does_not_take_over_the_state_s_events() -> None:
+    events = _events("French troops left Mali in August. Task Force Takuba, the European unit "
+                     "France led, was dissolved in Mali at the end of June.",
+                     published="2022-11-09")
+    assert ("France", "Mali", "withdraw") in events
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Le désengagement des militaires français présents au Tchad a commencé jeudi.", "fr"),
+    ("The drawdown of the French soldiers based in Chad started on Thursday.", "en"),
+])
+def test_the_force_a_departure_describes_is_a_stock(text: str, lang: str) -> None:
+    events = _events(text, lang, published="2024-12-20")
+    stock = events[("France", "Chad", "present")]
+    assert stock.status == "reported" and stock.rule.endswith(":describing")
+    assert ("France", "Chad", "withdraw") in events
+
+
+def test_the_last_soldiers_present_leave_no_stock() -> None:
+    events = _events("L'Allemagne a rapatrié mardi ses derniers soldats présents au Niger.", "fr",
+                     published="2024-09-02")
+    assert ("Germany", "Niger", "present") not in events
+    assert ("Germany", "Niger", "withdraw") in events
+
+
+@pytest.mark.parametrize("text, lang, country, personnel", [
+    ("Paris n'exclut pas un retrait de ses 1 500 soldats du Tchad.", "fr", "Chad", 1500),
+    ("France plans to scale back its troops in Gabon next year.", "en", "Gabon", None),
+    ("La MINUSMA a engagé le retrait de ses quelque 11 000 casques bleus du Mali.", "fr", "Mali",
+     11000),
+])
+def test_a_departure_that_leaves_the_force_in_place_says_it_is_there(
+        text: str, lang: str, country: str, personnel: int | None) -> None:
+    events = _events(text, lang, published="2024-09-02")
+    stock = next(p for k, p in events.items() if k[1:] == (country, "present"))
+    assert stock.status == "reported" and stock.personnel == personnel
+    assert stock.rule.endswith(":presupposed")
+
+
+def test_a_plain_plan_to_leave_says_nothing_of_a_stock() -> None:
+    events = _events("Britain will withdraw its 250 troops from Mali by the end of the year.",
+                     published="2022-11-14")
+    assert events[("United Kingdom", "Mali", "withdraw")].status == "planned"
+    assert ("United Kingdom", "Mali", "present") not in events

@@ -21,6 +21,11 @@ _FORCE_WINDOW = 100  # the verb must have troops (or a force, or a base) this cl
 _OBJECT_WINDOW = 30  # "sent fighter jets": equipment right after the verb is not a troop move
 _BASE_AFTER, _BASE_BEFORE = 40, 50  # "close its base" / "the bases ... will be closed"
 _STOCK_VERBS = ("deployed", "déployé", "déployés", "déployée", "déployées", "stationed")
+# Participles that describe a force where it is ("troupes françaises présentes au Niger",
+# "soldiers based in Chad"): beside a departure, the force that was there until it left.
+_DESCRIBING = (*_STOCK_VERBS, "present", "présent", "présents", "présente", "présentes",
+               "based in", "based at", "basés", "basée", "basées", "stationné", "stationnés",
+               "stationnée", "stationnées")
 # Between a force noun and 'deployed', these still describe a stock, not a movement.
 _STOCK_AUX = ("", "had been", "are", "is", "are also", "is also", "also", "remain", "remained",
               "sont", "sont aussi", "sont également", "étaient", "restent",
@@ -155,6 +160,14 @@ class _Candidate:
     history: bool = False  # a change the sentence dates years before the article
 
 
+@cache
+def _organisations() -> frozenset[str]:
+    """International organisations (not states) in the actor list: the parents whose missions
+    stand for them in a country (a state's task force, like Takuba, does not)."""
+    with open(DATA / "actors.json", encoding="utf-8") as fh:
+        return frozenset(a["name"] for a in json.load(fh)["actors"] if a["type"] == "org")
+
+
 @lru_cache(maxsize=1)
 def _posture_themes() -> dict[str, str]:
     with open(DATA / "cues.json", encoding="utf-8") as fh:
@@ -177,7 +190,21 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None) -> 
         if partners:
             last_partner = partners[-1]
         prev = s
-    return _after_departures(_merge([c for c in found if not _history(c, published)]))
+    events = _merge([c for c in found if not _history(c, published)])
+    return _after_departures(_missions_for_parents(events, sentences))
+
+
+def _missions_for_parents(events: list[Posture], sentences: list[Sentence]) -> list[Posture]:
+    """"UN peacekeepers", "the UN mission in Mali": where the document gives one of an
+    organisation's missions a move or stock in a country, the organisation's own events
+    there are that mission's (MINUSMA, not the United Nations, handed over its last camp)."""
+    if not events:
+        return events
+    parents = {e.value: e.parent for s in sentences if s.has("posture") for e in s.actors()
+               if e.parent in _organisations() and _force_kind(e) == "mission"}
+    mission = {(parents[p.actor], p.country): p.actor for p in events if p.actor in parents}
+    return [replace(p, actor=mission[p.actor, p.country], rule=p.rule + ":mission")
+            if (p.actor, p.country) in mission else p for p in events]
 
 
 def _history(c: _Candidate, published: dt.date | None) -> bool:
@@ -294,23 +321,31 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     # A stock beside a change of the same force is the change's own figure, unless it has a
     # figure of its own ("1,346 have left; 157 remain"), or it says where the leaving force is
     # stationed ("le départ d'un millier de soldats français déployés dans le pays"): the force
-    # that was there until it left.
+    # that was there until it left, unless the last of it left ("ses derniers soldats présents
+    # au Niger").
     changed = {(c.event.actor, c.event.country): c.event.personnel for c in out
                if c.event.action in _CHANGES}
-    leaving = {(c.event.actor, c.event.country): c.event.personnel for c in out
-               if c.event.action in _DEPARTURES}
+    gone = {(c.event.actor, c.event.country) for c in out if ALL_LEFT in c.event.rule}
+    leaving = {key: c.event.personnel for c in out if c.event.action in _DEPARTURES
+               and (key := (c.event.actor, c.event.country)) not in gone}
     kept = [c for c in out if c.event.action != "present"
             or (c.event.actor, c.event.country) not in changed
             or (c.event.personnel  # a figure of its own: not none, not the change's
-                and c.event.personnel != changed[c.event.actor, c.event.country])
-            or ((c.event.actor, c.event.country) in leaving and c.event.personnel != 0
-                and s.folded[c.cue.start:c.cue.end] in _STOCK_VERBS)]
+                and c.event.personnel != changed[c.event.actor, c.event.country])]
+    kept += [replace(c, event=replace(c.event, rule=c.event.rule + ":describing"))
+             for c in out if c.event.action == "present" and c not in kept
+             and (c.event.actor, c.event.country) in leaving and c.event.personnel != 0
+             and _describes_force(s, c.cue, _STOCK_AUX)]
     # "le départ d'un millier de soldats déployés dans le pays": the figure of the leaving force
     # is that of the stock its participle describes.
     kept = [replace(c, event=replace(c.event, personnel=leaving[key]))
             if c.event.action == "present" and c.event.personnel is None
             and leaving.get(key := (c.event.actor, c.event.country)) else c for c in kept]
     kept += [j for c in kept if c.event.action == "deploy" and (j := _joined_stock(s, lang, c))]
+    stocks = {(c.event.actor, c.event.country) for c in kept if c.event.action == "present"}
+    kept += [p for c in kept if c.event.action in _DEPARTURES
+             and (c.event.actor, c.event.country) not in stocks and _force_stays(s, c)
+             and (p := _presupposed_stock(s, lang, c, published))]
     for c in kept:
         # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
         theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
@@ -318,6 +353,55 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
                    c.cue.end, 0.7)
     return kept
+
+
+def _force_stays(s: Sentence, c: _Candidate) -> bool:
+    """The departure leaves the force where it is for now: only considered or denied ("does
+    not rule out", "will not withdraw"), a reduction ("va réduire ses effectifs"), or a
+    withdrawal begun and not finished ("a engagé le retrait de ses 13 000 militaires"). A
+    plain plan to leave ("will withdraw its troops") says nothing more than the plan."""
+    if c.event.status in ("hedged", "denied"):
+        return True
+    if s.folded[c.cue.start:c.cue.end].startswith(_REDUCING):
+        return c.event.status == "planned"
+    return ALL_LEFT not in c.event.rule and _BEGUN.search(
+        s.folded, max(s.start, c.cue.start - 25), c.cue.start) is not None
+
+
+_REDUCING = ("reduc", "reduce", "réduc", "réduir", "réduit", "scale", "scaling", "downsiz",
+             "draw down", "drawdown", "allég", "allèg", "diminu")
+_BEGUN = re.compile(r"\b(?:began|begun|begins|started|starts|engagé|entamé|commencé)\b"
+                    r"(?:\s+[\w'’]+){0,2}\s*$")
+
+
+def _presupposed_stock(s: Sentence, lang: str, c: _Candidate,
+                       published: dt.date | None) -> _Candidate | None:
+    """"n'écarte pas un départ de ses forces spéciales", "va réduire ses effectifs au Gabon": a
+    departure that leaves the power's own force in place says the force is there now: a
+    stock, reported, with the figure the possessive gives it ("ses quelque 13 000
+    militaires")."""
+    lo, hi = max(s.start, c.cue.start - _OWN_FORCE_REACH), min(s.end, c.cue.end + _OWN_FORCE_REACH)
+    for h in s.cues("force"):
+        if not lo <= h.start < hi:
+            continue
+        own = _OWN.search(s.folded, max(s.start, h.start - 30), h.start)
+        if own is None or _CLAUSE_BREAK.search(s.folded, min(own.start(), c.cue.start),
+                                               max(h.start, c.cue.end)):
+            continue
+        fig = next((f for f in _figures(s, lang) if own.start() <= s.start + f.start < h.start),
+                   None)
+        return replace(c, stated_date=False, history=False, event=replace(
+            c.event, action="present", status="reported",
+            personnel=fig.value if fig else None, personnel_text=fig.text if fig else None,
+            date=published.isoformat() if published else None,
+            rule=re.sub(r":(?:withdraw|handover|base_close):", ":present:", c.event.rule, count=1
+                        ).split("|")[0] + ":presupposed"))
+    return None
+
+
+# "its troops", "ses quelque 13 000 militaires", "leurs forces spéciales": the power's own force
+_OWN = re.compile(r"\b(?:its|their|son|sa|ses|leur|leurs)\s+(?:[\w,.\u202f\u00a0-]+\s+){0,3}$")
+_OWN_FORCE_REACH = 40
 
 
 def _joined_stock(s: Sentence, lang: str, c: _Candidate) -> _Candidate | None:
@@ -375,13 +459,14 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
     ), stated, cue, stated and _dates_verb(s, cue, at))
 
 
-def _describes_force(s: Sentence, cue: Hit) -> bool:
+def _describes_force(s: Sentence, cue: Hit, between: tuple[str, ...] = ("",)) -> bool:
     """"its remaining troops stationed at the Agadez base will withdraw": the participle
-    describes the force as it is now; the future is the withdrawal's, not the stock's."""
-    if s.folded[cue.start:cue.end] not in _STOCK_VERBS:
+    describes the force as it is now; the future is the withdrawal's, not the stock's.
+    ``between``: the words allowed between the force noun and the participle."""
+    if s.folded[cue.start:cue.end] not in _DESCRIBING:
         return False
     before = [h for h in s.cues("force") if h.end <= cue.start]
-    return bool(before) and not _words_between(s, before[-1].end, cue.start)
+    return bool(before) and _words_between(s, before[-1].end, cue.start) in between
 
 
 def _considered_or_consequence(s: Sentence, cue: Hit, status: str,
