@@ -257,3 +257,22 @@ def test_a_plain_plan_to_leave_says_nothing_of_a_stock() -> None:
                      published="2022-11-14")
     assert events[("United Kingdom", "Mali", "withdraw")].status == "planned"
     assert ("United Kingdom", "Mali", "present") not in events
+
+
+@pytest.mark.parametrize("text, lang, published", [
+    ("Paris has spent two years rebuilding its ties in the region after the hurried departure "
+     "of its soldiers from Mali, Burkina Faso and Niger.", "en", "2025-03-01"),
+    ("Depuis 2021, la France s'est retirée du Mali, du Burkina Faso et du Niger, et sa base du "
+     "Gabon est devenue un camp partagé.", "fr", "2025-06-01"),
+    ("Niamey se tourne vers Moscou, plusieurs mois après le retrait des soldats français du "
+     "Mali.", "fr", "2023-02-20"),
+])
+def test_a_departure_told_as_backdrop_is_not_news(text: str, lang: str, published: str) -> None:
+    events = _events(text, lang, published)
+    assert not [k for k in events if k[2] == "withdraw"], events
+
+
+def test_a_departure_a_few_weeks_before_the_news_is_still_news() -> None:
+    events = _events("Russian instructors have arrived in Gao, a few weeks after French troops "
+                     "left their camp in the town.", published="2022-01-10")
+    assert events[("France", "Mali", "withdraw")].status == "reported"

@@ -318,6 +318,7 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
             seen.add(key)
             out.append(_candidate(s, lang, published, cue, action, actor, country,
                                   [c for c, _ in cues], ended))
+    out = [c for c in out if not _backdrop(s, c)]
     # A stock beside a change of the same force is the change's own figure, unless it has a
     # figure of its own ("1,346 have left; 157 remain"), or it says where the leaving force is
     # stationed ("le départ d'un millier de soldats français déployés dans le pays"): the force
@@ -353,6 +354,37 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
                    c.cue.end, 0.7)
     return kept
+
+
+def _backdrop(s: Sentence, c: _Candidate) -> bool:
+    """A departure told as the backdrop of the news, not as news: the complement of "after"
+    or "since" ("after the forced departure of its troops from Mali", "quelques mois après le
+    retrait de la France du Mali"), done "already" ("having already left Mali"), or summed up
+    over a period the sentence opens with ("Depuis 2022, Paris s'est retiré du Tchad, du
+    Mali"). Told "a few weeks after", of one country, or with a date of its own, it is the
+    news's own precedent ("a few weeks after French troops left their base")."""
+    if c.event.action not in _DEPARTURES:
+        return False
+    lo = max(s.start, c.cue.start - 40)
+    after = _AFTER.search(s.folded, lo, c.cue.start)
+    if after or _ALREADY.search(s.folded, lo, c.cue.start):
+        if c.stated_date:
+            return False
+        if after and _LONG_BEFORE.search(s.folded, max(s.start, after.start() - 20),
+                                         after.start()):
+            return True  # "quelques mois après le retrait", "years after"
+        return any(e.value == c.event.country and _listed_with_others(s, e)
+                   for e in s.partners())  # a recap of several countries
+    opening = _OPENS_WITH_PERIOD.match(s.folded, s.start, c.cue.start)
+    return opening is not None and not _CLAUSE_BREAK.search(s.folded, opening.end(),
+                                                            c.cue.start)
+
+
+_AFTER = re.compile(r"\b(?:after|following|since|après|depuis|suite à|à la suite d[eu'’])\s+"
+                    r"(?:[\w'’-]+\s+){0,3}$")
+_LONG_BEFORE = re.compile(r"\b(?:months|years|decades|mois|ans|années|décennies)\s+$")
+_ALREADY = re.compile(r"\b(?:already|déjà)\s+(?:[\w'’-]+\s+)?$")
+_OPENS_WITH_PERIOD = re.compile(r"\W*(?:since|depuis)\s+(?:\w+\s+)?\d{4}\s*,")
 
 
 def _force_stays(s: Sentence, c: _Candidate) -> bool:
