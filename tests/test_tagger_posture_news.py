@@ -276,3 +276,15 @@ def test_a_departure_a_few_weeks_before_the_news_is_still_news() -> None:
     events = _events("Russian instructors have arrived in Gao, a few weeks after French troops "
                      "left their camp in the town.", published="2022-01-10")
     assert events[("France", "Mali", "withdraw")].status == "reported"
+
+
+@pytest.mark.parametrize("text, lang, actor, country", [
+    ("Opposition parties in Chad called for the withdrawal of French troops from the country.",
+     "en", "France", "Chad"),
+    ("Le gouvernement malien a exigé le départ des casques bleus de la MINUSMA du Mali.", "fr",
+     "MINUSMA", "Mali"),
+])
+def test_a_demanded_departure_is_planned_not_done(text: str, lang: str, actor: str,
+                                                  country: str) -> None:
+    event = _events(text, lang)[(actor, country, "withdraw")]
+    assert event.status == "planned" and event.rule.endswith("status:demanded")

@@ -387,6 +387,13 @@ _ALREADY = re.compile(r"\b(?:already|déjà)\s+(?:[\w'’-]+\s+)?$")
 _OPENS_WITH_PERIOD = re.compile(r"\W*(?:since|depuis)\s+(?:\w+\s+)?\d{4}\s*,")
 
 
+_DEMAND = re.compile(r"\b(?:call(?:s|ed|ing)?\s+for|demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|"
+                     r"ask(?:s|ed|ing)?|told|tells?|exig\w*|réclam\w*|demand[eé]\w*|"
+                     r"appel\w*\s+(?:à|au)|somm[eé]\w*)\b(?:\s+[\w'’-]+){0,6}?\s+(?:to\s+|à\s+|"
+                     r"d['’]|de\s+|que\s+|qu['’]|that\s+)?(?:[\w'’-]+\s+){0,4}$")
+_DEMAND_REACH = 60
+
+
 def _force_stays(s: Sentence, c: _Candidate) -> bool:
     """The departure leaves the force where it is for now: only considered or denied ("does
     not rule out", "will not withdraw"), a reduction ("va réduire ses effectifs"), or a
@@ -465,6 +472,11 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
             s.folded, s.start, s.end):
         status, status_rule = "reported", "status:under-way"
     status, status_rule = _considered_or_consequence(s, cue, status, status_rule)
+    if status == "reported" and action == "withdraw" and _DEMAND.search(
+            s.folded, max(s.start, cue.start - _DEMAND_REACH), cue.start):
+        # "call for French army withdrawal", "Mali's demand for the peacekeepers to leave",
+        # "a exigé le départ de l'armée française": asked for, not done
+        status, status_rule = "planned", "status:demanded"
     if status == "planned" and action == "present" and _describes_force(s, cue):
         status, status_rule = "reported", "status:stock-participle"
     claimed = _claimed_figures(s, cue, verbs, lang)
