@@ -288,3 +288,17 @@ def test_a_demanded_departure_is_planned_not_done(text: str, lang: str, actor: s
                                                   country: str) -> None:
     event = _events(text, lang)[(actor, country, "withdraw")]
     assert event.status == "planned" and event.rule.endswith("status:demanded")
+
+
+@pytest.mark.parametrize("text, lang, actor, country, personnel", [
+    ("La mission européenne EUTM Mali, composée de quelque 700 soldats, forme l'armée "
+     "malienne.", "fr", "EUTM", "Mali", 700),
+    ("Le Tchad compte déjà près de 1 000 personnels français, selon l'état-major.", "fr",
+     "France", "Chad", 1000),
+    ("The EU training mission in Somalia, made up of about 200 soldiers, advises the Somali "
+     "army.", "en", "EUTM", "Somalia", 200),
+])
+def test_a_force_described_by_its_strength_is_a_stock(text: str, lang: str, actor: str,
+                                                       country: str, personnel: int) -> None:
+    stock = _events(text, lang)[(actor, country, "present")]
+    assert stock.personnel == personnel and stock.status == "reported"
