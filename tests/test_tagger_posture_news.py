@@ -302,3 +302,20 @@ def test_a_force_described_by_its_strength_is_a_stock(text: str, lang: str, acto
                                                        country: str, personnel: int) -> None:
     stock = _events(text, lang)[(actor, country, "present")]
     assert stock.personnel == personnel and stock.status == "reported"
+
+
+@pytest.mark.parametrize("text", [
+    "Egypt's navy keeps a growing presence across the Mediterranean, officials in Cairo and "
+    "Tripoli say, as Libya's rival governments court foreign backers.",
+    "Chinese marines based in Djibouti helped evacuate foreign nationals from Yemen last month.",
+])
+def test_a_force_at_sea_or_leaving_a_place_abroad_is_no_african_event(text: str) -> None:
+    events = _events(text)
+    assert not [k for k in events if k[2] in ("present", "withdraw") and k[1] == "Libya"], events
+    assert ("China", "Djibouti", "withdraw") not in events
+
+
+def test_a_force_sent_from_abroad_still_arrives() -> None:
+    events = _events("Some 300 Russian instructors were sent from Moscow to the Central African "
+                     "Republic last week.", published="2024-03-01")
+    assert events[("Russia", "Central African Republic", "deploy")].personnel == 300

@@ -578,21 +578,25 @@ def _country(s: Sentence, cue: Hit, action: str, partners: list[Ent],
     context's). A region ("in the Sahel") is no country's, unless the sentence gives the
     country's share; a place outside Africa ("stationed at Tartus") gives no event, but a
     force leaving for home still leaves."""
-    target = _locative_target(s, cue, partners)
+    target = _locative_target(s, cue, partners, action)
     if isinstance(target, Ent):
         return target
     if target == "region":
         return next((p for p in partners if _share(s, p)), None)
-    if target == "abroad" and action != "withdraw":
+    if target == "abroad":
         return None
     if partners:
         return _nearest(partners, cue)
     return context
 
 
-def _locative_target(s: Sentence, cue: Hit, partners: list[Ent]) -> Ent | str | None:
+def _locative_target(s: Sentence, cue: Hit, partners: list[Ent],
+                     action: str) -> Ent | str | None:
     """The first thing after the verb that a locative introduces, within its clause: a
-    partner, 'region' (Africa, the Sahel) or 'abroad' (a state outside Africa, Tartus)."""
+    partner, 'region' (Africa, the Sahel) or 'abroad' (a place outside Africa: Tartus, Yemen,
+    the Mediterranean). A place abroad is where a departure happens only when the force
+    leaves it ("evacuating citizens from Yemen"); one it heads for is home ("returned to
+    Russia"), and one a force is sent from is its origin ("flown from Russia to Libya")."""
     hi = min(s.end, cue.end + _LOCATIVE_REACH)
     broken = _CLAUSE_BREAK.search(s.folded, cue.end, hi)
     if broken:
@@ -603,9 +607,19 @@ def _locative_target(s: Sentence, cue: Hit, partners: list[Ent]) -> Ent | str | 
     targets += [(h.start, "region") for h in s.cues("africa") if cue.end <= h.start < near]
     targets += [(h.start, "abroad") for h in s.cues("abroad") if cue.end <= h.start < near]
     for start, target in sorted(targets, key=lambda t: t[0]):
-        if _LOCATIVE.search(s.folded, max(cue.end, start - 12), start):
-            return target
+        if not _LOCATIVE.search(s.folded, max(cue.end, start - 12), start):
+            continue
+        if target == "abroad":
+            source = _SOURCE.search(s.folded, max(cue.end, start - 12), start) is not None
+            if action == "withdraw" and not source:
+                return "home"
+            if action == "deploy" and source:
+                continue
+        return target
     return None
+
+
+_SOURCE = re.compile(r"\b(?:from|out of|depuis)\s*(?:the\s+|la\s+|le\s+|l')?$")
 
 
 def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
