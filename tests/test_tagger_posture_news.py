@@ -319,3 +319,13 @@ def test_a_force_sent_from_abroad_still_arrives() -> None:
     events = _events("Some 300 Russian instructors were sent from Moscow to the Central African "
                      "Republic last week.", published="2024-03-01")
     assert events[("Russia", "Central African Republic", "deploy")].personnel == 300
+
+
+def test_a_force_yet_to_be_stationed_is_a_planned_move_where_it_goes() -> None:
+    events = _events("French soldiers leaving Niger are due to be stationed in neighbouring Chad "
+                     "and Benin, the ministry said.", published="2023-10-01")
+    for country in ("Chad", "Benin"):
+        move = events[("France", country, "deploy")]
+        assert move.status == "planned" and move.rule.endswith(":to-be-stationed")
+    assert ("France", "Niger", "withdraw") in events
+    assert ("France", "Chad", "withdraw") not in events

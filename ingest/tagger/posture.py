@@ -74,7 +74,10 @@ _COMPLETED = re.compile(r"\b(?:complet(?:ed|es|e|ing)|achev(?:é|ée|er|e|ant)|t
 _COMPLETED_REACH = 25
 # A verb's place: "to Mali", "from Niger", "au Mali", "en Centrafrique", "at Tartus".
 _LOCATIVE = re.compile(r"(?:\b(?:in|into|to|from|out of|at|inside|within|across|au|aux|en|dans|"
-                       r"du|des|de|vers|depuis)|\bà|\bd'|\bl')\s*(?:the\s+|le\s+|la\s+|l')?$")
+                       r"du|des|de|vers|depuis)|\bà|\bd'|\bl')\s*(?:the\s+|le\s+|la\s+|l')?"
+                       r"(?:(?:neighbou?ring|northern|southern|eastern|western|central|"
+                       r"north-\w+|south-\w+)\s+)?$")
+_LOCATIVE_BACK = 26  # "in neighbouring Djibouti": how far before a place its locative starts
 _LOCATIVE_REACH = 90
 _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb is where
 # "Western governments led by France say the deployment...": the speaker does not move.
@@ -311,7 +314,8 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         owner = _owner(actor)
         if _someone_elses_force(s, cue, actor, owner):
             continue
-        for country in [where, *_listed_after(s, where, partners)]:
+        listed = _listed_after(s, where, s.partners() if where.landmark else partners)
+        for country in [where, *listed]:
             key = (owner, country.value, action)
             if key in seen or owner == country.value or not _force_near(s, cue):
                 continue
@@ -342,6 +346,7 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     kept = [replace(c, event=replace(c.event, personnel=leaving[key]))
             if c.event.action == "present" and c.event.personnel is None
             and leaving.get(key := (c.event.actor, c.event.country)) else c for c in kept]
+    kept = [_to_be_stationed(c, s) for c in kept]
     kept += [j for c in kept if c.event.action == "deploy" and (j := _joined_stock(s, lang, c))]
     stocks = {(c.event.actor, c.event.country) for c in kept if c.event.action == "present"}
     kept += [p for c in kept if c.event.action in _DEPARTURES
@@ -354,6 +359,19 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
                    c.cue.end, 0.7)
     return kept
+
+
+def _to_be_stationed(c: _Candidate, s: Sentence) -> _Candidate:
+    """"are expected to be stationed in Djibouti", "the base will host 200 officers": a force
+    that is yet to be stationed somewhere is a move to come there, not a stock."""
+    if c.event.action != "present" or c.event.status != "planned" or not s.folded[
+            c.cue.start:c.cue.end].startswith(_STATIONING):
+        return c
+    rule = c.event.rule.replace(":present:", ":deploy:", 1) + ":to-be-stationed"
+    return replace(c, event=replace(c.event, action="deploy", rule=rule))
+
+
+_STATIONING = ("station", "based", "basé", "host", "héberg", "accueill", "abrit")
 
 
 def _backdrop(s: Sentence, c: _Candidate) -> bool:
@@ -578,7 +596,7 @@ def _country(s: Sentence, cue: Hit, action: str, partners: list[Ent],
     context's). A region ("in the Sahel") is no country's, unless the sentence gives the
     country's share; a place outside Africa ("stationed at Tartus") gives no event, but a
     force leaving for home still leaves."""
-    target = _locative_target(s, cue, partners, action)
+    target = _locative_target(s, cue, s.partners(), action)
     if isinstance(target, Ent):
         return target
     if target == "region":
@@ -593,7 +611,8 @@ def _country(s: Sentence, cue: Hit, action: str, partners: list[Ent],
 def _locative_target(s: Sentence, cue: Hit, partners: list[Ent],
                      action: str) -> Ent | str | None:
     """The first thing after the verb that a locative introduces, within its clause: a
-    partner, 'region' (Africa, the Sahel) or 'abroad' (a place outside Africa: Tartus, Yemen,
+    partner (even one named as a landmark: "stationed in neighbouring Djibouti"), 'region'
+    (Africa, the Sahel) or 'abroad' (a place outside Africa: Tartus, Yemen,
     the Mediterranean). A place abroad is where a departure happens only when the force
     leaves it ("evacuating citizens from Yemen"); one it heads for is home ("returned to
     Russia"), and one a force is sent from is its origin ("flown from Russia to Libya")."""
@@ -603,11 +622,15 @@ def _locative_target(s: Sentence, cue: Hit, partners: list[Ent],
         hi = broken.start()
     targets: list[tuple[int, Ent | str]] = [(p.start, p) for p in partners
                                             if cue.end <= p.start < hi]
+    if action == "withdraw":  # "troops leaving Somalia", "ont quitté le Mali": the object
+        for start, p in targets:
+            if _OBJECT.fullmatch(s.folded, cue.end, start):
+                return p
     near = min(hi, cue.end + _REGION_REACH)
     targets += [(h.start, "region") for h in s.cues("africa") if cue.end <= h.start < near]
     targets += [(h.start, "abroad") for h in s.cues("abroad") if cue.end <= h.start < near]
     for start, target in sorted(targets, key=lambda t: t[0]):
-        if not _LOCATIVE.search(s.folded, max(cue.end, start - 12), start):
+        if not _LOCATIVE.search(s.folded, max(cue.end, start - _LOCATIVE_BACK), start):
             continue
         if target == "abroad":
             source = _SOURCE.search(s.folded, max(cue.end, start - 12), start) is not None
@@ -619,6 +642,7 @@ def _locative_target(s: Sentence, cue: Hit, partners: list[Ent],
     return None
 
 
+_OBJECT = re.compile(r"\s*(?:the\s+|le\s+|la\s+|l')?")
 _SOURCE = re.compile(r"\b(?:from|out of|depuis)\s*(?:the\s+|la\s+|le\s+|l')?$")
 
 
@@ -758,7 +782,8 @@ def _names_country_with(s: Sentence, country: Ent) -> bool:
     figure is the country's; "at the camp in Gossi, in Mali" only says where the town is."""
     return any(e.value == country.value and e.place is None and s.start <= e.start < s.end
                and e.start <= country.start
-               and _LOCATIVE.search(s.folded, max(s.start, e.start - 12), e.start) is not None
+               and _LOCATIVE.search(s.folded, max(s.start, e.start - _LOCATIVE_BACK), e.start)
+               is not None
                for e in s.partners())
 
 
