@@ -164,11 +164,14 @@ class _Candidate:
 
 
 @cache
-def _organisations() -> frozenset[str]:
-    """International organisations (not states) in the actor list: the parents whose missions
-    stand for them in a country (a state's task force, like Takuba, does not)."""
+def _missions() -> dict[str, str]:
+    """{mission: its international organisation} from the actor list (MINUSMA: United
+    Nations). A state's task force (Takuba) is left out: its state keeps its own events."""
     with open(DATA / "actors.json", encoding="utf-8") as fh:
-        return frozenset(a["name"] for a in json.load(fh)["actors"] if a["type"] == "org")
+        actors = json.load(fh)["actors"]
+    orgs = {a["name"] for a in actors if a["type"] == "org"}
+    return {a["name"]: a["parent"] for a in actors
+            if a.get("force") == "mission" and a.get("parent") in orgs}
 
 
 @lru_cache(maxsize=1)
@@ -194,18 +197,17 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None) -> 
             last_partner = partners[-1]
         prev = s
     events = _merge([c for c in found if not _history(c, published)])
-    return _after_departures(_missions_for_parents(events, sentences))
+    return _after_departures(_missions_for_parents(events))
 
 
-def _missions_for_parents(events: list[Posture], sentences: list[Sentence]) -> list[Posture]:
+def _missions_for_parents(events: list[Posture]) -> list[Posture]:
     """"UN peacekeepers", "the UN mission in Mali": where the document gives one of an
     organisation's missions a move or stock in a country, the organisation's own events
     there are that mission's (MINUSMA, not the United Nations, handed over its last camp)."""
-    if not events:
+    missions = _missions()
+    mission = {(missions[p.actor], p.country): p.actor for p in events if p.actor in missions}
+    if not mission:
         return events
-    parents = {e.value: e.parent for s in sentences if s.has("posture") for e in s.actors()
-               if e.parent in _organisations() and _force_kind(e) == "mission"}
-    mission = {(parents[p.actor], p.country): p.actor for p in events if p.actor in parents}
     return [replace(p, actor=mission[p.actor, p.country], rule=p.rule + ":mission")
             if (p.actor, p.country) in mission else p for p in events]
 
@@ -322,7 +324,7 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
             seen.add(key)
             out.append(_candidate(s, lang, published, cue, action, actor, country,
                                   [c for c, _ in cues], ended))
-    out = [c for c in out if not _backdrop(s, c)]
+    out = [c for c in out if c.event.action not in _DEPARTURES or not _backdrop(s, c)]
     # A stock beside a change of the same force is the change's own figure, unless it has a
     # figure of its own ("1,346 have left; 157 remain"), or it says where the leaving force is
     # stationed ("le départ d'un millier de soldats français déployés dans le pays"): the force
@@ -330,28 +332,28 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     # au Niger").
     changed = {(c.event.actor, c.event.country): c.event.personnel for c in out
                if c.event.action in _CHANGES}
-    gone = {(c.event.actor, c.event.country) for c in out if ALL_LEFT in c.event.rule}
-    leaving = {key: c.event.personnel for c in out if c.event.action in _DEPARTURES
-               and (key := (c.event.actor, c.event.country)) not in gone}
-    kept = [c for c in out if c.event.action != "present"
-            or (c.event.actor, c.event.country) not in changed
-            or (c.event.personnel  # a figure of its own: not none, not the change's
-                and c.event.personnel != changed[c.event.actor, c.event.country])]
-    kept += [replace(c, event=replace(c.event, rule=c.event.rule + ":describing"))
-             for c in out if c.event.action == "present" and c not in kept
-             and (c.event.actor, c.event.country) in leaving and c.event.personnel != 0
-             and _describes_force(s, c.cue, _STOCK_AUX)]
+    leaving = {(c.event.actor, c.event.country): c.event.personnel for c in out
+               if c.event.action in _DEPARTURES}
+    kept = []
+    for c in out:
+        key = (c.event.actor, c.event.country)
+        if (c.event.action != "present" or key not in changed
+                or (c.event.personnel  # a figure of its own: not none, not the change's
+                    and c.event.personnel != changed[key])):
+            kept.append(c)
+        elif key in leaving and c.event.personnel != 0 and _describes_force(
+                s, c.cue, _STOCK_AUX) and not any(ALL_LEFT in o.event.rule for o in out
+                                                  if (o.event.actor, o.event.country) == key):
+            kept.append(replace(c, event=replace(c.event, rule=c.event.rule + ":describing")))
     # "le départ d'un millier de soldats déployés dans le pays": the figure of the leaving force
     # is that of the stock its participle describes.
     kept = [replace(c, event=replace(c.event, personnel=leaving[key]))
             if c.event.action == "present" and c.event.personnel is None
             and leaving.get(key := (c.event.actor, c.event.country)) else c for c in kept]
-    kept = [_to_be_stationed(c, s) for c in kept]
+    kept = [_to_be_stationed(c, s) if c.event.status == "planned" else c for c in kept]
     kept += [j for c in kept if c.event.action == "deploy" and (j := _joined_stock(s, lang, c))]
-    stocks = {(c.event.actor, c.event.country) for c in kept if c.event.action == "present"}
-    kept += [p for c in kept if c.event.action in _DEPARTURES
-             and (c.event.actor, c.event.country) not in stocks and _force_stays(s, c)
-             and (p := _presupposed_stock(s, lang, c, published))]
+    kept += [p for c in kept if c.event.action in _DEPARTURES and _force_stays(s, c)
+             and (p := _presupposed_stock(s, lang, c, published, kept))]
     for c in kept:
         # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
         theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
@@ -364,7 +366,7 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
 def _to_be_stationed(c: _Candidate, s: Sentence) -> _Candidate:
     """"are expected to be stationed in Djibouti", "the base will host 200 officers": a force
     that is yet to be stationed somewhere is a move to come there, not a stock."""
-    if c.event.action != "present" or c.event.status != "planned" or not s.folded[
+    if c.event.action != "present" or not s.folded[
             c.cue.start:c.cue.end].startswith(_STATIONING):
         return c
     rule = c.event.rule.replace(":present:", ":deploy:", 1) + ":to-be-stationed"
@@ -381,8 +383,6 @@ def _backdrop(s: Sentence, c: _Candidate) -> bool:
     over a period the sentence opens with ("Depuis 2022, Paris s'est retiré du Tchad, du
     Mali"). Told "a few weeks after", of one country, or with a date of its own, it is the
     news's own precedent ("a few weeks after French troops left their base")."""
-    if c.event.action not in _DEPARTURES:
-        return False
     lo = max(s.start, c.cue.start - 40)
     after = _AFTER.search(s.folded, lo, c.cue.start)
     if after or _ALREADY.search(s.folded, lo, c.cue.start):
@@ -431,12 +431,15 @@ _BEGUN = re.compile(r"\b(?:began|begun|begins|started|starts|engagé|entamé|com
                     r"(?:\s+[\w'’]+){0,2}\s*$")
 
 
-def _presupposed_stock(s: Sentence, lang: str, c: _Candidate,
-                       published: dt.date | None) -> _Candidate | None:
+def _presupposed_stock(s: Sentence, lang: str, c: _Candidate, published: dt.date | None,
+                       kept: list[_Candidate]) -> _Candidate | None:
     """"n'écarte pas un départ de ses forces spéciales", "va réduire ses effectifs au Gabon": a
     departure that leaves the power's own force in place says the force is there now: a
     stock, reported, with the figure the possessive gives it ("ses quelque 13 000
-    militaires")."""
+    militaires"), unless the sentence already gives that stock."""
+    if any(k.event.action == "present" and k.event.actor == c.event.actor
+           and k.event.country == c.event.country for k in kept):
+        return None
     lo, hi = max(s.start, c.cue.start - _OWN_FORCE_REACH), min(s.end, c.cue.end + _OWN_FORCE_REACH)
     for h in s.cues("force"):
         if not lo <= h.start < hi:
@@ -632,7 +635,7 @@ def _locative_target(s: Sentence, cue: Hit, partners: list[Ent],
     for start, target in sorted(targets, key=lambda t: t[0]):
         if not _LOCATIVE.search(s.folded, max(cue.end, start - _LOCATIVE_BACK), start):
             continue
-        if target == "abroad":
+        if isinstance(target, str) and target == "abroad":
             source = _SOURCE.search(s.folded, max(cue.end, start - 12), start) is not None
             if action == "withdraw" and not source:
                 return "home"
