@@ -74,10 +74,10 @@ _COMPLETED = re.compile(r"\b(?:complet(?:ed|es|e|ing)|achev(?:é|ée|er|e|ant)|t
 _COMPLETED_REACH = 25
 # A verb's place: "to Mali", "from Niger", "au Mali", "en Centrafrique", "at Tartus".
 _LOCATIVE = re.compile(r"(?:\b(?:in|into|to|from|out of|at|inside|within|across|au|aux|en|dans|"
-                       r"du|des|de|vers|depuis)|\bà|\bd'|\bl')\s*(?:the\s+|le\s+|la\s+|l')?"
-                       r"(?:(?:neighbou?ring|northern|southern|eastern|western|central|"
-                       r"north-\w+|south-\w+)\s+)?$")
-_LOCATIVE_BACK = 26  # "in neighbouring Djibouti": how far before a place its locative starts
+                       r"du|des|de|vers|depuis)|\bà|\bd'|\bl')\s*(?:the\s+|le\s+|la\s+|l')?$")
+# "in neighbouring Djibouti", "into northern Mali": an adjective between locative and place
+_COMPASS = ("neighbouring ", "neighboring ", "northern ", "southern ", "eastern ", "western ",
+            "central ")
 _LOCATIVE_REACH = 90
 _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb is where
 # "Western governments led by France say the deployment...": the speaker does not move.
@@ -322,9 +322,10 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
             if key in seen or owner == country.value or not _force_near(s, cue):
                 continue
             seen.add(key)
-            out.append(_candidate(s, lang, published, cue, action, actor, country,
-                                  [c for c, _ in cues], ended))
-    out = [c for c in out if c.event.action not in _DEPARTURES or not _backdrop(s, c)]
+            c = _candidate(s, lang, published, cue, action, actor, country,
+                           [c for c, _ in cues], ended)
+            if action not in _DEPARTURES or not _backdrop(s, c):
+                out.append(c)
     # A stock beside a change of the same force is the change's own figure, unless it has a
     # figure of its own ("1,346 have left; 157 remain"), or it says where the leaving force is
     # stationed ("le départ d'un millier de soldats français déployés dans le pays"): the force
@@ -340,7 +341,7 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         if (c.event.action != "present" or key not in changed
                 or (c.event.personnel  # a figure of its own: not none, not the change's
                     and c.event.personnel != changed[key])):
-            kept.append(c)
+            kept.append(_to_be_stationed(c, s) if c.event.status == "planned" else c)
         elif key in leaving and c.event.personnel != 0 and _describes_force(
                 s, c.cue, _STOCK_AUX) and not any(ALL_LEFT in o.event.rule for o in out
                                                   if (o.event.actor, o.event.country) == key):
@@ -350,10 +351,9 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     kept = [replace(c, event=replace(c.event, personnel=leaving[key]))
             if c.event.action == "present" and c.event.personnel is None
             and leaving.get(key := (c.event.actor, c.event.country)) else c for c in kept]
-    kept = [_to_be_stationed(c, s) if c.event.status == "planned" else c for c in kept]
-    kept += [j for c in kept if c.event.action == "deploy" and (j := _joined_stock(s, lang, c))]
-    kept += [p for c in kept if c.event.action in _DEPARTURES and _force_stays(s, c)
-             and (p := _presupposed_stock(s, lang, c, published, kept))]
+    kept += [j for c in kept if c.event.action == "deploy" and (j := _joined_stock(s, lang, c))
+             or c.event.action in _DEPARTURES and _force_stays(s, c)
+             and (j := _presupposed_stock(s, lang, c, published, kept))]
     for c in kept:
         # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
         theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
@@ -385,11 +385,11 @@ def _backdrop(s: Sentence, c: _Candidate) -> bool:
     news's own precedent ("a few weeks after French troops left their base")."""
     lo = max(s.start, c.cue.start - 40)
     after = _AFTER.search(s.folded, lo, c.cue.start)
-    if after or _ALREADY.search(s.folded, lo, c.cue.start):
+    if after:
         if c.stated_date:
             return False
-        if after and _LONG_BEFORE.search(s.folded, max(s.start, after.start() - 20),
-                                         after.start()):
+        if after.group(1) and _LONG_BEFORE.search(s.folded, max(s.start, after.start() - 20),
+                                                  after.start()):
             return True  # "quelques mois après le retrait", "years after"
         return any(e.value == c.event.country and _listed_with_others(s, e)
                    for e in s.partners())  # a recap of several countries
@@ -398,10 +398,9 @@ def _backdrop(s: Sentence, c: _Candidate) -> bool:
                                                             c.cue.start)
 
 
-_AFTER = re.compile(r"\b(?:after|following|since|après|depuis|suite à|à la suite d[eu'’])\s+"
-                    r"(?:[\w'’-]+\s+){0,3}$")
+_AFTER = re.compile(r"\b(?:(after|following|since|après|depuis|suite à|à la suite d[eu'’])\s+"
+                    r"(?:[\w'’-]+\s+){0,3}|(?:already|déjà)\s+(?:[\w'’-]+\s+)?)$")
 _LONG_BEFORE = re.compile(r"\b(?:months|years|decades|mois|ans|années|décennies)\s+$")
-_ALREADY = re.compile(r"\b(?:already|déjà)\s+(?:[\w'’-]+\s+)?$")
 _OPENS_WITH_PERIOD = re.compile(r"\W*(?:since|depuis)\s+(?:\w+\s+)?\d{4}\s*,")
 
 
@@ -540,7 +539,7 @@ def _considered_or_consequence(s: Sentence, cue: Hit, status: str,
     out" is hedged; one an act "aura pour conséquence" is planned; a conditional reporting
     an announcement ("avaient annoncé que le nombre serait réduit") states the plan."""
     before = max(s.start, cue.start - _WILL_RESULT_REACH)
-    if status == "reported" and _NOT_RULED_OUT.search(s.folded, before, cue.start):
+    if status in ("reported", "denied") and _NOT_RULED_OUT.search(s.folded, before, cue.start):
         return "hedged", "status:not-ruled-out"
     if status == "reported" and _WILL_RESULT.search(s.folded, before, cue.start):
         return "planned", "status:consequence"
@@ -633,7 +632,7 @@ def _locative_target(s: Sentence, cue: Hit, partners: list[Ent],
     targets += [(h.start, "region") for h in s.cues("africa") if cue.end <= h.start < near]
     targets += [(h.start, "abroad") for h in s.cues("abroad") if cue.end <= h.start < near]
     for start, target in sorted(targets, key=lambda t: t[0]):
-        if not _LOCATIVE.search(s.folded, max(cue.end, start - _LOCATIVE_BACK), start):
+        if not _locative_before(s, max(cue.end, start - 30), start):
             continue
         if isinstance(target, str) and target == "abroad":
             source = _SOURCE.search(s.folded, max(cue.end, start - 12), start) is not None
@@ -778,6 +777,19 @@ def _tied(s: Sentence, fig, country: Ent) -> bool:
     return nearest.value == country.value
 
 
+def _locative_before(s: Sentence, lo: int, at: int) -> bool:
+    """A locative ends right before ``at`` (not before ``lo``): "to Mali", "au Niger", or with
+    a compass or neighbour adjective between ("in neighbouring Djibouti")."""
+    if _LOCATIVE.search(s.folded, max(lo, at - 12), at):
+        return True
+    if s.folded[at - 1:at] != " ":
+        return False
+    before = s.folded[max(lo, at - 14):at]
+    adjective = next((a for a in _COMPASS if before.endswith(a)), None)
+    return adjective is not None and _LOCATIVE.search(
+        s.folded, max(lo, at - len(adjective) - 12), at - len(adjective)) is not None
+
+
 def _names_country_with(s: Sentence, country: Ent) -> bool:
     """The sentence places the force in the country itself ("in Mali", "au Niger"), not only in
     a town, at a camp, or by context ("the Malian flag" is not where the troops are). "Au
@@ -785,8 +797,7 @@ def _names_country_with(s: Sentence, country: Ent) -> bool:
     figure is the country's; "at the camp in Gossi, in Mali" only says where the town is."""
     return any(e.value == country.value and e.place is None and s.start <= e.start < s.end
                and e.start <= country.start
-               and _LOCATIVE.search(s.folded, max(s.start, e.start - _LOCATIVE_BACK), e.start)
-               is not None
+               and _locative_before(s, max(s.start, e.start - 30), e.start)
                for e in s.partners())
 
 
