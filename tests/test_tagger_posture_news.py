@@ -329,3 +329,21 @@ def test_a_force_yet_to_be_stationed_is_a_planned_move_where_it_goes() -> None:
         assert move.status == "planned" and move.rule.endswith(":to-be-stationed")
     assert ("France", "Niger", "withdraw") in events
     assert ("France", "Chad", "withdraw") not in events
+
+
+@pytest.mark.parametrize("text, lang, key", [
+    ("Troops sent by Turkey last winter are said to have turned the battle for Tripoli.", "en",
+     ("Turkey", "Libya", "deploy")),
+    ("Un diplomate a démenti que la Russie réduisait sa présence militaire en Centrafrique : "
+     "« ce n'est pas le cas ».", "fr", ("Russia", "Central African Republic", "present")),
+])
+def test_a_move_or_stock_the_phrase_takes_for_granted_is_reported(text: str, lang: str,
+                                                                  key: tuple) -> None:
+    event = _events(text, lang, published="2020-05-26")[key]
+    assert event.status == "reported" and event.rule.endswith("status:presupposed")
+
+
+def test_a_denied_presence_stays_denied() -> None:
+    event = _events("Moscow denies any military presence in Libya.",
+                    published="2020-05-26")[("Russia", "Libya", "present")]
+    assert event.status == "denied"

@@ -492,6 +492,8 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
             s.folded, s.start, s.end):
         status, status_rule = "reported", "status:under-way"
     status, status_rule = _considered_or_consequence(s, cue, status, status_rule)
+    if status != "reported" and _presupposed_by_phrase(s, cue, action):
+        status, status_rule = "reported", "status:presupposed"
     if status == "reported" and action == "withdraw" and _DEMAND.search(
             s.folded, max(s.start, cue.start - _DEMAND_REACH), cue.start):
         # "call for French army withdrawal", "Mali's demand for the peacekeepers to leave",
@@ -521,6 +523,28 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
         status=status, evidence=s.sentence, field=s.field, start=s.start, end=s.end,
         confidence=round(confidence, 2), rule=rule,
     ), stated, cue, stated and _dates_verb(s, cue, at))
+
+
+def _presupposed_by_phrase(s: Sentence, cue: Hit, action: str) -> bool:
+    """The move or stock is taken for granted by the phrase that names it, whatever the main
+    verb says: a participle on the force noun with its agent ("Forces sent by Turkey ... are
+    said to have helped", "les soldats déployés par Paris"), or a power's own presence that is
+    to be changed ("dit que la Russie réduisait sa présence, ce qui n'est pas le cas", "plans
+    to expand its presence")."""
+    if action == "present":
+        return (s.folded[cue.start:cue.end] in ("presence", "présence")
+                and _OWN_PRESENCE.search(s.folded, max(s.start, cue.start - 45), cue.start)
+                is not None)
+    if not _BY_AGENT.match(s.folded, cue.end):
+        return False
+    before = [h for h in s.cues("force") if h.end <= cue.start]
+    return bool(before) and not _words_between(s, before[-1].end, cue.start)
+
+
+_BY_AGENT = re.compile(r"\s+(?:by|par)\b")
+_OWN_PRESENCE = re.compile(r"\b(?:reduc\w*|rédui\w*|expand\w*|élargi\w*|renforc\w*|strengthen\w*|"
+                           r"increas\w*|bolster\w*|consolid\w*|augment\w*|downsiz\w*|allég\w*)"
+                           r"\s+(?:its|their|sa|son|leur)\s+(?:[\w'’-]+\s+)?$")
 
 
 def _describes_force(s: Sentence, cue: Hit, between: tuple[str, ...] = ("",)) -> bool:
