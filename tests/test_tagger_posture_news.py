@@ -347,3 +347,13 @@ def test_a_denied_presence_stays_denied() -> None:
     event = _events("Moscow denies any military presence in Libya.",
                     published="2020-05-26")[("Russia", "Libya", "present")]
     assert event.status == "denied"
+
+
+def test_a_departure_from_abroad_towards_a_country_is_an_arrival_there() -> None:
+    events = _events("Deux navires transportant des militaires chinois ont quitté Sanya, sur "
+                     "l'île de Hainan, pour arriver à Djibouti.", "fr", published="2017-07-12")
+    assert ("China", "Djibouti", "withdraw") not in events
+    assert ("China", "Djibouti", "deploy") in events
+    left = _events("Les soldats français ont quitté le Niger pour rejoindre le Tchad.", "fr",
+                   published="2023-12-22")
+    assert ("France", "Niger", "withdraw") in left

@@ -894,6 +894,8 @@ def _action(s: Sentence, cue: Hit) -> str | None:
     if action == "withdraw" and _NO_SIGN.search(s.folded, max(s.start, cue.start - 20),
                                                 cue.start):
         return "present"  # "no sign of leaving Libya": a force that stays
+    if action == "withdraw" and _bound_for(s, cue):
+        return "deploy"
     if action == "deploy" and _SINCE.match(s.folded, cue.end):
         return "present"  # "an Africa Corps unit has been deployed since April": a stock
     if action == "deploy" and (_FIRST.search(s.folded, max(s.start, cue.start - 8), cue.start)
@@ -904,6 +906,21 @@ def _action(s: Sentence, cue: Hit) -> str | None:
         if before and _words_between(s, before[-1].end, cue.start) in _STOCK_AUX:
             return "present"  # "2,000 mercenaries deployed in the country": a stock, not a move
     return action
+
+
+def _bound_for(s: Sentence, cue: Hit) -> bool:
+    """A departure from no African state, towards a destination ("ont quitté Zhanjiang ...
+    pour arriver à Djibouti", "le départ d'un premier groupe de soldats à destination de la
+    base"): the move is an arrival there. Leaving a country for another ("left Niger for
+    Chad") stays a departure from the first."""
+    to = _DESTINATION.search(s.folded, cue.end, min(s.end, cue.end + _DESTINATION_REACH))
+    return to is not None and not _CLAUSE_BREAK.search(s.folded, cue.end, to.start()) and not any(
+        cue.end <= p.start < to.start() for p in s.partners())
+
+
+_DESTINATION = re.compile(r"(?:pour (?:arriver|rejoindre)|à destination d[eu'’]|bound for|"
+                          r"headed for|heading for|en route (?:to|for|vers))\b")
+_DESTINATION_REACH = 90
 
 
 def _not_a_move(s: Sentence, cue: Hit, action: str) -> bool:
