@@ -806,12 +806,10 @@ def _locative_before(s: Sentence, lo: int, at: int) -> bool:
     a compass or neighbour adjective between ("in neighbouring Djibouti")."""
     if _LOCATIVE.search(s.folded, max(lo, at - 12), at):
         return True
-    if s.folded[at - 1:at] != " ":
+    if not s.folded.endswith(_COMPASS, max(lo, at - 14), at):
         return False
-    before = s.folded[max(lo, at - 14):at]
-    adjective = next((a for a in _COMPASS if before.endswith(a)), None)
-    return adjective is not None and _LOCATIVE.search(
-        s.folded, max(lo, at - len(adjective) - 12), at - len(adjective)) is not None
+    cut = max(lo, s.folded.rfind(" ", lo, at - 1) + 1)  # where the adjective starts
+    return _LOCATIVE.search(s.folded, max(lo, cut - 12), cut) is not None
 
 
 def _names_country_with(s: Sentence, country: Ent) -> bool:
