@@ -296,7 +296,8 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     actors = [e for e in s.actors() if _force_kind(e) != "company"]
     if not actors:
         return []
-    partners = [p for p in s.partners() if not p.landmark]
+    named = s.partners()
+    partners = [p for p in named if not p.landmark]
     context = last_partner if not partners else None
     if not partners and last_partner is None:
         return []
@@ -310,13 +311,13 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         actor = _pick_actor(s, actors, cue, lang)
         if actor is None:
             continue
-        where = _country(s, cue, action, partners, context)
+        where = _country(s, cue, action, partners, context, named)
         if where is None:
             continue
         owner = _owner(actor)
         if _someone_elses_force(s, cue, actor, owner):
             continue
-        listed = _listed_after(s, where, s.partners() if where.landmark else partners)
+        listed = _listed_after(s, where, named if where.landmark else partners)
         for country in [where, *listed]:
             key = (owner, country.value, action)
             if key in seen or owner == country.value or not _force_near(s, cue):
@@ -384,7 +385,8 @@ def _backdrop(s: Sentence, c: _Candidate) -> bool:
     Mali"). Told "a few weeks after", of one country, or with a date of its own, it is the
     news's own precedent ("a few weeks after French troops left their base")."""
     lo = max(s.start, c.cue.start - 40)
-    after = _AFTER.search(s.folded, lo, c.cue.start)
+    after = _AFTER_WORD.search(s.folded, lo, c.cue.start) and _AFTER.search(s.folded, lo,
+                                                                            c.cue.start)
     if after:
         if c.stated_date:
             return False
@@ -398,6 +400,7 @@ def _backdrop(s: Sentence, c: _Candidate) -> bool:
                                                             c.cue.start)
 
 
+_AFTER_WORD = re.compile(r"after|following|since|après|depuis|suite|already|déjà")  # quick test
 _AFTER = re.compile(r"\b(?:(after|following|since|après|depuis|suite à|à la suite d[eu'’])\s+"
                     r"(?:[\w'’-]+\s+){0,3}|(?:already|déjà)\s+(?:[\w'’-]+\s+)?)$")
 _LONG_BEFORE = re.compile(r"\b(?:months|years|decades|mois|ans|années|décennies)\s+$")
@@ -420,12 +423,14 @@ def _force_stays(s: Sentence, c: _Candidate) -> bool:
         return True
     if s.folded[c.cue.start:c.cue.end].startswith(_REDUCING):
         return c.event.status == "planned"
-    return ALL_LEFT not in c.event.rule and _BEGUN.search(
-        s.folded, max(s.start, c.cue.start - 25), c.cue.start) is not None
+    lo = max(s.start, c.cue.start - 25)
+    return ALL_LEFT not in c.event.rule and _BEGUN_WORD.search(s.folded, lo, c.cue.start) \
+        is not None and _BEGUN.search(s.folded, lo, c.cue.start) is not None
 
 
 _REDUCING = ("reduc", "reduce", "réduc", "réduir", "réduit", "scale", "scaling", "downsiz",
              "draw down", "drawdown", "allég", "allèg", "diminu")
+_BEGUN_WORD = re.compile(r"began|begun|begins|started|starts|engagé|entamé|commencé")
 _BEGUN = re.compile(r"\b(?:began|begun|begins|started|starts|engagé|entamé|commencé)\b"
                     r"(?:\s+[\w'’]+){0,2}\s*$")
 
@@ -615,14 +620,14 @@ def _ends_presence(s: Sentence, cue: Hit, action: str) -> str | None:
 _CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|while|mais|alors que)\b")
 
 
-def _country(s: Sentence, cue: Hit, action: str, partners: list[Ent],
-             context: Ent | None) -> Ent | None:
+def _country(s: Sentence, cue: Hit, action: str, partners: list[Ent], context: Ent | None,
+             named: list[Ent]) -> Ent | None:
     """Where the move happens: the place the verb's locative names ("deployed to Mali",
     "présence militaire française au Mali"), else the country named nearest the verb (or the
     context's). A region ("in the Sahel") is no country's, unless the sentence gives the
     country's share; a place outside Africa ("stationed at Tartus") gives no event, but a
-    force leaving for home still leaves."""
-    target = _locative_target(s, cue, s.partners(), action)
+    force leaving for home still leaves. ``named``: the sentence's states, landmarks too."""
+    target = _locative_target(s, cue, named, action)
     if isinstance(target, Ent):
         return target
     if target == "region":
