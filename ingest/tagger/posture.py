@@ -336,17 +336,18 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
                if c.event.action in _CHANGES}
     leaving = {(c.event.actor, c.event.country): c.event.personnel for c in out
                if c.event.action in _DEPARTURES}
-    kept = []
-    for c in out:
-        key = (c.event.actor, c.event.country)
-        if (c.event.action != "present" or key not in changed
-                or (c.event.personnel  # a figure of its own: not none, not the change's
-                    and c.event.personnel != changed[key])):
-            kept.append(_to_be_stationed(c, s) if c.event.status == "planned" else c)
-        elif key in leaving and c.event.personnel != 0 and _describes_force(
-                s, c.cue, _STOCK_AUX) and not any(ALL_LEFT in o.event.rule for o in out
-                                                  if (o.event.actor, o.event.country) == key):
-            kept.append(replace(c, event=replace(c.event, rule=c.event.rule + ":describing")))
+    kept = [c if c.event.status != "planned" else _to_be_stationed(c, s) for c in out
+            if c.event.action != "present"
+            or (c.event.actor, c.event.country) not in changed
+            or (c.event.personnel  # a figure of its own: not none, not the change's
+                and c.event.personnel != changed[c.event.actor, c.event.country])]
+    if len(kept) < len(out):
+        kept += [_describing(c) for c in out if c.event.action == "present"
+                 and (key := (c.event.actor, c.event.country)) in leaving
+                 and not (c.event.personnel and c.event.personnel != changed[key])
+                 and c.event.personnel != 0 and _describes_force(s, c.cue, _STOCK_AUX)
+                 and not any(ALL_LEFT in o.event.rule for o in out
+                             if (o.event.actor, o.event.country) == key)]
     # "le départ d'un millier de soldats déployés dans le pays": the figure of the leaving force
     # is that of the stock its participle describes.
     kept = [replace(c, event=replace(c.event, personnel=leaving[key]))
@@ -362,6 +363,10 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
                    c.cue.end, 0.7)
     return kept
+
+
+def _describing(c: _Candidate) -> _Candidate:
+    return replace(c, event=replace(c.event, rule=c.event.rule + ":describing"))
 
 
 def _to_be_stationed(c: _Candidate, s: Sentence) -> _Candidate:
@@ -661,7 +666,8 @@ def _locative_target(s: Sentence, cue: Hit, partners: list[Ent],
     targets += [(h.start, "region") for h in s.cues("africa") if cue.end <= h.start < near]
     targets += [(h.start, "abroad") for h in s.cues("abroad") if cue.end <= h.start < near]
     for start, target in sorted(targets, key=lambda t: t[0]):
-        if not _locative_before(s, max(cue.end, start - 30), start):
+        if not (_LOCATIVE.search(s.folded, max(cue.end, start - 12), start)
+                or _compass_locative(s, max(cue.end, start - 30), start)):
             continue
         if isinstance(target, str) and target == "abroad":
             source = _SOURCE.search(s.folded, max(cue.end, start - 12), start) is not None
@@ -806,11 +812,9 @@ def _tied(s: Sentence, fig, country: Ent) -> bool:
     return nearest.value == country.value
 
 
-def _locative_before(s: Sentence, lo: int, at: int) -> bool:
-    """A locative ends right before ``at`` (not before ``lo``): "to Mali", "au Niger", or with
-    a compass or neighbour adjective between ("in neighbouring Djibouti")."""
-    if _LOCATIVE.search(s.folded, max(lo, at - 12), at):
-        return True
+def _compass_locative(s: Sentence, lo: int, at: int) -> bool:
+    """A locative, then a compass or neighbour adjective, right before ``at`` ("in neighbouring
+    Djibouti", "into northern Mali"); the locative alone is tested first by the callers."""
     if not s.folded.endswith(_COMPASS, max(lo, at - 14), at):
         return False
     cut = max(lo, s.folded.rfind(" ", lo, at - 1) + 1)  # where the adjective starts
@@ -824,7 +828,8 @@ def _names_country_with(s: Sentence, country: Ent) -> bool:
     figure is the country's; "at the camp in Gossi, in Mali" only says where the town is."""
     return any(e.value == country.value and e.place is None and s.start <= e.start < s.end
                and e.start <= country.start
-               and _locative_before(s, max(s.start, e.start - 30), e.start)
+               and (_LOCATIVE.search(s.folded, max(s.start, e.start - 12), e.start)
+                    or _compass_locative(s, max(s.start, e.start - 30), e.start))
                for e in s.partners())
 
 
@@ -897,7 +902,8 @@ def _action(s: Sentence, cue: Hit) -> str | None:
     if action == "withdraw" and _NO_SIGN.search(s.folded, max(s.start, cue.start - 20),
                                                 cue.start):
         return "present"  # "no sign of leaving Libya": a force that stays
-    if action == "withdraw" and _bound_for(s, cue):
+    if action == "withdraw" and _DESTINATION.search(
+            s.folded, cue.end, min(s.end, cue.end + _DESTINATION_REACH)) and _bound_for(s, cue):
         return "deploy"
     if action == "deploy" and _SINCE.match(s.folded, cue.end):
         return "present"  # "an Africa Corps unit has been deployed since April": a stock
