@@ -357,3 +357,9 @@ def test_a_departure_from_abroad_towards_a_country_is_an_arrival_there() -> None
     left = _events("Les soldats français ont quitté le Niger pour rejoindre le Tchad.", "fr",
                    published="2023-12-22")
     assert ("France", "Niger", "withdraw") in left
+
+
+def test_the_stationing_an_accord_governs_is_no_move_to_come() -> None:
+    events = _events("La junte a annoncé dénoncer les accords qui encadrent le stationnement des "
+                     "soldats français au Niger.", "fr", published="2023-08-04")
+    assert ("France", "Niger", "deploy") not in events

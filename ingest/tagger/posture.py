@@ -372,8 +372,9 @@ def _describing(c: _Candidate) -> _Candidate:
 def _to_be_stationed(c: _Candidate, s: Sentence) -> _Candidate:
     """"are expected to be stationed in Djibouti", "the base will host 200 officers": a force
     that is yet to be stationed somewhere is a move to come there, not a stock."""
-    if c.event.action != "present" or not s.folded[
-            c.cue.start:c.cue.end].startswith(_STATIONING):
+    verb = s.folded[c.cue.start:c.cue.end]
+    if c.event.action != "present" or not verb.startswith(_STATIONING) or verb.endswith(
+            ("ment", "ing")):  # "le stationnement du détachement": the stock an accord governs
         return c
     rule = c.event.rule.replace(":present:", ":deploy:", 1) + ":to-be-stationed"
     return replace(c, event=replace(c.event, action="deploy", rule=rule))
