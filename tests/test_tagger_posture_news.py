@@ -363,3 +363,10 @@ def test_the_stationing_an_accord_governs_is_no_move_to_come() -> None:
     events = _events("La junte a annoncé dénoncer les accords qui encadrent le stationnement des "
                      "soldats français au Niger.", "fr", published="2023-08-04")
     assert ("France", "Niger", "deploy") not in events
+
+
+def test_a_departure_not_ruled_out_is_hedged_not_denied() -> None:
+    events = _events("Washington does not rule out a withdrawal of its 75 special forces from "
+                     "Chad, a spokesman said.", published="2024-05-14")
+    assert events[("United States", "Chad", "withdraw")].status == "hedged"
+    assert events[("United States", "Chad", "present")].personnel == 75
