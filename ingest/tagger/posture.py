@@ -22,6 +22,11 @@ _FORCE_WINDOW = 100  # the verb must have troops (or a force, or a base) this cl
 _OBJECT_WINDOW = 30  # "sent fighter jets": equipment right after the verb is not a troop move
 _BASE_AFTER, _BASE_BEFORE = 40, 50  # "close its base" / "the bases ... will be closed"
 _STOCK_VERBS = ("deployed", "déployé", "déployés", "déployée", "déployées", "stationed")
+# Participles that describe a force where it is ("troupes françaises présentes au Niger",
+# "soldiers based in Chad"): beside a departure, the force that was there until it left.
+_DESCRIBING = (*_STOCK_VERBS, "present", "présent", "présents", "présente", "présentes",
+               "based in", "based at", "basés", "basée", "basées", "stationné", "stationnés",
+               "stationnée", "stationnées")
 # Between a force noun and 'deployed', these still describe a stock, not a movement.
 _STOCK_AUX = ("", "had been", "are", "is", "are also", "is also", "also", "remain", "remained",
               "sont", "sont aussi", "sont également", "étaient", "restent",
@@ -74,6 +79,9 @@ _LOCATIVE = re.compile(r"(?:\b(?:" + by_initial([
     "in", "into", "to", "from", "out of", "at", "inside", "within", "across", "au", "aux", "en",
     "dans", "du", "des", "de", "vers", "depuis",
 ]) + r")|\bà|\bd'|\bl')\s*(?:the\s+|le\s+|la\s+|l')?$")
+# "in neighbouring Djibouti", "into northern Mali": an adjective between locative and place
+_COMPASS = ("neighbouring ", "neighboring ", "northern ", "southern ", "eastern ", "western ",
+            "central ")
 _LOCATIVE_REACH = 90
 _REGION_REACH = 45  # "4,300 troops in the Sahel": a region right after the verb is where
 # "Western governments led by France say the deployment...": the speaker does not move.
@@ -163,6 +171,17 @@ class _Candidate:
     history: bool = False  # a change the sentence dates years before the article
 
 
+@cache
+def _missions() -> dict[str, str]:
+    """{mission: its international organisation} from the actor list (MINUSMA: United
+    Nations). A state's task force (Takuba) is left out: its state keeps its own events."""
+    with open(DATA / "actors.json", encoding="utf-8") as fh:
+        actors = json.load(fh)["actors"]
+    orgs = {a["name"] for a in actors if a["type"] == "org"}
+    return {a["name"]: a["parent"] for a in actors
+            if a.get("force") == "mission" and a.get("parent") in orgs}
+
+
 @lru_cache(maxsize=1)
 def _posture_themes() -> dict[str, str]:
     with open(DATA / "cues.json", encoding="utf-8") as fh:
@@ -185,7 +204,20 @@ def extract(sentences: list[Sentence], lang: str, published: dt.date | None) -> 
         if partners:
             last_partner = partners[-1]
         prev = s
-    return _after_departures(_merge([c for c in found if not _history(c, published)]))
+    events = _merge([c for c in found if not _history(c, published)])
+    return _after_departures(_missions_for_parents(events))
+
+
+def _missions_for_parents(events: list[Posture]) -> list[Posture]:
+    """"UN peacekeepers", "the UN mission in Mali": where the document gives one of an
+    organisation's missions a move or stock in a country, the organisation's own events
+    there are that mission's (MINUSMA, not the United Nations, handed over its last camp)."""
+    missions = _missions()
+    mission = {(missions[p.actor], p.country): p.actor for p in events if p.actor in missions}
+    if not mission:
+        return events
+    return [replace(p, actor=mission[p.actor, p.country], rule=p.rule + ":mission")
+            if (p.actor, p.country) in mission else p for p in events]
 
 
 def _history(c: _Candidate, published: dt.date | None) -> bool:
@@ -277,7 +309,8 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
     actors = [e for e in s.actors() if _force_kind(e) != "company"]
     if not actors:
         return []
-    partners = [p for p in s.partners() if not p.landmark]
+    named = s.partners()
+    partners = [p for p in named if not p.landmark]
     context = last_partner if not partners else None
     if not partners and last_partner is None:
         return []
@@ -291,39 +324,51 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         actor = _pick_actor(s, actors, cue, lang)
         if actor is None:
             continue
-        where = _country(s, cue, action, partners, context)
+        where = _country(s, cue, action, partners, context, named)
         if where is None:
             continue
         owner = _owner(actor)
         if _someone_elses_force(s, cue, actor, owner):
             continue
-        for country in [where, *_listed_after(s, where, partners)]:
+        listed = _listed_after(s, where, named if where.landmark else partners)
+        for country in [where, *listed]:
             key = (owner, country.value, action)
             if key in seen or owner == country.value or not _force_near(s, cue):
                 continue
             seen.add(key)
-            out.append(_candidate(s, lang, published, cue, action, actor, country,
-                                  [c for c, _ in cues], ended))
+            c = _candidate(s, lang, published, cue, action, actor, country,
+                           [c for c, _ in cues], ended)
+            if action not in _DEPARTURES or not _backdrop(s, c):
+                out.append(c)
     # A stock beside a change of the same force is the change's own figure, unless it has a
     # figure of its own ("1,346 have left; 157 remain"), or it says where the leaving force is
     # stationed ("le départ d'un millier de soldats français déployés dans le pays"): the force
-    # that was there until it left.
+    # that was there until it left, unless the last of it left ("ses derniers soldats présents
+    # au Niger").
     changed = {(c.event.actor, c.event.country): c.event.personnel for c in out
                if c.event.action in _CHANGES}
     leaving = {(c.event.actor, c.event.country): c.event.personnel for c in out
                if c.event.action in _DEPARTURES}
-    kept = [c for c in out if c.event.action != "present"
+    kept = [c if c.event.status != "planned" else _to_be_stationed(c, s) for c in out
+            if c.event.action != "present"
             or (c.event.actor, c.event.country) not in changed
             or (c.event.personnel  # a figure of its own: not none, not the change's
-                and c.event.personnel != changed[c.event.actor, c.event.country])
-            or ((c.event.actor, c.event.country) in leaving and c.event.personnel != 0
-                and s.folded[c.cue.start:c.cue.end] in _STOCK_VERBS)]
+                and c.event.personnel != changed[c.event.actor, c.event.country])]
+    if len(kept) < len(out):
+        kept += [_describing(c) for c in out if c.event.action == "present"
+                 and (key := (c.event.actor, c.event.country)) in leaving
+                 and not (c.event.personnel and c.event.personnel != changed[key])
+                 and c.event.personnel != 0 and _describes_force(s, c.cue, _STOCK_AUX)
+                 and not any(ALL_LEFT in o.event.rule for o in out
+                             if (o.event.actor, o.event.country) == key)]
     # "le départ d'un millier de soldats déployés dans le pays": the figure of the leaving force
     # is that of the stock its participle describes.
     kept = [replace(c, event=replace(c.event, personnel=leaving[key]))
             if c.event.action == "present" and c.event.personnel is None
             and leaving.get(key := (c.event.actor, c.event.country)) else c for c in kept]
-    kept += [j for c in kept if c.event.action == "deploy" and (j := _joined_stock(s, lang, c))]
+    kept += [j for c in kept if c.event.action == "deploy" and (j := _joined_stock(s, lang, c))
+             or c.event.action in _DEPARTURES and _force_stays(s, c)
+             and (j := _presupposed_stock(s, lang, c, published, kept))]
     for c in kept:
         # A presence that has ended ("no longer present") is a withdrawal, not a deployment.
         theme = ("troop_withdrawal" if c.event.personnel == 0 and c.event.action == "present"
@@ -331,6 +376,115 @@ def _sentence_events(s: Sentence, lang: str, published: dt.date | None,
         themes.add(s, theme, f"posture:{c.event.action}:{c.cue.entry.form}", c.cue.start,
                    c.cue.end, 0.7)
     return kept
+
+
+def _describing(c: _Candidate) -> _Candidate:
+    return replace(c, event=replace(c.event, rule=c.event.rule + ":describing"))
+
+
+def _to_be_stationed(c: _Candidate, s: Sentence) -> _Candidate:
+    """"are expected to be stationed in Djibouti", "the base will host 200 officers": a force
+    that is yet to be stationed somewhere is a move to come there, not a stock."""
+    verb = s.folded[c.cue.start:c.cue.end]
+    if c.event.action != "present" or not verb.startswith(_STATIONING) or verb.endswith(
+            ("ment", "ing")):  # "le stationnement du détachement": the stock an accord governs
+        return c
+    rule = c.event.rule.replace(":present:", ":deploy:", 1) + ":to-be-stationed"
+    return replace(c, event=replace(c.event, action="deploy", rule=rule))
+
+
+_STATIONING = ("station", "based", "basé", "host", "héberg", "accueill", "abrit")
+
+
+def _backdrop(s: Sentence, c: _Candidate) -> bool:
+    """A departure told as the backdrop of the news, not as news: the complement of "after"
+    or "since" ("after the forced departure of its troops from Mali", "quelques mois après le
+    retrait de la France du Mali"), done "already" ("having already left Mali"), or summed up
+    over a period the sentence opens with ("Depuis 2022, Paris s'est retiré du Tchad, du
+    Mali"). Told "a few weeks after", of one country, or with a date of its own, it is the
+    news's own precedent ("a few weeks after French troops left their base")."""
+    lo = max(s.start, c.cue.start - 40)
+    after = _AFTER_WORD.search(s.folded, lo, c.cue.start) and _AFTER.search(s.folded, lo,
+                                                                            c.cue.start)
+    if after:
+        if c.stated_date:
+            return False
+        if after.group(1) and _LONG_BEFORE.search(s.folded, max(s.start, after.start() - 20),
+                                                  after.start()):
+            return True  # "quelques mois après le retrait", "years after"
+        return any(e.value == c.event.country and _listed_with_others(s, e)
+                   for e in s.partners())  # a recap of several countries
+    opening = _OPENS_WITH_PERIOD.match(s.folded, s.start, c.cue.start)
+    return opening is not None and not _CLAUSE_BREAK.search(s.folded, opening.end(),
+                                                            c.cue.start)
+
+
+_AFTER_WORD = re.compile(r"after|following|since|après|depuis|suite|already|déjà")  # quick test
+_AFTER = re.compile(r"\b(?:(after|following|since|après|depuis|suite à|à la suite d[eu'’])\s+"
+                    r"(?:[\w'’-]+\s+){0,3}|(?:already|déjà)\s+(?:[\w'’-]+\s+)?)$")
+_LONG_BEFORE = re.compile(r"\b(?:months|years|decades|mois|ans|années|décennies)\s+$")
+_OPENS_WITH_PERIOD = re.compile(r"\W*(?:since|depuis)\s+(?:\w+\s+)?\d{4}\s*,")
+
+
+_DEMAND = re.compile(r"\b(?:call(?:s|ed|ing)?\s+for|demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|"
+                     r"ask(?:s|ed|ing)?|told|tells?|exig\w*|réclam\w*|demand[eé]\w*|"
+                     r"appel\w*\s+(?:à|au)|somm[eé]\w*)\b(?:\s+[\w'’-]+){0,6}?\s+(?:to\s+|à\s+|"
+                     r"d['’]|de\s+|que\s+|qu['’]|that\s+)?(?:[\w'’-]+\s+){0,4}$")
+_DEMAND_REACH = 60
+
+
+def _force_stays(s: Sentence, c: _Candidate) -> bool:
+    """The departure leaves the force where it is for now: only considered or denied ("does
+    not rule out", "will not withdraw"), a reduction ("va réduire ses effectifs"), or a
+    withdrawal begun and not finished ("a engagé le retrait de ses 13 000 militaires"). A
+    plain plan to leave ("will withdraw its troops") says nothing more than the plan."""
+    if c.event.status in ("hedged", "denied"):
+        return True
+    if s.folded[c.cue.start:c.cue.end].startswith(_REDUCING):
+        return c.event.status == "planned"
+    lo = max(s.start, c.cue.start - 25)
+    return ALL_LEFT not in c.event.rule and _BEGUN_WORD.search(s.folded, lo, c.cue.start) \
+        is not None and _BEGUN.search(s.folded, lo, c.cue.start) is not None
+
+
+_REDUCING = ("reduc", "reduce", "réduc", "réduir", "réduit", "scale", "scaling", "downsiz",
+             "draw down", "drawdown", "allég", "allèg", "diminu")
+_BEGUN_WORD = re.compile(r"began|begun|begins|started|starts|engagé|entamé|commencé")
+_BEGUN = re.compile(r"\b(?:began|begun|begins|started|starts|engagé|entamé|commencé)\b"
+                    r"(?:\s+[\w'’]+){0,2}\s*$")
+
+
+def _presupposed_stock(s: Sentence, lang: str, c: _Candidate, published: dt.date | None,
+                       kept: list[_Candidate]) -> _Candidate | None:
+    """"n'écarte pas un départ de ses forces spéciales", "va réduire ses effectifs au Gabon": a
+    departure that leaves the power's own force in place says the force is there now: a
+    stock, reported, with the figure the possessive gives it ("ses quelque 13 000
+    militaires"), unless the sentence already gives that stock."""
+    if any(k.event.action == "present" and k.event.actor == c.event.actor
+           and k.event.country == c.event.country for k in kept):
+        return None
+    lo, hi = max(s.start, c.cue.start - _OWN_FORCE_REACH), min(s.end, c.cue.end + _OWN_FORCE_REACH)
+    for h in s.cues("force"):
+        if not lo <= h.start < hi:
+            continue
+        own = _OWN.search(s.folded, max(s.start, h.start - 30), h.start)
+        if own is None or _CLAUSE_BREAK.search(s.folded, min(own.start(), c.cue.start),
+                                               max(h.start, c.cue.end)):
+            continue
+        fig = next((f for f in _figures(s, lang) if own.start() <= s.start + f.start < h.start),
+                   None)
+        return replace(c, stated_date=False, history=False, event=replace(
+            c.event, action="present", status="reported",
+            personnel=fig.value if fig else None, personnel_text=fig.text if fig else None,
+            date=published.isoformat() if published else None,
+            rule=re.sub(r":(?:withdraw|handover|base_close):", ":present:", c.event.rule, count=1
+                        ).split("|")[0] + ":presupposed"))
+    return None
+
+
+# "its troops", "ses quelque 13 000 militaires", "leurs forces spéciales": the power's own force
+_OWN = re.compile(r"\b(?:its|their|son|sa|ses|leur|leurs)\s+(?:[\w,.\u202f\u00a0-]+\s+){0,3}$")
+_OWN_FORCE_REACH = 40
 
 
 def _joined_stock(s: Sentence, lang: str, c: _Candidate) -> _Candidate | None:
@@ -362,6 +516,13 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
             s.folded, s.start, s.end):
         status, status_rule = "reported", "status:under-way"
     status, status_rule = _considered_or_consequence(s, cue, status, status_rule)
+    if status != "reported" and _presupposed_by_phrase(s, cue, action):
+        status, status_rule = "reported", "status:presupposed"
+    if status == "reported" and action == "withdraw" and _DEMAND.search(
+            s.folded, max(s.start, cue.start - _DEMAND_REACH), cue.start):
+        # "call for French army withdrawal", "Mali's demand for the peacekeepers to leave",
+        # "a exigé le départ de l'armée française": asked for, not done
+        status, status_rule = "planned", "status:demanded"
     if status == "planned" and action == "present" and _describes_force(s, cue):
         status, status_rule = "reported", "status:stock-participle"
     claimed = _claimed_figures(s, cue, verbs, lang)
@@ -388,13 +549,36 @@ def _candidate(s: Sentence, lang: str, published: dt.date | None, cue: Hit, acti
     ), stated, cue, stated and _dates_verb(s, cue, at))
 
 
-def _describes_force(s: Sentence, cue: Hit) -> bool:
-    """"its remaining troops stationed at the Agadez base will withdraw": the participle
-    describes the force as it is now; the future is the withdrawal's, not the stock's."""
-    if s.folded[cue.start:cue.end] not in _STOCK_VERBS:
+def _presupposed_by_phrase(s: Sentence, cue: Hit, action: str) -> bool:
+    """The move or stock is taken for granted by the phrase that names it, whatever the main
+    verb says: a participle on the force noun with its agent ("Forces sent by Turkey ... are
+    said to have helped", "les soldats déployés par Paris"), or a power's own presence that is
+    to be changed ("dit que la Russie réduisait sa présence, ce qui n'est pas le cas", "plans
+    to expand its presence")."""
+    if action == "present":
+        return (s.folded[cue.start:cue.end] in ("presence", "présence")
+                and _OWN_PRESENCE.search(s.folded, max(s.start, cue.start - 45), cue.start)
+                is not None)
+    if not _BY_AGENT.match(s.folded, cue.end):
         return False
     before = [h for h in s.cues("force") if h.end <= cue.start]
     return bool(before) and not _words_between(s, before[-1].end, cue.start)
+
+
+_BY_AGENT = re.compile(r"\s+(?:by|par)\b")
+_OWN_PRESENCE = re.compile(r"\b(?:reduc\w*|rédui\w*|expand\w*|élargi\w*|renforc\w*|strengthen\w*|"
+                           r"increas\w*|bolster\w*|consolid\w*|augment\w*|downsiz\w*|allég\w*)"
+                           r"\s+(?:its|their|sa|son|leur)\s+(?:[\w'’-]+\s+)?$")
+
+
+def _describes_force(s: Sentence, cue: Hit, between: tuple[str, ...] = ("",)) -> bool:
+    """"its remaining troops stationed at the Agadez base will withdraw": the participle
+    describes the force as it is now; the future is the withdrawal's, not the stock's.
+    ``between``: the words allowed between the force noun and the participle."""
+    if s.folded[cue.start:cue.end] not in _DESCRIBING:
+        return False
+    before = [h for h in s.cues("force") if h.end <= cue.start]
+    return bool(before) and _words_between(s, before[-1].end, cue.start) in between
 
 
 def _considered_or_consequence(s: Sentence, cue: Hit, status: str,
@@ -403,7 +587,7 @@ def _considered_or_consequence(s: Sentence, cue: Hit, status: str,
     out" is hedged; one an act "aura pour conséquence" is planned; a conditional reporting
     an announcement ("avaient annoncé que le nombre serait réduit") states the plan."""
     before = max(s.start, cue.start - _WILL_RESULT_REACH)
-    if status == "reported" and _NOT_RULED_OUT.search(s.folded, before, cue.start):
+    if status in ("reported", "denied") and _NOT_RULED_OUT.search(s.folded, before, cue.start):
         return "hedged", "status:not-ruled-out"
     if status == "reported" and _WILL_RESULT.search(s.folded, before, cue.start):
         return "planned", "status:consequence"
@@ -456,41 +640,62 @@ _CLAUSE_BREAK = re.compile(";|:|" + after_boundary("but", "while", "mais", "alor
                                                     then=r"\b"))
 
 
-def _country(s: Sentence, cue: Hit, action: str, partners: list[Ent],
-             context: Ent | None) -> Ent | None:
+def _country(s: Sentence, cue: Hit, action: str, partners: list[Ent], context: Ent | None,
+             named: list[Ent]) -> Ent | None:
     """Where the move happens: the place the verb's locative names ("deployed to Mali",
     "présence militaire française au Mali"), else the country named nearest the verb (or the
     context's). A region ("in the Sahel") is no country's, unless the sentence gives the
     country's share; a place outside Africa ("stationed at Tartus") gives no event, but a
-    force leaving for home still leaves."""
-    target = _locative_target(s, cue, partners)
+    force leaving for home still leaves. ``named``: the sentence's states, landmarks too."""
+    target = _locative_target(s, cue, named, action)
     if isinstance(target, Ent):
         return target
     if target == "region":
         return next((p for p in partners if _share(s, p)), None)
-    if target == "abroad" and action != "withdraw":
+    if target == "abroad":
         return None
     if partners:
         return _nearest(partners, cue)
     return context
 
 
-def _locative_target(s: Sentence, cue: Hit, partners: list[Ent]) -> Ent | str | None:
+def _locative_target(s: Sentence, cue: Hit, partners: list[Ent],
+                     action: str) -> Ent | str | None:
     """The first thing after the verb that a locative introduces, within its clause: a
-    partner, 'region' (Africa, the Sahel) or 'abroad' (a state outside Africa, Tartus)."""
+    partner (even one named as a landmark: "stationed in neighbouring Djibouti"), 'region'
+    (Africa, the Sahel) or 'abroad' (a place outside Africa: Tartus, Yemen,
+    the Mediterranean). A place abroad is where a departure happens only when the force
+    leaves it ("evacuating citizens from Yemen"); one it heads for is home ("returned to
+    Russia"), and one a force is sent from is its origin ("flown from Russia to Libya")."""
     hi = min(s.end, cue.end + _LOCATIVE_REACH)
     broken = _CLAUSE_BREAK.search(s.folded, cue.end, hi)
     if broken:
         hi = broken.start()
     targets: list[tuple[int, Ent | str]] = [(p.start, p) for p in partners
                                             if cue.end <= p.start < hi]
+    if action == "withdraw":  # "troops leaving Somalia", "ont quitté le Mali": the object
+        for start, p in targets:
+            if _OBJECT.fullmatch(s.folded, cue.end, start):
+                return p
     near = min(hi, cue.end + _REGION_REACH)
     targets += [(h.start, "region") for h in s.cues("africa") if cue.end <= h.start < near]
     targets += [(h.start, "abroad") for h in s.cues("abroad") if cue.end <= h.start < near]
     for start, target in sorted(targets, key=lambda t: t[0]):
-        if _LOCATIVE.search(s.folded, max(cue.end, start - 12), start):
-            return target
+        if not (_LOCATIVE.search(s.folded, max(cue.end, start - 12), start)
+                or _compass_locative(s, max(cue.end, start - 30), start)):
+            continue
+        if isinstance(target, str) and target == "abroad":
+            source = _SOURCE.search(s.folded, max(cue.end, start - 12), start) is not None
+            if action == "withdraw" and not source:
+                return "home"
+            if action == "deploy" and source:
+                continue
+        return target
     return None
+
+
+_OBJECT = re.compile(r"\s*(?:the\s+|le\s+|la\s+|l')?")
+_SOURCE = re.compile(r"\b(?:from|out of|depuis)\s*(?:the\s+|la\s+|le\s+|l')?$")
 
 
 def _event_date(s: Sentence, cue: Hit, published: dt.date | None,
@@ -622,6 +827,15 @@ def _tied(s: Sentence, fig, country: Ent) -> bool:
     return nearest.value == country.value
 
 
+def _compass_locative(s: Sentence, lo: int, at: int) -> bool:
+    """A locative, then a compass or neighbour adjective, right before ``at`` ("in neighbouring
+    Djibouti", "into northern Mali"); the locative alone is tested first by the callers."""
+    if not s.folded.endswith(_COMPASS, max(lo, at - 14), at):
+        return False
+    cut = max(lo, s.folded.rfind(" ", lo, at - 1) + 1)  # where the adjective starts
+    return _LOCATIVE.search(s.folded, max(lo, cut - 12), cut) is not None
+
+
 def _names_country_with(s: Sentence, country: Ent) -> bool:
     """The sentence places the force in the country itself ("in Mali", "au Niger"), not only in
     a town, at a camp, or by context ("the Malian flag" is not where the troops are). "Au
@@ -629,7 +843,8 @@ def _names_country_with(s: Sentence, country: Ent) -> bool:
     figure is the country's; "at the camp in Gossi, in Mali" only says where the town is."""
     return any(e.value == country.value and e.place is None and s.start <= e.start < s.end
                and e.start <= country.start
-               and _LOCATIVE.search(s.folded, max(s.start, e.start - 12), e.start) is not None
+               and (_LOCATIVE.search(s.folded, max(s.start, e.start - 12), e.start)
+                    or _compass_locative(s, max(s.start, e.start - 30), e.start))
                for e in s.partners())
 
 
@@ -702,6 +917,9 @@ def _action(s: Sentence, cue: Hit) -> str | None:
     if action == "withdraw" and _NO_SIGN.search(s.folded, max(s.start, cue.start - 20),
                                                 cue.start):
         return "present"  # "no sign of leaving Libya": a force that stays
+    if action == "withdraw" and _DESTINATION.search(
+            s.folded, cue.end, min(s.end, cue.end + _DESTINATION_REACH)) and _bound_for(s, cue):
+        return "deploy"
     if action == "deploy" and _SINCE.match(s.folded, cue.end):
         return "present"  # "an Africa Corps unit has been deployed since April": a stock
     if action == "deploy" and (_FIRST.search(s.folded, max(s.start, cue.start - 8), cue.start)
@@ -712,6 +930,21 @@ def _action(s: Sentence, cue: Hit) -> str | None:
         if before and _words_between(s, before[-1].end, cue.start) in _STOCK_AUX:
             return "present"  # "2,000 mercenaries deployed in the country": a stock, not a move
     return action
+
+
+def _bound_for(s: Sentence, cue: Hit) -> bool:
+    """A departure from no African state, towards a destination ("ont quitté Zhanjiang ...
+    pour arriver à Djibouti", "le départ d'un premier groupe de soldats à destination de la
+    base"): the move is an arrival there. Leaving a country for another ("left Niger for
+    Chad") stays a departure from the first."""
+    to = _DESTINATION.search(s.folded, cue.end, min(s.end, cue.end + _DESTINATION_REACH))
+    return to is not None and not _CLAUSE_BREAK.search(s.folded, cue.end, to.start()) and not any(
+        cue.end <= p.start < to.start() for p in s.partners())
+
+
+_DESTINATION = re.compile(r"(?:pour (?:arriver|rejoindre)|à destination d[eu'’]|bound for|"
+                          r"headed for|heading for|en route (?:to|for|vers))\b")
+_DESTINATION_REACH = 90
 
 
 def _not_a_move(s: Sentence, cue: Hit, action: str) -> bool:
