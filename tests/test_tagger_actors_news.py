@@ -111,3 +111,18 @@ def test_forces_working_with_the_host_army_are_military_cooperation():
     assert "military_cooperation" in r.themes
     en = tag("U.S. commandos fly into Somalia to advise and assist partner forces.", lang="en")
     assert "military_cooperation" in en.themes
+
+
+def test_a_list_of_theatres_abroad_is_a_record_not_a_partner():
+    text = ("Bamako has turned to the Russian mercenary outfit Wagner, already known for its "
+            "operations in Ukraine, Syria and Libya.")
+    r = tag(text, lang="en")
+    assert r.partners == ["Mali"]
+    assert ("Wagner Group", "Libya") not in _dyads(r)
+    fr = tag("Des instructeurs russes sont arrivés au Burkina Faso, après des missions en "
+             "Afghanistan, en Irak et en Libye.", lang="fr")
+    assert fr.partners == ["Burkina Faso"]
+    # two places are a comparison, not a record: the news about Libya stands
+    pair = tag("Turkish drones changed the war, as they did in Ukraine and in Libya, where "
+               "Turkish aircraft helped the Tripoli government.", lang="en")
+    assert "Libya" in pair.partners

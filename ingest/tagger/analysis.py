@@ -253,9 +253,42 @@ def mark_places(s: Sentence) -> None:
             or (prev_place and _LISTED_PLACE.fullmatch(s.folded, prev.end, e.start) is not None))
         e.landmark = e.landmark or place
         prev, prev_place = e, place
+    if s.ents and (len(s.ents) >= _RECORD_MIN or s.has("theatres")):
+        _mark_track_record(s)
 
 
 _LISTED_PLACE = re.compile(r"\s*(?:,|and|et|or|ou)\s*(?:in|en|au|aux)?\s*")
+# A list of places: "in Ukraine, Syria and Libya", "en Syrie, en Libye et au Mali", "in Syria,
+# eastern Ukraine, the Central African Republic", "in Libya, Syria and most strikingly in ...".
+_THEATRES = re.compile(r"\s*,?\s*(?:(?:and|et|or|ou|in|en|au|aux|the|la|le|l'|eastern|"
+                       r"western|northern|southern|central|most|strikingly|notably|especially)"
+                       r"\s+)*")
+_RECORD_MIN = 3  # places: two are a comparison ("in Ukraine and in Libya, where ...")
+
+
+def _mark_track_record(s: Sentence) -> None:
+    """Rule ``record:theatres``: a list of three or more places after a locative that takes in a
+    place outside Africa ("talked about in Ukraine, Syria and Libya", "fresh from operations in
+    Libya, Syria and Azerbaijan") is a power's record across theatres, not its news: the African
+    states of the list are landmarks, not partners."""
+    spots = sorted([(e.start, e.end, e) for e in s.ents]
+                   + [(h.start, h.end, None) for h in s.cues("theatres")], key=lambda x: x[0])
+    lo = 0
+    for hi in range(1, len(spots) + 1):
+        if hi < len(spots) and _THEATRES.fullmatch(s.folded, spots[hi - 1][1], spots[hi][0]):
+            continue
+        run, lo = spots[lo:hi], hi
+        if len(run) >= _RECORD_MIN and any(_outside_africa(e) for _, _, e in run) and (
+                _IN_PLACE.search(s.folded, max(s.start, run[0][0] - 12), run[0][0])):
+            for _, _, e in run:
+                if e is not None:
+                    e.landmark = True
+
+
+def _outside_africa(e: Ent | None) -> bool:
+    """A listed place outside Africa: a theatre word, or a foreign state (not an organisation)."""
+    return e is None or (e.role == "actor" and e.parent is None and e.hit.entry.extra is None
+                         and not e.promoted)
 
 
 def family(e: Ent) -> str:
