@@ -126,3 +126,26 @@ def test_a_list_of_theatres_abroad_is_a_record_not_a_partner():
     pair = tag("Turkish drones changed the war, as they did in Ukraine and in Libya, where "
                "Turkish aircraft helped the Tripoli government.", lang="en")
     assert "Libya" in pair.partners
+
+
+def test_who_speaks_and_where_it_was_said_are_not_themes():
+    quoted = tag("Russian instructors train Central African soldiers, the Russian ambassador "
+                 "told reporters in Bangui.", lang="en")
+    assert quoted.themes == ["training"]
+    source = tag("According to the French foreign minister, French troops left Niger last "
+                 "week.", lang="en")
+    assert "diplomacy" not in source.themes
+    assert "troop_withdrawal" in source.themes
+    inverted = tag("Les soldats américains ont quitté la base de Niamey, a précisé l'Africom "
+                   "dans un communiqué.", lang="fr")
+    assert "diplomacy" not in inverted.themes
+    assert "base" in inverted.themes
+    # the same words are a theme when the power does them
+    visit = tag("The Russian ambassador met the Malian president in Bamako.", lang="en")
+    assert "diplomacy" in visit.themes
+
+
+def test_a_posture_word_belongs_to_the_power_named_nearest_it():
+    r = tag("A deployment of Wagner fighters in Mali would not sit well with the presence "
+            "of French troops in the country.", lang="en")
+    assert ("France", "Mali") in _dyads(r)

@@ -263,6 +263,7 @@ _LISTED_PLACE = re.compile(r"\s*(?:,|and|et|or|ou)\s*(?:in|en|au|aux)?\s*")
 _THEATRES = re.compile(r"\s*,?\s*(?:(?:and|et|or|ou|in|en|au|aux|the|la|le|l'|eastern|"
                        r"western|northern|southern|central|most|strikingly|notably|especially)"
                        r"\s+)*")
+_CONJUNCTION = re.compile(r"\b(?:and|et|or|ou)\b")
 _RECORD_MIN = 3  # places: two are a comparison ("in Ukraine and in Libya, where ...")
 
 
@@ -273,11 +274,13 @@ def _mark_track_record(s: Sentence) -> None:
     states of the list are landmarks, not partners."""
     spots = sorted([(e.start, e.end, e) for e in s.ents]
                    + [(h.start, h.end, None) for h in s.cues("theatres")], key=lambda x: x[0])
-    lo = 0
+    lo, closed = 0, False  # a list ends with the place after its 'and'
     for hi in range(1, len(spots) + 1):
-        if hi < len(spots) and _THEATRES.fullmatch(s.folded, spots[hi - 1][1], spots[hi][0]):
+        gap = s.folded[spots[hi - 1][1]:spots[hi][0]] if hi < len(spots) else ""
+        if hi < len(spots) and not closed and _THEATRES.fullmatch(gap):
+            closed = _CONJUNCTION.search(gap) is not None
             continue
-        run, lo = spots[lo:hi], hi
+        run, lo, closed = spots[lo:hi], hi, False
         if len(run) >= _RECORD_MIN and any(_outside_africa(e) for _, _, e in run) and (
                 _IN_PLACE.search(s.folded, max(s.start, run[0][0] - 12), run[0][0])):
             for _, _, e in run:
@@ -303,6 +306,9 @@ def owned_themes(s: Sentence, a: Ent, actors: list[Ent]) -> set[str]:
         return set(s.themes)
     spots = [(theme, start, end) for theme, (_rule, start, end, _conf) in s.themes.items()]
     spots += [(h.entry.value, h.start, h.end) for h in s.cues("theme")]  # every cue, not the first
+    moves = _posture_themes()  # "the presence of French troops": a posture word is a cue too
+    spots += [(moves[h.entry.value], h.start, h.end) for h in s.cues("posture")
+              if h.entry.value in moves]
     out = set()
     for theme, start, end in spots:
         nearest = min(actors, key=lambda x: min(abs(start - x.end), abs(x.start - end)))
@@ -310,6 +316,12 @@ def owned_themes(s: Sentence, a: Ent, actors: list[Ent]) -> set[str]:
                                                                              actors)}:
             out.add(theme)
     return out
+
+
+@cache
+def _posture_themes() -> dict[str, str]:
+    with open(DATA / "cues.json", encoding="utf-8") as fh:
+        return json.load(fh)["posture_themes"]
 
 
 def _looks_like_person(s: Sentence, h: Hit, titles: frozenset[str]) -> bool:

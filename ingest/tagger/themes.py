@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .analysis import Sentence, comparisons
 
 _CUE_CONFIDENCE = 0.8
@@ -24,6 +26,8 @@ def assign(s: Sentence) -> None:
         kept = {e.start for e in s.ents}
         aside += [(h.start, h.end) for h in s.cues("actor")
                   if h.entry.rule.startswith("media:") and h.start not in kept]
+    if s.has("speech") or s.has("source_before"):
+        aside += attributions(s)
     firsts: dict[str, tuple[int, int]] = {}
     seconds: dict[str, tuple[int, int]] = {}
     for h in s.hits:
@@ -43,3 +47,48 @@ def assign(s: Sentence) -> None:
         for theme in ent.hit.entry.implies:
             add(s, theme, f"theme:{theme}:implied-by:{ent.value}", ent.start, ent.end,
                 _IMPLIED_CONFIDENCE)
+
+
+_BREAK = re.compile(r"[,;:()\"“”«»—–]")
+_THAT = re.compile(r"\b(?:that|que|qu'|qu’)")
+_RELATIVE = re.compile(r"\b(?:who|which|that|qui|que|dont)\b")
+_SPEAKER_WORDS = 6  # "Russian ambassador Vladimir Titorenko", "China's Ministry of Defense"
+
+
+def attributions(s: Sentence) -> list[tuple[int, int]]:
+    """Rule ``aside:attribution``: who speaks and where it was said, not what a power does.
+
+    The spans are the words after 'according to' or 'selon' up to the clause's end, a short
+    subject of a verb of saying ('Russian ambassador X told AFP', 'the defence ministry said'),
+    the speaker after an inverted verb (', a précisé Africom dans un communiqué.'), and the
+    speaker set off by commas before one ('X, a spokesperson for the defence ministry, said
+    that'). Their theme cues (a minister, an embassy, a statement, the media) do not count.
+    """
+    text, spans = s.text, []
+    for c in s.cues("source_before"):
+        stop = _BREAK.search(text, c.end, s.end)
+        spans.append((c.end, stop.start() if stop else s.end))
+    sources = {c.start for c in s.cues("source_before")}
+    for c in s.cues("speech"):
+        if c.start in sources:  # 'selon' is both
+            continue
+        brk = _last_break(text, s.start, c.start)
+        if text[brk:c.start].strip():  # 'the ministry said', '..., officials said'
+            subject = text[brk:c.start]
+            if len(subject.split()) <= _SPEAKER_WORDS and not _RELATIVE.search(subject):
+                spans.append((brk, c.end))
+        elif _THAT.search(text, c.end, s.end) is None:  # ', said X.' / ', a précisé X.'
+            spans.append((c.start, s.end))
+        elif brk > s.start:  # 'X, a spokesperson for the ministry, said that ...'
+            lo = _last_break(text, s.start, brk - 1)
+            if len(text[lo:brk].split()) <= _SPEAKER_WORDS:
+                spans.append((lo, brk))
+    return spans
+
+
+def _last_break(text: str, lo: int, hi: int) -> int:
+    """Where the clause ending at ``hi`` starts: after the last comma, quote or bracket."""
+    last = lo
+    for m in _BREAK.finditer(text, lo, hi):
+        last = m.end()
+    return last
