@@ -149,3 +149,24 @@ def test_a_posture_word_belongs_to_the_power_named_nearest_it():
     r = tag("A deployment of Wagner fighters in Mali would not sit well with the presence "
             "of French troops in the country.", lang="en")
     assert ("France", "Mali") in _dyads(r)
+
+
+def test_the_hosts_insurgency_is_the_setting_not_a_security_incident():
+    where = tag("Rwanda has sent 2,000 more soldiers to Mozambique's Cabo Delgado province, "
+                "where an Islamist insurgency has left thousands dead.", lang="en")
+    assert "security_incident" not in where.themes
+    assert "troop_deployment" in where.themes
+    fight = tag("Russian instructors are fighting the jihadist insurgency in central Mali.",
+                lang="en")
+    assert "security_incident" not in fight.themes
+    assert "training" in fight.themes
+    fr = tag("Des instructeurs russes appuient l'armée malienne dans ses combats contre les "
+             "groupes djihadistes.", lang="fr")
+    assert "security_incident" not in fr.themes
+    # an attack by or on the power is an incident, even in a relative clause naming it
+    theirs = tag("Mali hosts Russian instructors, who were ambushed near Gao last week.",
+                 lang="en")
+    assert "security_incident" in theirs.themes
+    alongside = tag("Rwandan soldiers are fighting alongside M23 rebels in the eastern "
+                    "Democratic Republic of the Congo.", lang="en")
+    assert "security_incident" in alongside.themes

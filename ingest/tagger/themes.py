@@ -28,11 +28,16 @@ def assign(s: Sentence) -> None:
                   if h.entry.rule.startswith("media:") and h.start not in kept]
     if s.has("speech") or s.has("source_before"):
         aside += attributions(s)
+    setting = settings(s) if any(h.entry.value == "security_incident"
+                                 for h in s.cues("theme")) else []
     firsts: dict[str, tuple[int, int]] = {}
     seconds: dict[str, tuple[int, int]] = {}
     for h in s.hits:
         e = h.entry
         if aside and any(lo <= h.start < hi for lo, hi in aside):
+            continue
+        if setting and e.value == "security_incident" and any(
+                lo <= h.start < hi for lo, hi in setting):
             continue
         if e.cat == "theme":
             add(s, e.value, e.rule, h.start, h.end, _CUE_CONFIDENCE)
@@ -47,6 +52,39 @@ def assign(s: Sentence) -> None:
         for theme in ent.hit.entry.implies:
             add(s, theme, f"theme:{theme}:implied-by:{ent.value}", ent.start, ent.end,
                 _IMPLIED_CONFIDENCE)
+
+
+# A clause describing a place or another party: "..., where a militant insurgency has left
+# thousands dead", "jihadists, who launch regular attacks", "..., a country grappling with".
+_DESCRIBING = re.compile(r"(?:,\s*|\s)(?:where|who|which|that|où|qui|dont)\b|,\s*(?:(?:a|an|"
+                         r"the|un|une|la|le)\s+)?(?:[\w-]+\s+)?(?:country|nation|region|province|"
+                         r"pays|région|ville|town|city)\b")
+_ANTECEDENT = 30  # characters before the clause: "French forces, which", "Wagner, qui"
+# The fight against an enemy named as a class: "fighting the insurgency", "la lutte contre les
+# groupes armés", "tasked with fighting the world's most powerful al-Qaeda affiliates".
+_FIGHT = re.compile(r"\b(?:fight(?:ing|s)?|fought|battl(?:e|es|ing)|combat(?:s|tre|tent|tant)?|"
+                    r"lutte|lutter)\s+(?:(?:against|contre)\s+)?"
+                    r"(?:(?!alongside\b|with\b|beside\b|avec\b|aux\b|côté\b)[\w'’-]+\s+){0,5}?"
+                    r"(?:insurgen|jihadi|djihadi|terror|militants|extremis|"
+                    r"extrémis|armed group|groupes armés|al-qa|al-shabaa?b|shebab|islamic state|"
+                    r"état islamique|boko haram)")
+
+
+def settings(s: Sentence) -> list[tuple[int, int]]:
+    """Rule ``aside:setting``: where a ``security_incident`` cue describes the setting rather
+    than what a power does. A clause that describes a place or another party (a relative
+    clause or ', a country ...') whose antecedent and body name no power, and the fight
+    against an enemy named as a class (the abstract fight against terrorism of
+    docs/labelling.md), bring no ``security_incident``: the insurgency of the host, the attacks
+    of jihadists, are the backdrop of the news, not the news."""
+    actors = [a.start for a in s.actors()]
+    spans = [(m.start(), m.end()) for m in _FIGHT.finditer(s.folded, s.start, s.end)]
+    for m in _DESCRIBING.finditer(s.folded, s.start, s.end):
+        stop = _BREAK.search(s.text, m.end(), s.end)
+        hi = stop.start() if stop else s.end
+        if not any(m.start() - _ANTECEDENT <= a < hi for a in actors):
+            spans.append((m.end(), hi))
+    return spans
 
 
 _BREAK = re.compile(r"[,;:()\"“”«»—–]")
