@@ -245,6 +245,8 @@ def run_of(s: Sentence, e: Ent, ents: list[Ent], gap: re.Pattern[str]) -> list[E
 def mark_places(s: Sentence) -> None:
     """'the war in Ukraine', 'en Syrie', 'in Ukraine and Syria': a state after a locative, or
     listed right after one, is where, not who: a landmark. One pass in text order."""
+    if not s.ents:
+        return
     prev, prev_place = None, False
     for e in s.actors():
         state = e.parent is None and e.hit.entry.extra is None  # "liées au groupe Wagner"
@@ -253,7 +255,7 @@ def mark_places(s: Sentence) -> None:
             or (prev_place and _LISTED_PLACE.fullmatch(s.folded, prev.end, e.start) is not None))
         e.landmark = e.landmark or place
         prev, prev_place = e, place
-    if s.ents and (len(s.ents) >= _RECORD_MIN or s.has("theatres")):
+    if (prev is not None and len(s.ents) >= _RECORD_MIN) or "theatres" in s.by_cat:
         _mark_track_record(s)
 
 
@@ -264,6 +266,7 @@ _THEATRES = re.compile(r"\s*,?\s*(?:(?:and|et|or|ou|in|en|au|aux|the|la|le|l'|ea
                        r"western|northern|southern|central|most|strikingly|notably|especially)"
                        r"\s+)*")
 _CONJUNCTION = re.compile(r"\b(?:and|et|or|ou)\b")
+_GAP = 32  # characters between two listed places: ", and most strikingly in "
 _RECORD_MIN = 3  # places: two are a comparison ("in Ukraine and in Libya, where ...")
 
 
@@ -272,26 +275,27 @@ def _mark_track_record(s: Sentence) -> None:
     place outside Africa ("talked about in Ukraine, Syria and Libya", "fresh from operations in
     Libya, Syria and Azerbaijan") is a power's record across theatres, not its news: the African
     states of the list are landmarks, not partners."""
-    spots = sorted([(e.start, e.end, e) for e in s.ents]
-                   + [(h.start, h.end, None) for h in s.cues("theatres")], key=lambda x: x[0])
-    lo, closed = 0, False  # a list ends with the place after its 'and'
+    theatres = s.by_cat.get("theatres")
+    spots: list[Ent | Hit] = s.ents if theatres is None else sorted(
+        [*s.ents, *theatres], key=lambda x: x.start)
+    folded, lo, closed = s.folded, 0, False  # a list ends with the place after its 'and'
     for hi in range(1, len(spots) + 1):
-        gap = s.folded[spots[hi - 1][1]:spots[hi][0]] if hi < len(spots) else ""
-        if hi < len(spots) and not closed and _THEATRES.fullmatch(gap):
-            closed = _CONJUNCTION.search(gap) is not None
+        if hi < len(spots) and not closed and spots[hi].start - spots[hi - 1].end < _GAP and (
+                _THEATRES.fullmatch(folded, spots[hi - 1].end, spots[hi].start)):
+            closed = _CONJUNCTION.search(folded, spots[hi - 1].end, spots[hi].start) is not None
             continue
         run, lo, closed = spots[lo:hi], hi, False
-        if len(run) >= _RECORD_MIN and any(_outside_africa(e) for _, _, e in run) and (
-                _IN_PLACE.search(s.folded, max(s.start, run[0][0] - 12), run[0][0])):
-            for _, _, e in run:
-                if e is not None:
-                    e.landmark = True
+        if len(run) >= _RECORD_MIN and any(_outside_africa(x) for x in run) and (
+                _IN_PLACE.search(folded, max(s.start, run[0].start - 12), run[0].start)):
+            for x in run:
+                if isinstance(x, Ent):
+                    x.landmark = True
 
 
-def _outside_africa(e: Ent | None) -> bool:
+def _outside_africa(x: Ent | Hit) -> bool:
     """A listed place outside Africa: a theatre word, or a foreign state (not an organisation)."""
-    return e is None or (e.role == "actor" and e.parent is None and e.hit.entry.extra is None
-                         and not e.promoted)
+    return isinstance(x, Hit) or (x.role == "actor" and x.parent is None
+                                  and x.hit.entry.extra is None and not x.promoted)
 
 
 def family(e: Ent) -> str:
@@ -306,9 +310,11 @@ def owned_themes(s: Sentence, a: Ent, actors: list[Ent]) -> set[str]:
         return set(s.themes)
     spots = [(theme, start, end) for theme, (_rule, start, end, _conf) in s.themes.items()]
     spots += [(h.entry.value, h.start, h.end) for h in s.cues("theme")]  # every cue, not the first
-    moves = _posture_themes()  # "the presence of French troops": a posture word is a cue too
-    spots += [(moves[h.entry.value], h.start, h.end) for h in s.cues("posture")
-              if h.entry.value in moves]
+    posture = s.by_cat.get("posture")  # "the presence of French troops": a cue too
+    if posture is not None:
+        moves = _posture_themes()
+        spots += [(moves[h.entry.value], h.start, h.end) for h in posture
+                  if h.entry.value in moves]
     out = set()
     for theme, start, end in spots:
         nearest = min(actors, key=lambda x: min(abs(start - x.end), abs(x.start - end)))

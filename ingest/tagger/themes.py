@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .analysis import Sentence, comparisons
+from .gazetteer import Hit
 
 _CUE_CONFIDENCE = 0.8
 _COOCCUR_CONFIDENCE = 0.6
@@ -19,32 +20,28 @@ def add(s: Sentence, theme: str, rule: str, start: int, end: int, confidence: fl
 
 def assign(s: Sentence) -> None:
     """Fill s.themes from the cues of the sentence (negated cues were dropped by the matcher)."""
-    if s.offtopic:
-        return
-    aside = comparisons(s) if s.has("comparison") else []  # "à l'instar du retrait de..."
-    if s.has("actor"):  # a broadcaster named only as a source brings no information theme
+    by_cat = s.by_cat
+    cues = by_cat.get("theme")
+    if s.offtopic or (cues is None and "co_a" not in by_cat and not s.ents):
+        return  # most sentences: nothing to assign
+    aside = comparisons(s) if "comparison" in by_cat else []  # "à l'instar du retrait de..."
+    if "actor" in by_cat:  # a broadcaster named only as a source brings no information theme
         kept = {e.start for e in s.ents}
         aside += [(h.start, h.end) for h in s.cues("actor")
                   if h.entry.rule.startswith("media:") and h.start not in kept]
-    if s.has("speech") or s.has("source_before"):
+    if (cues is not None or "co_a" in by_cat) and (
+            "speech" in by_cat or "source_before" in by_cat):
         aside += attributions(s)
-    setting = settings(s) if any(h.entry.value == "security_incident"
-                                 for h in s.cues("theme")) else []
+    for h in cues or ():
+        if (aside and _within(h, aside)) or (h.entry.value == "security_incident"
+                                             and in_setting(s, h)):
+            continue
+        add(s, h.entry.value, h.entry.rule, h.start, h.end, _CUE_CONFIDENCE)
     firsts: dict[str, tuple[int, int]] = {}
-    seconds: dict[str, tuple[int, int]] = {}
-    for h in s.hits:
-        e = h.entry
-        if aside and any(lo <= h.start < hi for lo, hi in aside):
-            continue
-        if setting and e.value == "security_incident" and any(
-                lo <= h.start < hi for lo, hi in setting):
-            continue
-        if e.cat == "theme":
-            add(s, e.value, e.rule, h.start, h.end, _CUE_CONFIDENCE)
-        elif e.cat == "co_a":
-            firsts.setdefault(e.value, (h.start, h.end))
-        elif e.cat == "co_b":
-            seconds.setdefault(e.value, (h.start, h.end))
+    for h in s.cues("co_a"):
+        if not (aside and _within(h, aside)):
+            firsts.setdefault(h.entry.value, (h.start, h.end))
+    seconds = {h.entry.value for h in s.cues("co_b") if not (aside and _within(h, aside))}
     for theme, (start, end) in firsts.items():
         if theme in seconds:
             add(s, theme, f"theme:{theme}:cooccurrence", start, end, _COOCCUR_CONFIDENCE)
@@ -54,43 +51,55 @@ def assign(s: Sentence) -> None:
                 _IMPLIED_CONFIDENCE)
 
 
-# A clause describing a place or another party: "..., where a militant insurgency has left
-# thousands dead", "jihadists, who launch regular attacks", "..., a country grappling with".
-_DESCRIBING = re.compile(r"(?:,\s*|\s)(?:where|who|which|that|où|qui|dont)\b|,\s*(?:(?:a|an|"
-                         r"the|un|une|la|le)\s+)?(?:[\w-]+\s+)?(?:country|nation|region|province|"
-                         r"pays|région|ville|town|city)\b")
+def _within(h: Hit, spans: list[tuple[int, int]]) -> bool:
+    return any(lo <= h.start < hi for lo, hi in spans)
+
+
+# What opens a clause describing a place or another party: "..., where a militant insurgency
+# has left thousands dead", "jihadists, who launch regular attacks", "..., a country grappling".
+_DESCRIBING = re.compile(r"[ ,](?:where|who|which|that|où|qui|dont)\b|,\s*(?:(?:a|an|the|un|"
+                         r"une|la|le)\s+)?(?:[\w-]+\s+)?(?:country|nation|region|province|pays|"
+                         r"région|ville|town|city)\b")
 _ANTECEDENT = 30  # characters before the clause: "French forces, which", "Wagner, qui"
+_WINDOW = 80  # characters around a cue where its clause and its fight are looked for
 # The fight against an enemy named as a class: "fighting the insurgency", "la lutte contre les
 # groupes armés", "tasked with fighting the world's most powerful al-Qaeda affiliates".
-_FIGHT = re.compile(r"\b(?:fight(?:ing|s)?|fought|battl(?:e|es|ing)|combat(?:s|tre|tent|tant)?|"
-                    r"lutte|lutter)\s+(?:(?:against|contre)\s+)?"
+_FIGHT = re.compile(r"[fbcl](?:ight(?:ing|s)?|ought|attl(?:e|es|ing)|ombat(?:s|tre|tent|tant)?|"
+                    r"utte|utter)\s+(?:(?:against|contre)\s+)?"
                     r"(?:(?!alongside\b|with\b|beside\b|avec\b|aux\b|côté\b)[\w'’-]+\s+){0,5}?"
                     r"(?:insurgen|jihadi|djihadi|terror|militants|extremis|"
                     r"extrémis|armed group|groupes armés|al-qa|al-shabaa?b|shebab|islamic state|"
                     r"état islamique|boko haram)")
 
 
-def settings(s: Sentence) -> list[tuple[int, int]]:
-    """Rule ``aside:setting``: where a ``security_incident`` cue describes the setting rather
+def in_setting(s: Sentence, h: Hit) -> bool:
+    """Rule ``aside:setting``: a ``security_incident`` cue that describes the setting rather
     than what a power does. A clause that describes a place or another party (a relative
     clause or ', a country ...') whose antecedent and body name no power, and the fight
     against an enemy named as a class (the abstract fight against terrorism of
     docs/labelling.md), bring no ``security_incident``: the insurgency of the host, the attacks
     of jihadists, are the backdrop of the news, not the news."""
-    actors = [a.start for a in s.actors()]
-    spans = [(m.start(), m.end()) for m in _FIGHT.finditer(s.folded, s.start, s.end)]
-    for m in _DESCRIBING.finditer(s.folded, s.start, s.end):
-        stop = _BREAK.search(s.text, m.end(), s.end)
-        hi = stop.start() if stop else s.end
-        if not any(m.start() - _ANTECEDENT <= a < hi for a in actors):
-            spans.append((m.end(), hi))
-    return spans
+    folded, lo = s.folded, max(s.start, h.start - _WINDOW)
+    for m in _FIGHT.finditer(folded, lo, min(s.end, h.end + _WINDOW)):
+        if m.start() <= h.start < m.end() and not folded[m.start() - 1].isalnum():
+            return True
+    head = None
+    for m in _DESCRIBING.finditer(folded, lo, h.start):
+        head = m  # the clause nearest the cue
+    if head is None:
+        return False
+    stop = _BREAK.search(s.text, h.end, s.end)
+    hi = stop.start() if stop else s.end
+    if _BREAK.search(s.text, head.end(), h.start):
+        return False  # the cue is past that clause
+    return not any(head.start() - _ANTECEDENT <= a.start < hi for a in s.actors())
 
 
 _BREAK = re.compile(r"[,;:()\"“”«»—–]")
-_THAT = re.compile(r"\b(?:that|que|qu'|qu’)")
-_RELATIVE = re.compile(r"\b(?:who|which|that|qui|que|dont)\b")
+_THAT = re.compile(r" (?:that|que|qu'|qu’)")
+_RELATIVE = re.compile(r" (?:who|which|that|qui|que|dont)\b")
 _SPEAKER_WORDS = 6  # "Russian ambassador Vladimir Titorenko", "China's Ministry of Defense"
+_REACH = 80  # characters: six words, or the 'that' after 'said on Thursday'
 
 
 def attributions(s: Sentence) -> list[tuple[int, int]]:
@@ -110,23 +119,26 @@ def attributions(s: Sentence) -> list[tuple[int, int]]:
     for c in s.cues("speech"):
         if c.start in sources:  # 'selon' is both
             continue
-        brk = _last_break(text, s.start, c.start)
+        floor = max(s.start, c.start - _REACH)
+        brk = _last_break(text, floor, c.start)
         if text[brk:c.start].strip():  # 'the ministry said', '..., officials said'
             subject = text[brk:c.start]
-            if len(subject.split()) <= _SPEAKER_WORDS and not _RELATIVE.search(subject):
+            if (brk > floor or floor == s.start) and len(subject.split()) <= _SPEAKER_WORDS \
+                    and not _RELATIVE.search(subject):
                 spans.append((brk, c.end))
-        elif _THAT.search(text, c.end, s.end) is None:  # ', said X.' / ', a précisé X.'
-            spans.append((c.start, s.end))
+        elif _THAT.search(text, c.end, min(s.end, c.end + _REACH)) is None:
+            spans.append((c.start, s.end))  # ', said X.' / ', a précisé X.'
         elif brk > s.start:  # 'X, a spokesperson for the ministry, said that ...'
-            lo = _last_break(text, s.start, brk - 1)
+            lo = _last_break(text, max(s.start, brk - 1 - _REACH), brk - 1)
             if len(text[lo:brk].split()) <= _SPEAKER_WORDS:
                 spans.append((lo, brk))
     return spans
 
 
+_UP_TO_BREAK = re.compile(r".*[,;:()\"“”«»—–]", re.S)
+
+
 def _last_break(text: str, lo: int, hi: int) -> int:
     """Where the clause ending at ``hi`` starts: after the last comma, quote or bracket."""
-    last = lo
-    for m in _BREAK.finditer(text, lo, hi):
-        last = m.end()
-    return last
+    m = _UP_TO_BREAK.match(text, lo, hi)
+    return m.end() if m else lo
