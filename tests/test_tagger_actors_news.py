@@ -170,3 +170,27 @@ def test_the_hosts_insurgency_is_the_setting_not_a_security_incident():
     alongside = tag("Rwandan soldiers are fighting alongside M23 rebels in the eastern "
                     "Democratic Republic of the Congo.", lang="en")
     assert "security_incident" in alongside.themes
+
+
+def test_a_link_to_another_article_is_not_this_story():
+    text = ("La France a retiré ses derniers soldats du Tchad.\n\n>>> LIRE AUSSI : La Russie "
+            "envisage d'ouvrir une base militaire au Niger")
+    r = tag(text, lang="fr")
+    assert r.partners == ["Chad"]
+    assert "base" not in r.themes
+    en = tag("French troops left Chad in January.\n\nRead more on a French broadcaster: "
+             "Turkey delivers drones to Niger", lang="en")
+    assert en.partners == ["Chad"]
+    assert "arms_transfer" not in en.themes
+
+
+def test_words_that_only_look_like_theme_cues():
+    r = tag("The Wagner Group, founded by a Russian businessman, sent fighters to Mali in an "
+            "important escalation.", lang="en")
+    assert "economic" not in r.themes
+    fr = tag("La Russie a déployé des instructeurs en Centrafrique, pays pauvre d'Afrique "
+             "centrale.", lang="fr")
+    assert "economic" not in fr.themes
+    hub = tag("Russia uses the Libyan airbase as a staging post for its forces in Mali.",
+              lang="en")
+    assert "information" not in hub.themes

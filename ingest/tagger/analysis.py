@@ -121,7 +121,7 @@ def analyse(field_name: str, text: str, lang: str) -> list[Sentence]:
                 by_cat[cat].append(h)
             else:
                 by_cat[cat] = [h]
-        s.offtopic = s.has("sport")
+        s.offtopic = s.has("sport") or (s.has("read_more") and _links_elsewhere(s))
         if not s.offtopic and (s.has("actor") or s.has("partner")):
             s.offtopic = bool(_OLD_YEAR.search(text, start, end))
             if not s.offtopic:
@@ -129,6 +129,15 @@ def analyse(field_name: str, text: str, lang: str) -> list[Sentence]:
         out.append(s)
         i = j
     return out
+
+
+_LEAD = re.compile(r"[\W_]*")
+
+
+def _links_elsewhere(s: Sentence) -> bool:
+    """Rule ``aside:read-more``: a sentence that opens with 'Read more', 'LIRE AUSSI' is the
+    headline of another article, or a link to it: its names and themes are not this story's."""
+    return any(_LEAD.fullmatch(s.text, s.start, h.start) for h in s.cues("read_more"))
 
 
 def _entities(s: Sentence, lang: str) -> list[Ent]:

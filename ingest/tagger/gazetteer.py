@@ -171,7 +171,7 @@ def _actor_entries(lang: str) -> list[Entry]:
 CUE_SETS = ("force", "base_nouns", "anaphor_partner", "anaphor_actor", "sport", "music", "geo",
             "geo_after", "speech", "source_before", "not_actor_after", "not_actor_before",
             "africa", "supply", "dative_verbs", "role_nouns", "posture_neg",
-            "reaction", "abroad", "theatres", "comparison",
+            "reaction", "abroad", "theatres", "read_more", "comparison",
             "endorse_before", "press_after")
 
 
