@@ -194,3 +194,16 @@ def test_words_that_only_look_like_theme_cues():
     hub = tag("Russia uses the Libyan airbase as a staging post for its forces in Mali.",
               lang="en")
     assert "information" not in hub.themes
+
+
+def test_a_route_or_a_coast_is_not_a_partner():
+    r = tag("French armoured vehicles will leave Niger and be shipped home via the Beninese "
+            "port of Cotonou.", lang="en")
+    assert r.partners == ["Niger"]
+    fr = tag("La marine chinoise patrouille au large de la Somalie et dispose d'une base "
+             "militaire à Djibouti.", lang="fr")
+    assert fr.partners == ["Djibouti"]
+    # near a town of the country is still in it
+    near = tag("La Turquie a ouvert une base militaire près de la capitale somalienne, "
+               "Mogadiscio.", lang="fr")
+    assert near.partners == ["Somalia"]

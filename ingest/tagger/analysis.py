@@ -410,11 +410,16 @@ def _mark_landmarks(s: Sentence, ents: list[Ent]) -> None:
             continue  # a comparison ("unlike Chad and Niger, Russia...") ends with its clause
         pos = g.end
         for e in (e for e in ents if e.start >= g.end):  # the next country and its list
-            if not re.fullmatch(r"[\s,]*(?:(?:and|et|or|ou|the|la|le|l'|du|de|au|aux|en|in)\s+)*",
-                                s.folded[pos:e.start]):
+            if not _ROUTE_GAP.fullmatch(s.folded, pos, e.start):
                 break
             e.landmark = True
             pos = e.end
+
+
+# Between a geo cue and the places it locates: a list, and the route words of rule
+# geo:route ("via the Cameroonian port of Douala", "la frontière entre le Mali et le Niger").
+_ROUTE_GAP = re.compile(r"[\s,]*(?:(?:and|et|or|ou|the|la|le|l'|du|de|des|au|aux|en|in|of|port|"
+                        r"between|entre)\s+)*")
 
 
 def role_cued(s: Sentence) -> list[Ent]:
