@@ -143,6 +143,9 @@ def test_who_speaks_and_where_it_was_said_are_not_themes():
     # the same words are a theme when the power does them
     visit = tag("The Russian ambassador met the Malian president in Bamako.", lang="en")
     assert "diplomacy" in visit.themes
+    # 'it says' inside a clause: the speaker is the pronoun, the clause stays the news
+    aside = tag("US sanctions gold firms it says fund Wagner in Mali", lang="en")
+    assert "economic" in aside.themes
 
 
 def test_a_posture_word_belongs_to_the_power_named_nearest_it():

@@ -99,6 +99,8 @@ _BREAK = re.compile(r"[,;:()\"“”«»—–]")
 _THAT = re.compile(r" (?:that|que|qu'|qu’)")
 _RELATIVE = re.compile(r" (?:who|which|that|qui|que|dont)\b")
 _SPEAKER_WORDS = 6  # "Russian ambassador Vladimir Titorenko", "China's Ministry of Defense"
+# "firms it says fund Wagner": a pronoun before the verb is the whole speaker
+_PRONOUNS = frozenset("it they he she we i il elle ils elles on nous".split())
 _REACH = 80  # characters: six words, or the 'that' after 'said on Thursday'
 
 
@@ -123,8 +125,9 @@ def attributions(s: Sentence) -> list[tuple[int, int]]:
         brk = _last_break(text, floor, c.start)
         if text[brk:c.start].strip():  # 'the ministry said', '..., officials said'
             subject = text[brk:c.start]
-            if (brk > floor or floor == s.start) and len(subject.split()) <= _SPEAKER_WORDS \
-                    and not _RELATIVE.search(subject):
+            words = subject.split()
+            if (brk > floor or floor == s.start) and len(words) <= _SPEAKER_WORDS \
+                    and words[-1].lower() not in _PRONOUNS and not _RELATIVE.search(subject):
                 spans.append((brk, c.end))
         elif _THAT.search(text, c.end, min(s.end, c.end + _REACH)) is None:
             spans.append((c.start, s.end))  # ', said X.' / ', a précisé X.'
