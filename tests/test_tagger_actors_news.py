@@ -210,3 +210,12 @@ def test_a_route_or_a_coast_is_not_a_partner():
     near = tag("La Turquie a ouvert une base militaire près de la capitale somalienne, "
                "Mogadiscio.", lang="fr")
     assert near.partners == ["Somalia"]
+
+
+def test_a_support_facility_is_a_base_not_military_cooperation():
+    r = tag("China has started building support facilities for its navy in Djibouti, the "
+            "first of its military installations abroad.", lang="en")
+    assert "military_cooperation" not in r.themes
+    assert "base" in r.themes
+    helped = tag("Russia will support the Malian army with military advisers.", lang="en")
+    assert "military_cooperation" in helped.themes

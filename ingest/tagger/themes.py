@@ -37,9 +37,10 @@ def assign(s: Sentence) -> None:
                                              and in_setting(s, h)):
             continue
         add(s, h.entry.value, h.entry.rule, h.start, h.end, _CUE_CONFIDENCE)
+    bases = by_cat.get("base_nouns")
     firsts: dict[str, tuple[int, int]] = {}
     for h in s.cues("co_a"):
-        if not (aside and _within(h, aside)):
+        if not (aside and _within(h, aside)) and not (bases and _describes_base(s, h, bases)):
             firsts.setdefault(h.entry.value, (h.start, h.end))
     seconds = {h.entry.value for h in s.cues("co_b") if not (aside and _within(h, aside))}
     for theme, (start, end) in firsts.items():
@@ -53,6 +54,21 @@ def assign(s: Sentence) -> None:
 
 def _within(h: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(lo <= h.start < hi for lo, hi in spans)
+
+
+# Between a word and the base noun it describes: "support facilities", "support base",
+# "military and support facilities".
+_BASE_WORD_GAP = re.compile(r"[\s'’‘“”\"«»-]*(?:(?:and|or|et|ou)\s+[\w-]+[\s'’‘“”\"«»]*)?")
+
+
+def _describes_base(s: Sentence, h: Hit, bases: list[Hit]) -> bool:
+    """Rule ``cooccurrence:base-word``: a word of help glued to a base noun ('support
+    facilities', 'a support base', 'base de soutien') names a kind of base (theme ``base``), it
+    does not say that a power helps: no military cooperation from it."""
+    folded = s.folded
+    return any((b.start >= h.end and _BASE_WORD_GAP.fullmatch(folded, h.end, b.start))
+               or (h.start >= b.end and _BASE_WORD_GAP.fullmatch(folded, b.end, h.start))
+               for b in bases)
 
 
 # What opens a clause describing a place or another party: "..., where a militant insurgency
