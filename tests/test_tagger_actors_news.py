@@ -123,8 +123,8 @@ def test_a_list_of_theatres_abroad_is_a_record_not_a_partner():
              "Afghanistan, en Irak et en Libye.", lang="fr")
     assert fr.partners == ["Burkina Faso"]
     # two places are a comparison, not a record: the news about Libya stands
-    pair = tag("Turkish drones changed the war, as they did in Ukraine and in Libya, where "
-               "Turkish aircraft helped the Tripoli government.", lang="en")
+    pair = tag("Turkey sold drones that changed the war, as they did in Ukraine and in Libya, "
+               "where Turkish aircraft helped the Tripoli government.", lang="en")
     assert "Libya" in pair.partners
 
 
@@ -219,3 +219,14 @@ def test_a_support_facility_is_a_base_not_military_cooperation():
     assert "base" in r.themes
     helped = tag("Russia will support the Malian army with military advisers.", lang="en")
     assert "military_cooperation" in helped.themes
+
+
+def test_a_powers_own_weapons_at_work_are_not_an_arms_transfer():
+    own = tag("US drones that fly from Niger carry out strikes across the Sahel, and French "
+              "fighter jets left Chad last week.", lang="en")
+    assert "arms_transfer" not in own.themes
+    sold = tag("Turkey delivered six drones to Niger last month.", lang="en")
+    assert "arms_transfer" in sold.themes
+    moved = tag("La Turquie a déployé des conseillers militaires et des drones en Libye.",
+                lang="fr")
+    assert "arms_transfer" in moved.themes

@@ -190,6 +190,9 @@ def _cue_entries(lang: str) -> list[Entry]:
     for theme, block in themes["themes"].items():
         out += [_cue("theme", theme, f, lang) for f in block.get(lang, [])]
     out += [_cue("theme_neg", "none", f, lang) for f in themes["negatives"].get(lang, [])]
+    gear = themes["equipment"]  # arms_transfer only with a word of transfer in the sentence
+    out += [_cue("theme", gear["theme"], f, lang, "needs_transfer") for f in gear[lang]]
+    out += [_cue("transfer", "transfer", f, lang) for f in gear["transfer"][lang]]
     for rule in themes["cooccur"]:
         first, second = rule[lang]
         out += [_cue("co_a", rule["theme"], f, lang) for f in first]

@@ -22,19 +22,30 @@ def assign(s: Sentence) -> None:
     """Fill s.themes from the cues of the sentence (negated cues were dropped by the matcher)."""
     by_cat = s.by_cat
     cues = by_cat.get("theme")
-    if s.offtopic or (cues is None and "co_a" not in by_cat and not s.ents):
-        return  # most sentences: nothing to assign
+    if s.offtopic:
+        return
+    if cues is not None or "co_a" in by_cat:  # most sentences have neither
+        _cue_themes(s, cues or [])
+    for ent in s.ents:
+        for theme in ent.hit.entry.implies:
+            add(s, theme, f"theme:{theme}:implied-by:{ent.value}", ent.start, ent.end,
+                _IMPLIED_CONFIDENCE)
+
+
+def _cue_themes(s: Sentence, cues: list[Hit]) -> None:
+    """The themes of the theme cues and co-occurrences that are not set aside."""
+    by_cat = s.by_cat
     aside = comparisons(s) if "comparison" in by_cat else []  # "à l'instar du retrait de..."
     if "actor" in by_cat:  # a broadcaster named only as a source brings no information theme
         kept = {e.start for e in s.ents}
         aside += [(h.start, h.end) for h in s.cues("actor")
                   if h.entry.rule.startswith("media:") and h.start not in kept]
-    if (cues is not None or "co_a" in by_cat) and (
-            "speech" in by_cat or "source_before" in by_cat):
+    if "speech" in by_cat or "source_before" in by_cat:
         aside += attributions(s)
-    for h in cues or ():
+    for h in cues:
         if (aside and _within(h, aside)) or (h.entry.value == "security_incident"
-                                             and in_setting(s, h)):
+                                             and in_setting(s, h)) or (
+                h.entry.extra == "needs_transfer" and not _transfer(s)):
             continue
         add(s, h.entry.value, h.entry.rule, h.start, h.end, _CUE_CONFIDENCE)
     bases = by_cat.get("base_nouns")
@@ -46,10 +57,15 @@ def assign(s: Sentence) -> None:
     for theme, (start, end) in firsts.items():
         if theme in seconds:
             add(s, theme, f"theme:{theme}:cooccurrence", start, end, _COOCCUR_CONFIDENCE)
-    for ent in s.ents:
-        for theme in ent.hit.entry.implies:
-            add(s, theme, f"theme:{theme}:implied-by:{ent.value}", ent.start, ent.end,
-                _IMPLIED_CONFIDENCE)
+
+
+def _transfer(s: Sentence) -> bool:
+    """A word of transfer in the sentence: an ``equipment.transfer`` cue of themes.json
+    (bought, sold, livraison), a ``supply`` cue (delivered, livré) or a deploy cue (sent,
+    arrived, déployé): equipment that moves into a country is an arms transfer."""
+    by_cat = s.by_cat
+    return "transfer" in by_cat or "supply" in by_cat or any(
+        h.entry.value == "deploy" for h in by_cat.get("posture", ()))
 
 
 def _within(h: Hit, spans: list[tuple[int, int]]) -> bool:
