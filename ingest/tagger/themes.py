@@ -40,7 +40,8 @@ def _cue_themes(s: Sentence, cues: list[Hit]) -> None:
         kept = {e.start for e in s.ents}
         aside += [(h.start, h.end) for h in s.cues("actor")
                   if h.entry.rule.startswith("media:") and h.start not in kept]
-    if "speech" in by_cat or "source_before" in by_cat:
+    if ("speech" in by_cat or "source_before" in by_cat) and (
+            "co_a" in by_cat or any(h.entry.value in _SAID_THEMES for h in cues)):
         aside += attributions(s)
     for h in cues:
         if (aside and _within(h, aside)) or (h.entry.value == "security_incident"
@@ -127,6 +128,8 @@ def in_setting(s: Sentence, h: Hit) -> bool:
     return not any(head.start() - _ANTECEDENT <= a.start < hi for a in s.actors())
 
 
+# The themes whose words name who speaks: a minister, an embassy, a statement, the media.
+_SAID_THEMES = frozenset(("diplomacy", "information", "military_cooperation"))
 _BREAK = re.compile(r"[,;:()\"“”«»—–]")
 _THAT = re.compile(r" (?:that|que|qu'|qu’)")
 _RELATIVE = re.compile(r" (?:who|which|that|qui|que|dont)\b")
