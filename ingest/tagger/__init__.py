@@ -6,6 +6,6 @@ Public API: tag(), TagResult, TAGGER_VERSION. See docs/tag-contract.md and docs/
 from .core import tag
 from .model import Dyad, Posture, Tag, TagResult
 
-TAGGER_VERSION = "2026.12.3"
+TAGGER_VERSION = "2026.12.4"
 
 __all__ = ["TAGGER_VERSION", "Dyad", "Posture", "Tag", "TagResult", "tag"]

@@ -125,7 +125,7 @@ def analyse(field_name: str, text: str, lang: str) -> list[Sentence]:
                 by_cat[cat].append(h)
             else:
                 by_cat[cat] = [h]
-        s.offtopic = s.has("sport")
+        s.offtopic = s.has("sport") or (s.has("read_more") and _links_elsewhere(s))
         if not s.offtopic and (s.has("actor") or s.has("partner")):
             s.offtopic = bool(_OLD_YEAR.search(text, start, end))
             if not s.offtopic:
@@ -133,6 +133,15 @@ def analyse(field_name: str, text: str, lang: str) -> list[Sentence]:
         out.append(s)
         i = j
     return out
+
+
+_LEAD = re.compile(r"[\W_]*")
+
+
+def _links_elsewhere(s: Sentence) -> bool:
+    """Rule ``aside:read-more``: a sentence that opens with 'Read more', 'LIRE AUSSI' is the
+    headline of another article, or a link to it: its names and themes are not this story's."""
+    return any(_LEAD.fullmatch(s.text, s.start, h.start) for h in s.cues("read_more"))
 
 
 def _entities(s: Sentence, lang: str) -> list[Ent]:
@@ -249,6 +258,8 @@ def run_of(s: Sentence, e: Ent, ents: list[Ent], gap: re.Pattern[str]) -> list[E
 def mark_places(s: Sentence) -> None:
     """'the war in Ukraine', 'en Syrie', 'in Ukraine and Syria': a state after a locative, or
     listed right after one, is where, not who: a landmark. One pass in text order."""
+    if not s.ents:
+        return
     prev, prev_place = None, False
     for e in s.actors():
         state = e.parent is None and e.hit.entry.extra is None  # "liées au groupe Wagner"
@@ -257,9 +268,47 @@ def mark_places(s: Sentence) -> None:
             or (prev_place and _LISTED_PLACE.fullmatch(s.folded, prev.end, e.start) is not None))
         e.landmark = e.landmark or place
         prev, prev_place = e, place
+    if (prev is not None and len(s.ents) >= _RECORD_MIN) or "theatres" in s.by_cat:
+        _mark_track_record(s)
 
 
 _LISTED_PLACE = re.compile(r"\s*(?:,|and|et|or|ou)\s*(?:in|en|au|aux)?\s*")
+# A list of places: "in Ukraine, Syria and Libya", "en Syrie, en Libye et au Mali", "in Syria,
+# eastern Ukraine, the Central African Republic", "in Libya, Syria and most strikingly in ...".
+_THEATRES = re.compile(r"\s*,?\s*(?:(?:and|et|or|ou|in|en|au|aux|the|la|le|l'|eastern|"
+                       r"western|northern|southern|central|most|strikingly|notably|especially)"
+                       r"\s+)*")
+_CONJUNCTION = re.compile(r"\b(?:and|et|or|ou)\b")
+_GAP = 32  # characters between two listed places: ", and most strikingly in "
+_RECORD_MIN = 3  # places: two are a comparison ("in Ukraine and in Libya, where ...")
+
+
+def _mark_track_record(s: Sentence) -> None:
+    """Rule ``record:theatres``: a list of three or more places after a locative that takes in a
+    place outside Africa ("talked about in Ukraine, Syria and Libya", "fresh from operations in
+    Libya, Syria and Azerbaijan") is a power's record across theatres, not its news: the African
+    states of the list are landmarks, not partners."""
+    theatres = s.by_cat.get("theatres")
+    spots: list[Ent | Hit] = s.ents if theatres is None else sorted(
+        [*s.ents, *theatres], key=lambda x: x.start)
+    folded, lo, closed = s.folded, 0, False  # a list ends with the place after its 'and'
+    for hi in range(1, len(spots) + 1):
+        if hi < len(spots) and not closed and spots[hi].start - spots[hi - 1].end < _GAP and (
+                _THEATRES.fullmatch(folded, spots[hi - 1].end, spots[hi].start)):
+            closed = _CONJUNCTION.search(folded, spots[hi - 1].end, spots[hi].start) is not None
+            continue
+        run, lo, closed = spots[lo:hi], hi, False
+        if len(run) >= _RECORD_MIN and any(_outside_africa(x) for x in run) and (
+                _IN_PLACE.search(folded, max(s.start, run[0].start - 12), run[0].start)):
+            for x in run:
+                if isinstance(x, Ent):
+                    x.landmark = True
+
+
+def _outside_africa(x: Ent | Hit) -> bool:
+    """A listed place outside Africa: a theatre word, or a foreign state (not an organisation)."""
+    return isinstance(x, Hit) or (x.role == "actor" and x.parent is None
+                                  and x.hit.entry.extra is None and not x.promoted)
 
 
 def family(e: Ent) -> str:
@@ -283,6 +332,11 @@ def owned_themes(s: Sentence, a: Ent) -> set[str]:
     actors = s.actors()
     spots = [(theme, start, end) for theme, (_rule, start, end, _conf) in s.themes.items()]
     spots += [(h.entry.value, h.start, h.end) for h in s.cues("theme")]  # every cue, not the first
+    posture = s.by_cat.get("posture")  # "the presence of French troops": a cue too
+    if posture is not None:
+        moves = _posture_themes()
+        spots += [(moves[h.entry.value], h.start, h.end) for h in posture
+                  if h.entry.value in moves]
     out = set()
     for theme, start, end in spots:
         nearest = min(actors, key=lambda x: min(abs(start - x.end), abs(x.start - end)))
@@ -290,6 +344,12 @@ def owned_themes(s: Sentence, a: Ent) -> set[str]:
                                                                              actors)}:
             out.add(theme)
     return out
+
+
+@cache
+def _posture_themes() -> dict[str, str]:
+    with open(DATA / "cues.json", encoding="utf-8") as fh:
+        return json.load(fh)["posture_themes"]
 
 
 def _looks_like_person(s: Sentence, h: Hit, titles: frozenset[str]) -> bool:
@@ -363,11 +423,16 @@ def _mark_landmarks(s: Sentence, ents: list[Ent]) -> None:
             continue  # a comparison ("unlike Chad and Niger, Russia...") ends with its clause
         pos = g.end
         for e in (e for e in ents if e.start >= g.end):  # the next country and its list
-            if not re.fullmatch(r"[\s,]*(?:(?:and|et|or|ou|the|la|le|l'|du|de|au|aux|en|in)\s+)*",
-                                s.folded[pos:e.start]):
+            if not _ROUTE_GAP.fullmatch(s.folded, pos, e.start):
                 break
             e.landmark = True
             pos = e.end
+
+
+# Between a geo cue and the places it locates: a list, and the route words of rule
+# geo:route ("via the Cameroonian port of Douala", "la frontière entre le Mali et le Niger").
+_ROUTE_GAP = re.compile(r"[\s,]*(?:(?:and|et|or|ou|the|la|le|l'|du|de|des|au|aux|en|in|of|port|"
+                        r"between|entre)\s+)*")
 
 
 def role_cued(s: Sentence) -> list[Ent]:

@@ -171,7 +171,7 @@ def _actor_entries(lang: str) -> list[Entry]:
 CUE_SETS = ("force", "base_nouns", "anaphor_partner", "anaphor_actor", "sport", "music", "geo",
             "geo_after", "speech", "source_before", "not_actor_after", "not_actor_before",
             "africa", "supply", "dative_verbs", "role_nouns", "posture_neg",
-            "reaction", "abroad", "comparison",
+            "reaction", "abroad", "theatres", "read_more", "comparison",
             "endorse_before", "press_after")
 
 
@@ -190,6 +190,9 @@ def _cue_entries(lang: str) -> list[Entry]:
     for theme, block in themes["themes"].items():
         out += [_cue("theme", theme, f, lang) for f in block.get(lang, [])]
     out += [_cue("theme_neg", "none", f, lang) for f in themes["negatives"].get(lang, [])]
+    gear = themes["equipment"]  # arms_transfer only with a word of transfer in the sentence
+    out += [_cue("theme", gear["theme"], f, lang, "needs_transfer") for f in gear[lang]]
+    out += [_cue("transfer", "transfer", f, lang) for f in gear["transfer"][lang]]
     for rule in themes["cooccur"]:
         first, second = rule[lang]
         out += [_cue("co_a", rule["theme"], f, lang) for f in first]
