@@ -16,9 +16,11 @@ over any set of articles the rollups can select, the stories are the articles le
 story of two or more articles, its selected articles but one. Those stories' articles are in
 ``rollup_story_copies`` (``TRIGGERED``), kept by triggers on ``story_articles`` (migration
 16), since stories are placed by writers that know nothing of rollups (``cluster``), and read
-whole by the story views: it holds only the copies. Events are not counted here: an event's
-statements span months, languages and statuses, so counts per cell would count it once per
-cell; views counting events read the rows (``counts`` says which unit a view may take here).
+whole by the story views: it holds only the copies. Events are counted apart (``EVENTS``):
+an event's statements span months, languages and statuses, so counts per cell would count it
+once per cell; each event counts once per group of keys instead, with the set of (status,
+language) pairs its statements have there (``counts`` and ``counts_events`` say which unit a
+view may take here).
 """
 
 from __future__ import annotations
@@ -205,7 +207,9 @@ def _upsert(rollup: Rollup, where: str, sign: int) -> str:
 def event_triggers() -> list[str]:
     """The triggers that keep ``EVENTS``: before a statement joins, leaves or changes in an
     event, or its article changes month or language, subtract what the events concerned
-    count for, once per transaction (``rollup_event_dirty`` remembers them)."""
+    count for, once per transaction (``rollup_event_dirty`` remembers them; an event created
+    in it counted for nothing before, so it is marked at once). Each runs only for an event
+    not yet marked: storing a batch pays one subtraction per event it adds to."""
     def body(events: str) -> str:
         fresh = (f"SELECT x FROM ({events}) WHERE x IS NOT NULL"
                  " AND x NOT IN (SELECT event_id FROM rollup_event_dirty)")
@@ -213,23 +217,30 @@ def event_triggers() -> list[str]:
                        for rollup in EVENTS) + (
             f"INSERT OR IGNORE INTO rollup_event_dirty (event_id) {fresh};\n")
 
-    triggers = []
+    def unmarked(event: str) -> str:
+        return (f"({event} IS NOT NULL AND {event} NOT IN"
+                " (SELECT event_id FROM rollup_event_dirty))")
+
+    triggers = ["CREATE TRIGGER events_rollup_events_ai AFTER INSERT ON events BEGIN\n"
+                "INSERT OR IGNORE INTO rollup_event_dirty (event_id) VALUES (new.id);\nEND"]
     for table, partner in (("dyads", "partner"), ("posture", "country")):
         changed = " OR ".join(f"old.{column} IS NOT new.{column}" for column in (
             "event_id", "actor", partner, "status", "verdict", "article_id"))
         triggers += [
             f"CREATE TRIGGER {table}_rollup_events_bi BEFORE INSERT ON {table}"
-            f" WHEN new.event_id IS NOT NULL BEGIN\n{body('SELECT new.event_id AS x')}END",
+            f" WHEN {unmarked('new.event_id')} BEGIN\n{body('SELECT new.event_id AS x')}END",
             f"CREATE TRIGGER {table}_rollup_events_bd BEFORE DELETE ON {table}"
-            f" WHEN old.event_id IS NOT NULL BEGIN\n{body('SELECT old.event_id AS x')}END",
+            f" WHEN {unmarked('old.event_id')} BEGIN\n{body('SELECT old.event_id AS x')}END",
             f"CREATE TRIGGER {table}_rollup_events_bu BEFORE UPDATE ON {table}"
-            f" WHEN coalesce(old.event_id, new.event_id) IS NOT NULL AND ({changed}) BEGIN\n"
-            f"{body('SELECT old.event_id AS x UNION SELECT new.event_id')}END",
+            f" WHEN ({unmarked('old.event_id')} OR {unmarked('new.event_id')}) AND ({changed})"
+            f" BEGIN\n{body('SELECT old.event_id AS x UNION SELECT new.event_id')}END",
         ]
+    placed = " OR ".join(f"EXISTS (SELECT 1 FROM {table} WHERE article_id = old.id"
+                         " AND event_id IS NOT NULL)" for table in ("dyads", "posture"))
     triggers.append(
         "CREATE TRIGGER articles_rollup_events_bu BEFORE UPDATE OF language, published"
-        " ON articles WHEN old.language IS NOT new.language OR substr(old.published, 1, 7)"
-        " IS NOT substr(new.published, 1, 7) BEGIN\n"
+        " ON articles WHEN (old.language IS NOT new.language OR substr(old.published, 1, 7)"
+        f" IS NOT substr(new.published, 1, 7)) AND ({placed}) BEGIN\n"
         + body("SELECT event_id AS x FROM dyads WHERE article_id = old.id"
                " UNION SELECT event_id FROM posture WHERE article_id = old.id") + "END")
     return triggers
@@ -383,8 +394,9 @@ def answers(filters: Filters) -> bool:
 
 def counts(filters: Filters) -> bool:
     """``answers``, for a view that counts ``filters.unit``: articles, or stories (the
-    articles less the copies, ``TRIGGERED``). Events are not counted here: one event's
-    statements span months, languages and statuses, so per-cell counts do not add up."""
+    articles less the copies, ``TRIGGERED``). Events are counted by other tables
+    (``counts_events``): one event's statements span months, languages and statuses, so
+    these per-cell counts do not add up to events."""
     return filters.unit in ("articles", "stories") and answers(filters)
 
 
