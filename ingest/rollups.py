@@ -404,11 +404,13 @@ def counts_events(db: sqlite_utils.Database, filters: Filters) -> bool:
     """``answers``, for a view counting events: and every statement is placed in an event
     (a database from before events has some waiting for ``events --rebuild``), no change
     waits to be added back (``flush_events``) and ``tokens`` holds every pair."""
+    # The indexes are named: statistics taken before the statements were placed made SQLite
+    # scan every dyad (0.3 s at a million articles).
     return filters.unit == "events" and answers(filters) and not db.execute(
         "SELECT EXISTS (SELECT 1 FROM rollup_event_dirty)"
-        " OR EXISTS (SELECT 1 FROM dyads WHERE event_id IS NULL AND verdict IS NOT 'rejected')"
-        " OR EXISTS (SELECT 1 FROM posture WHERE event_id IS NULL"
-        " AND verdict IS NOT 'rejected')"
+        " OR EXISTS (SELECT 1 FROM dyads INDEXED BY dyads_event WHERE event_id IS NULL"
+        " AND verdict IS NOT 'rejected') OR EXISTS (SELECT 1 FROM posture INDEXED BY"
+        " posture_event WHERE event_id IS NULL AND verdict IS NOT 'rejected')"
         f" OR coalesce((SELECT max(bit) FROM rollup_event_tokens), 0) > {MAX_BIT}"
     ).fetchone()[0]
 
