@@ -444,7 +444,7 @@ def event_where(filters: Filters) -> tuple[str, list]:
         clauses.append("e.last_date >= ?")
         params.append(filters.since.isoformat())
     if filters.until:
-        clauses.append("e.first_date <= ?")
+        clauses.append("+e.first_date <= ?" if filters.since else "e.first_date <= ?")
         params.append(filters.until.isoformat())
     for column, values in (("actor", filters.actors), ("country", filters.partners)):
         if values:

@@ -687,6 +687,9 @@ def m017_event_rollups(db: sqlite_utils.Database) -> None:
     # The Events page under a partner filter: that country's events newest first, walked from
     # the index's end until a page passes, instead of a skip-scan of events_key.
     db.execute("CREATE INDEX events_country_first ON events(country, first_date, id)")
+    # A period's events: those ending in or after it, few, rather than every event that
+    # began before its end (events_first: all of them for a recent week).
+    db.execute("CREATE INDEX events_last ON events(last_date)")
     if db["sqlite_stat1"].exists():
         db.execute("ANALYZE events")
 
