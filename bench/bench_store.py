@@ -79,13 +79,16 @@ def main() -> None:
 @contextmanager
 def rollups_off():
     """The store path with the rollup upkeep switched off: the B of the A/B, never shipped."""
-    before, finish = rollups.Refresh.before, rollups.Refresh.finish
+    before, finish, flush = (rollups.Refresh.before, rollups.Refresh.finish,
+                             rollups.flush_events)
     rollups.Refresh.before = lambda self, ids: None
     rollups.Refresh.finish = lambda self: None
+    rollups.flush_events = lambda db: None
     try:
         yield
     finally:
-        rollups.Refresh.before, rollups.Refresh.finish = before, finish
+        rollups.Refresh.before, rollups.Refresh.finish, rollups.flush_events = (
+            before, finish, flush)
 
 
 def rollups_ab(args) -> None:
@@ -110,10 +113,11 @@ def rollups_ab(args) -> None:
             if variant == "with":
                 synth.store_all(db, docs, source)
             else:
-                # The stories' copies are kept by triggers (migration 16): off as well.
+                # The stories' copies and the events' rollups are kept by triggers
+                # (migrations 16 and 17): off as well.
                 for (trigger,) in db.execute("SELECT name FROM sqlite_master WHERE type ="
-                                             " 'trigger' AND tbl_name = 'story_articles'"
-                                             " AND name LIKE '%copies%'").fetchall():
+                                             " 'trigger' AND (name LIKE '%copies%'"
+                                             " OR name LIKE '%rollup_events%')").fetchall():
                     db.execute(f"DROP TRIGGER {trigger}")
                 with rollups_off():
                     synth.store_all(db, docs, source)

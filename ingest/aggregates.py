@@ -137,7 +137,7 @@ def overview_counts(db: sqlite_utils.Database, filters: Filters) -> dict[str, in
 def matrix(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
     """Actor x partner cells: articles (or ``filters.unit``) reporting the pair, first and last
     date, top themes."""
-    if rollups.counts(filters):
+    if rollups.counts(filters) or rollups.counts_events(db, filters):
         cells = _matrix_from_rollups(db, facts(filters))
         if filters.unit == "stories":
             copies = _dyad_copies(db, facts(filters), "d.actor, d.partner")
@@ -190,15 +190,21 @@ def _with_top_themes(cells: list[dict], themes: dict[tuple[str, str], Counter]) 
 
 
 def _matrix_from_rollups(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
-    """``matrix`` over all dates: counts from the rollups, and each cell's first and last
-    date from the dyads_pair index (a max cannot be kept by subtraction), walked from either
-    end to the first reported, unrejected dyad that passes the language filter."""
+    """``matrix`` over all dates: counts from the rollups (articles, or events), and each
+    cell's first and last date from the dyads_pair index (a max cannot be kept by
+    subtraction), walked from either end to the first reported, unrejected dyad that passes
+    the language filter."""
     where, params = rollups.where(filters, actor="actor", partner="partner", status=True)
+    table, counted, counted_params = "rollup_dyads", "articles", (where, params)
+    if filters.unit == "events":
+        table, counted = "rollup_event_pairs", "events"
+        counted_params = rollups.event_where(db, filters, actor="actor", partner="partner")
     cells = list(fetch_rows(db, f"""
-        SELECT actor, partner, sum(articles) AS articles FROM rollup_dyads WHERE {where}
-        GROUP BY actor, partner HAVING sum(articles) > 0
+        SELECT actor, partner, sum({counted}) AS articles FROM {table}
+        WHERE {counted_params[0]}
+        GROUP BY actor, partner HAVING sum({counted}) > 0
         ORDER BY articles DESC, actor, partner
-    """, params))
+    """, counted_params[1]))
     themes: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for actor, partner, theme, count in db.execute(
             f"SELECT actor, partner, theme, sum(dyads) FROM rollup_dyad_themes WHERE {where}"
@@ -277,6 +283,17 @@ def actor_months(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
             for row in rows:
                 row["articles"] -= copies.get((row["month"], row["actor"]), 0)
         return rows
+    if rollups.counts_events(db, filters) and len(filters.partners) <= 1:
+        # One partner: its events by month; none: every partner's, an event merged across
+        # partners once (rollup_event_actors).
+        table = "rollup_event_dyads" if filters.partners else "rollup_event_actors"
+        where, params = rollups.event_where(db, facts(filters), actor="actor",
+                                            partner="partner" if filters.partners else None)
+        return list(fetch_rows(db, f"""
+            SELECT month, actor, sum(events) AS articles FROM {table}
+            WHERE month != '' AND {where}
+            GROUP BY month, actor HAVING sum(events) > 0 ORDER BY month, actor
+        """, params))
     if filters.unit == "events":  # events are of statements: the reported partnerships'
         where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
         return list(fetch_rows(db, f"""
@@ -444,6 +461,24 @@ def force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
         return event_force_levels(db, filters, actor, country)
     narrowed = replace(facts(filters), actors=(actor,), partners=(country,))
     return thin(step_levels(row[2:] for row in _level_steps(db, narrowed)))
+
+
+def pair_force_levels(db: sqlite_utils.Database, filters: Filters,
+                      pairs: tuple[tuple[str, str], ...]) -> dict[tuple[str, str], list[dict]]:
+    """``force_levels`` of each (actor, country) of ``pairs`` (the Troop posture page's drawn
+    pairs). Over a period, one reading of the period's statements for all of them: asked one
+    by one, each pair's statements were read whole, to test their articles' dates. Over all
+    dates, one index range per pair."""
+    if not (filters.since or filters.until):
+        return {pair: force_levels(db, filters, *pair) for pair in pairs}
+    narrowed = replace(facts(filters), actors=tuple(sorted({actor for actor, _ in pairs})),
+                       partners=tuple(sorted({country for _, country in pairs})))
+    if filters.unit == "events":
+        steps = _event_steps(db, narrowed)
+        return {pair: _event_levels(steps.get(pair, [])) for pair in pairs}
+    grouped = {pair: [row[2:] for row in rows] for pair, rows in groupby(
+        _level_steps(db, narrowed), key=lambda row: (row[0], row[1]))}
+    return {pair: thin(step_levels(grouped.get(pair, []))) for pair in pairs}
 
 
 def _level_steps(db: sqlite_utils.Database, filters: Filters,
@@ -726,7 +761,11 @@ def event_force_levels(db: sqlite_utils.Database, filters: Filters, actor: str,
     disagree on the figure, ``level`` follows the median figure and ``low`` and ``high`` the
     smallest and largest, so a chart can show the spread instead of picking one source."""
     narrowed = replace(facts(filters), actors=(actor,), partners=(country,))
-    steps = _event_steps(db, narrowed).get((actor, country), [])
+    return _event_levels(_event_steps(db, narrowed).get((actor, country), []))
+
+
+def _event_levels(steps: list[tuple]) -> list[dict]:
+    """The level series of one pair's event steps: the median figure's, with low and high."""
     series = {name: {p["date"]: p["level"] for p in step_levels(_median(steps, pick))}
               for name, pick in (("low", 0), ("level", 1), ("high", 2))}
     return thin([{"date": day, "level": level, "low": series["low"].get(day),
@@ -788,6 +827,10 @@ def posture_event_pairs(db: sqlite_utils.Database, filters: Filters) -> list[dic
 
 def event_count(db: sqlite_utils.Database, filters: Filters) -> int:
     """How many events match the filters (the Overview headline when counting events)."""
+    if rollups.counts_events(db, filters):
+        where, params = rollups.event_where(db, filters, actor="actor", partner="country")
+        return db.execute(f"SELECT coalesce(sum(events), 0) FROM rollup_events WHERE {where}",
+                          params).fetchone()[0]
     where, params = event_where(filters)
     return db.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()[0]
 
@@ -815,6 +858,15 @@ def pair_months(db: sqlite_utils.Database, filters: Filters,
             for row in rows:
                 row["articles"] -= copies.get((row["month"], row["actor"], row["partner"]), 0)
         return rows
+    if rollups.counts_events(db, filters):
+        where, params = rollups.event_where(db, facts(filters), actor="actor",
+                                            partner="partner")
+        return list(fetch_rows(db, f"""
+            SELECT month, actor, partner, sum(events) AS articles FROM rollup_event_dyads
+            WHERE month != '' AND {where} AND (actor, partner) IN (VALUES {listed})
+            GROUP BY month, actor, partner HAVING sum(events) > 0
+            ORDER BY month, actor, partner
+        """, [*params, *(name for pair in pairs for name in pair)]))
     where, params = evidence_where(facts(filters), "d", "actor", "partner", "themes")
     join, count = unit_count(filters, "d.article_id", "d")
     return list(fetch_rows(db, f"""

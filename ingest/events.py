@@ -31,6 +31,7 @@ from functools import cache
 
 import sqlite_utils
 
+from ingest import rollups
 from ingest.store import now, transaction
 from ingest.tagger.dates import find_dates
 from ingest.tagger.gazetteer import DATA
@@ -240,6 +241,7 @@ def _place_all(db: sqlite_utils.Database, pending: list[Statement], chosen: Sett
     if dirty:
         refresh(db, dirty)
         db.execute("DELETE FROM event_dirty")
+    rollups.flush_events(db)
     return len(pending)
 
 
@@ -459,10 +461,12 @@ def rebuild(db: sqlite_utils.Database, chosen: Settings | None = None, *,
     with transaction(db):
         if chosen is not None:
             save_settings(db, chosen)
+        rollups.clear_events(db)  # every event goes: spare the triggers subtracting each
         for table in TABLES:
             db.execute(f"UPDATE {table} SET event_id = NULL WHERE event_id IS NOT NULL")
         db.execute("DELETE FROM events")
         db.execute("DELETE FROM event_dirty")
+        rollups.flush_events(db)
     return place_pending(db, progress=progress)
 
 
@@ -513,6 +517,7 @@ def split(db: sqlite_utils.Database, event_id: int, statements: Sequence[tuple[s
         for s in moved:
             db.execute(f"UPDATE {s.table} SET event_id = ? WHERE id = ?", [new_id, s.row_id])
         refresh(db, [event_id, new_id])
+        rollups.flush_events(db)
     return new_id
 
 
@@ -533,4 +538,5 @@ def merge(db: sqlite_utils.Database, event_id: int, other_id: int, *, analyst: s
             db.execute(f"UPDATE {table} SET event_id = ? WHERE event_id = ?",
                        [event_id, other_id])
         refresh(db, [event_id, other_id])
+        rollups.flush_events(db)
     return event_id

@@ -665,11 +665,40 @@ def m016_story_copies(db: sqlite_utils.Database) -> None:
         db.execute("ANALYZE posture")
 
 
+def m017_event_rollups(db: sqlite_utils.Database) -> None:
+    """Events counted per group (``rollups.EVENTS``): by month and pair, pair, month and
+    actor, and the event's own force and country, each with the set of (status, language)
+    pairs of its statements there, so that a view counting events over all dates reads
+    hundreds of rows instead of every statement. Kept by triggers on the statements and
+    articles and ``rollups.flush_events``; counted here from the rows (placed statements
+    only: ``events --rebuild`` places the others)."""
+    db.execute("CREATE TABLE rollup_event_tokens (status TEXT NOT NULL, language TEXT NOT NULL,"
+               " bit INTEGER NOT NULL UNIQUE, PRIMARY KEY (status, language)) WITHOUT ROWID")
+    db.execute("CREATE TABLE rollup_event_dirty (event_id INTEGER PRIMARY KEY)")
+    for rollup in rollups.EVENTS:
+        # Keys in the order the views narrow them (actor, partner or country), month last.
+        keys = sorted(rollup.keys, key=lambda key: (key == "tokens", key == "month"))
+        columns = [f"{key} {'INTEGER' if key == 'tokens' else 'TEXT'} NOT NULL" for key in keys]
+        db.execute(f"CREATE TABLE {rollup.table} ({', '.join(columns)},"
+                   f" events INTEGER NOT NULL, PRIMARY KEY ({', '.join(keys)})) WITHOUT ROWID")
+    for trigger in rollups.event_triggers():
+        db.execute(trigger)
+    rollups.rebuild(db, rollups.EVENTS)
+    # The Events page under a partner filter: that country's events newest first, walked from
+    # the index's end until a page passes, instead of a skip-scan of events_key.
+    db.execute("CREATE INDEX events_country_first ON events(country, first_date, id)")
+    # A period's events: those ending in or after it, few, rather than every event that
+    # began before its end (events_first: all of them for a recent week).
+    db.execute("CREATE INDEX events_last ON events(last_date)")
+    if db["sqlite_stat1"].exists():
+        db.execute("ANALYZE events")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_feed_health, m003_feed_removed, m004_change_marker_index,
     m005_dashboard_covering_indexes, m006_dyad_pair_covering_indexes, m007_run_tagger_version,
     m008_claims_and_bounded_dates, m009_tag_mentions, m010_seed_folder_health,
     m011_value_corrections, m012_rollups, m013_stories, m014_events, m015_watches_and_alerts,
-    m016_story_copies,
+    m016_story_copies, m017_event_rollups,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ingest import aggregates, corrections, pipeline, schema, store
+from ingest import aggregates, corrections, events, pipeline, rollups, schema, store
 from ingest.cli import cli
 from ingest.queries import UNITS, Filters
 from tests.conftest import database_at
@@ -237,3 +237,89 @@ def test_the_latest_level_read_from_the_last_reset_equals_the_whole_history(demo
         levels = aggregates.final_levels(demo, Filters(unit=unit))
         assert levels[pair]["level"] == 220, unit
         assert levels == from_rows(demo, "final_levels", Filters(unit=unit)), unit
+
+
+def events_equal_rows(db) -> None:
+    """Every all-dates view counting events equals its row query, and ``check`` agrees."""
+    assert rollups.counts_events(db, Filters(unit="events")), "the views read the rollups"
+    for filters in (Filters(), Filters(languages=("fr",)), Filters(partners=("Mali",)),
+                    Filters(actors=("Russia",)), Filters(statuses=("planned", "hedged")),
+                    Filters(languages=("en", "fr"), statuses=("reported", "denied"))):
+        counted = replace(filters, unit="events")
+        for name in ("overview_counts", "matrix", "actor_months", "pair_months"):
+            assert from_rollups(db, name, counted) == from_rows(db, name, counted), (name,
+                                                                                    counted)
+    code, output = check(db)
+    assert code == 0, output
+
+
+def test_event_counts_follow_a_merge_across_partners_a_split_and_a_rebuild(copied):
+    """An event's statements span months and languages (the copies), then partners (an
+    analyst's merge): it counts once in each view, as the rows count it."""
+    demo = copied
+    spanning = demo.execute(
+        "SELECT d.event_id FROM dyads d JOIN articles a ON a.id = d.article_id"
+        " WHERE d.verdict IS NOT 'rejected' GROUP BY d.event_id"
+        " HAVING count(DISTINCT a.language) > 1").fetchall()
+    assert spanning, "the copies put one event's statements in two languages"
+    events_equal_rows(demo)
+
+    mali, other = (demo.execute(
+        "SELECT event_id FROM dyads WHERE actor = 'Russia' AND partner " + test
+        + " AND status = 'reported' AND event_id IS NOT NULL LIMIT 1").fetchone()[0]
+        for test in ("= 'Mali'", "!= 'Mali'"))
+    before = aggregates.event_count(demo, Filters(unit="events"))
+    events.merge(demo, mali, other, analyst="A")
+    assert aggregates.event_count(demo, Filters(unit="events")) == before - 1
+    events_equal_rows(demo)
+
+    moved = demo.execute("SELECT 'dyads', id FROM dyads WHERE event_id = ? AND partner != 'Mali'",
+                         [mali]).fetchall()
+    events.split(demo, mali, [tuple(row) for row in moved], analyst="A")
+    assert aggregates.event_count(demo, Filters(unit="events")) == before
+    events_equal_rows(demo)
+
+    events.rebuild(demo)
+    events_equal_rows(demo)
+
+
+def test_counting_events_reads_the_rollups_and_check_repairs_them(copied):
+    demo = copied
+    before = aggregates.matrix(demo, Filters(unit="events"))
+    with store.transaction(demo):
+        demo.execute("UPDATE rollup_event_pairs SET events = events + 5 WHERE (actor, partner,"
+                     " tokens) IN (SELECT actor, partner, tokens FROM rollup_event_pairs"
+                     " WHERE (actor, partner) = (?, ?) ORDER BY events DESC LIMIT 1)",
+                     [before[0]["actor"], before[0]["partner"]])
+    assert aggregates.matrix(demo, Filters(unit="events"))[0]["articles"] == (
+        before[0]["articles"] + 5)
+    code, output = check(demo)
+    assert code == 1 and "rollup_event_pairs actor=" in output
+
+    path = demo.execute("PRAGMA main.database_list").fetchone()[2]
+    assert CliRunner().invoke(cli, ["check", "--repair", "--db", path]).exit_code == 0
+    assert aggregates.matrix(demo, Filters(unit="events")) == before
+    # A statement waiting for its event (a database from before events): the rows count it.
+    with store.transaction(demo):
+        demo.execute("UPDATE dyads SET event_id = NULL WHERE id = (SELECT min(id) FROM dyads"
+                     " WHERE status = 'reported' AND verdict IS NOT 'rejected')")
+        rollups.flush_events(demo)
+    assert not rollups.counts_events(demo, Filters(unit="events"))
+    assert aggregates.matrix(demo, Filters(unit="events")) == from_rows(
+        demo, "matrix", Filters(unit="events"))
+
+
+def test_force_levels_of_several_pairs_over_a_period_equal_each_pairs_own(copied):
+    """The Troop posture page reads a period's levels for all its drawn pairs in one query;
+    each pair's series is the one ``force_levels`` gives it alone, in every unit."""
+    demo = copied
+    for unit in UNITS:
+        for filters in (Filters(since=date(1900, 1, 1), unit=unit),
+                        Filters(since=date(2020, 1, 1), until=date(2025, 12, 31),
+                                languages=("en",), unit=unit)):
+            pairs = tuple((row["actor"], row["country"])
+                          for row in aggregates.posture_pairs(demo, filters))[:12]
+            levels = aggregates.pair_force_levels(demo, filters, pairs)
+            assert levels == {pair: aggregates.force_levels(demo, filters, *pair)
+                              for pair in pairs}, filters
+            assert sum(len(series) for series in levels.values()) > 3

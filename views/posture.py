@@ -53,10 +53,10 @@ events = [row for row in common.fetch("queries.posture", filters=narrowed, limit
 dated = [row for row in events if row["date"]]
 latest = common.fetch("aggregates.latest_known", filters=filters)
 last_day = {(row["actor"], row["country"]): row["date"] for row in latest}
+by_pair = common.fetch("aggregates.pair_force_levels", tuple(sorted(drawn)), filters=filters)
 levels = [{"actor": actor, "country": country, **point}
           for actor, country in sorted(drawn)
-          for point in carried(common.fetch("aggregates.force_levels", actor, country,
-                                            filters=filters), last_day.get((actor, country)))]
+          for point in carried(by_pair[actor, country], last_day.get((actor, country)))]
 # Both charts read one time axis: the dates of the events and of the levels together.
 span = pd.Series([row["date"] for row in dated] + [row["date"] for row in levels],
                  dtype=object)
