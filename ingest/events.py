@@ -71,6 +71,7 @@ class Statement:
     personnel: int | None
     place: str | None
     by_article: bool = False  # dated only by its article: see dated_by_article
+    all_left: bool = False  # the last troops left (posture rule ending in ALL_LEFT)
 
     @property
     def recalls(self) -> bool:
@@ -157,9 +158,10 @@ def dyad_action(themes: Sequence[str]) -> str:
 _PENDING = {
     "posture": "SELECT id, article_id, key, actor, country, action, status,"
                " substr(date, 1, 10), personnel, place, (SELECT substr(published, 1, 10) FROM"
-               " articles WHERE articles.id = posture.article_id), evidence FROM posture",
+               " articles WHERE articles.id = posture.article_id), evidence,"
+               f" rule LIKE '%{ALL_LEFT}%' FROM posture",
     "dyads": "SELECT id, article_id, key, actor, partner, themes, status,"
-             " substr(published, 1, 10), NULL, NULL, NULL, NULL FROM dyads",
+             " substr(published, 1, 10), NULL, NULL, NULL, NULL, 0 FROM dyads",
 }
 
 
@@ -180,12 +182,14 @@ def _statements(db: sqlite_utils.Database, table: str, where: str,
                 params: list) -> list[Statement]:
     out = []
     for (row_id, article, key, actor, country, action, status, day, personnel, place,
-         published, evidence) in db.execute(f"{_PENDING[table]} WHERE {where}", params):
+         published, evidence, all_left) in db.execute(f"{_PENDING[table]} WHERE {where}",
+                                                       params):
         if table == "dyads":
             action = dyad_action(json.loads(action or "[]"))
         out.append(Statement(table, row_id, article, key, actor, country, action, status, day,
                              personnel, place,
-                             dated_by_article(table, day, published, evidence)))
+                             dated_by_article(table, day, published, evidence),
+                             bool(all_left)))
     return out
 
 
@@ -314,7 +318,6 @@ def _recalled(db: sqlite_utils.Database, s: Statement, key: list[str], apart: se
     base is news of its own). The latest, as "after the withdrawal" means the last one. The
     last troops leaving recall only a happening in which the last troops left: joined to a
     partial withdrawal months before, they would empty the force level on that day."""
-    final = s.action == "withdraw" and _all_left(db, "id", s.row_id)
     for event_id, *summary in db.execute(
             f"SELECT id, {_SUMMARY} FROM events WHERE actor = ? AND country = ? AND action = ?"
             " AND precise = 1 AND last_date BETWEEN ? AND ? ORDER BY last_date DESC, id LIMIT 20",
@@ -322,16 +325,15 @@ def _recalled(db: sqlite_utils.Database, s: Statement, key: list[str], apart: se
         named = json.loads(summary[-1])
         if (event_id not in apart and (not s.place or s.place in named)
                 and _compatible(s, summary, chosen) and _happened(db, event_id)
-                and (not final or _all_left(db, "event_id", event_id))):
+                and (not s.all_left or _all_left(db, event_id))):
             return event_id, tuple(summary)
     return None, None
 
 
-def _all_left(db: sqlite_utils.Database, column: str, value: int) -> bool:
-    """Whether the posture row (``column`` "id") or an event's rows ("event_id") say the
-    last troops left."""
-    return db.execute(f"SELECT EXISTS (SELECT 1 FROM posture WHERE {column} = ? AND rule LIKE ?"
-                      " AND verdict IS NOT 'rejected')", [value, f"%{ALL_LEFT}%"]).fetchone()[0]
+def _all_left(db: sqlite_utils.Database, event_id: int) -> bool:
+    """Whether a statement of the event says the last troops left."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM posture WHERE event_id = ? AND rule LIKE ?"
+                      " AND verdict IS NOT 'rejected')", [event_id, f"%{ALL_LEFT}%"]).fetchone()[0]
 
 
 def _happened(db: sqlite_utils.Database, event_id: int) -> bool:
